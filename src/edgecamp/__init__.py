@@ -1,0 +1,3 @@
+"""edgecamp: an information system for camps and settlements of displaced people."""
+
+__version__ = "0.1.0"

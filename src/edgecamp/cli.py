@@ -1,0 +1,246 @@
+"""`edgecamp`: the one console command for everything a user runs.
+
+Each subcommand parses its arguments, starts Django and calls a service; the work lives in the
+apps and in the framework-free packages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+DEMO_PEOPLE = 20_000
+DEMO_SEED = 2026
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="edgecamp",
+        description="Information system for camps and settlements of displaced people.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="migrate, load a synthetic camp if the database is empty, create an admin, serve",
+    )
+    demo.add_argument("--people", type=_positive_int, default=DEMO_PEOPLE)
+    demo.add_argument("--seed", type=int, default=DEMO_SEED)
+    _add_server_arguments(demo)
+    demo.add_argument("--no-serve", action="store_true", help="set everything up, do not serve")
+    demo.set_defaults(handler=_demo)
+
+    serve = commands.add_parser("serve", help="serve the web UI and the API")
+    _add_server_arguments(serve)
+    serve.set_defaults(handler=_serve)
+
+    generate = commands.add_parser(
+        "generate", help="load a synthetic camp (deterministic by seed) into the database"
+    )
+    generate.add_argument("--people", type=_positive_int, required=True)
+    generate.add_argument("--seed", type=int, default=DEMO_SEED)
+    generate.add_argument(
+        "--csv",
+        metavar="PATH",
+        help="also write the individuals as a dedupe input CSV with the true person ids",
+    )
+    generate.set_defaults(handler=_generate)
+
+    createadmin = commands.add_parser(
+        "createadmin", help="create an administrator and print a random password"
+    )
+    createadmin.add_argument("--username", default="admin")
+    createadmin.add_argument("--email", default="")
+    createadmin.set_defaults(handler=_createadmin)
+
+    manage = commands.add_parser(
+        "manage", help="run a Django management command (e.g. `edgecamp manage migrate`)"
+    )
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=_manage)
+    return parser
+
+
+def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=DEFAULT_HOST)
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+    parser.add_argument("--threads", type=_positive_int, default=8)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive whole number")
+    return value
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edgecamp.settings")
+    import django
+
+    django.setup()
+
+
+def _console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+@contextmanager
+def _progress(description: str) -> Iterator[Callable[[str, int, int], None]]:
+    """A rich progress bar; yields a callback `report(step, done, total)`."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_console(),
+        transient=False,
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def report(step: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{description}: {step}", completed=done, total=total)
+
+        yield report
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from edgecamp.registry.demo_data import load_synthetic_camp
+
+    with _progress("Generating camp") as report:
+        summary = load_synthetic_camp(
+            people=args.people, seed=args.seed, progress=report, csv_path=args.csv
+        )
+    _console().print(f"Loaded {summary}")
+    return 0
+
+
+def _createadmin(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    password = _create_admin(args.username, args.email)
+    if password is None:
+        _console().print(
+            f"[red]A user named “{args.username}” already exists.[/red] Choose another "
+            "--username, or reset its password with `edgecamp manage changepassword "
+            f"{args.username}`."
+        )
+        return 1
+    _print_login(args.username, password)
+    return 0
+
+
+def _create_admin(username: str, email: str = "") -> str | None:
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        return None
+    password = secrets.token_urlsafe(12)
+    user_model.objects.create_superuser(username=username, email=email, password=password)
+    return password
+
+
+def _print_login(username: str, password: str) -> None:
+    console = _console()
+    console.print(f"  username: [bold]{username}[/bold]")
+    console.print(f"  password: [bold]{password}[/bold]  (shown once; keep it safe)")
+
+
+def _demo(args: argparse.Namespace) -> int:
+    _setup_django()
+    console = _console()
+    with console.status("Preparing the database…"):
+        _migrate()
+    from edgecamp.registry.demo_data import camp_is_empty, load_synthetic_camp
+
+    if camp_is_empty():
+        with _progress("Generating a synthetic camp") as report:
+            summary = load_synthetic_camp(people=args.people, seed=args.seed, progress=report)
+        console.print(f"Loaded {summary}")
+    else:
+        console.print("The database already holds a camp; keeping it.")
+    username = "admin"
+    password = _create_admin(username)
+    if password is None:
+        # The admin from an earlier demo run keeps its password; give a fresh one so the
+        # printed login always works.
+        password = secrets.token_urlsafe(12)
+        _reset_password(username, password)
+    console.print("\n[bold green]edgecamp demo is ready.[/bold green] Log in with:")
+    _print_login(username, password)
+    if args.no_serve:
+        return 0
+    return _run_server(args.host, args.port, args.threads)
+
+
+def _reset_password(username: str, password: str) -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(username=username)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+
+
+def _serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    return _run_server(args.host, args.port, args.threads)
+
+
+def _run_server(host: str, port: int, threads: int) -> int:
+    from waitress import serve
+
+    from edgecamp.wsgi import application
+
+    shown_host = f"[{host}]" if ":" in host else host
+    _console().print(
+        f"\nServing edgecamp at [bold]http://{shown_host}:{port}/[/bold]  "
+        f"(API docs at http://{shown_host}:{port}/api/v1/docs). Ctrl+C stops."
+    )
+    sys.stdout.flush()
+    serve(application, host=host, port=port, threads=threads, ident="edgecamp")
+    return 0
+
+
+def _manage(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["edgecamp manage", *args.args])
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

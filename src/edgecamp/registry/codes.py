@@ -1,0 +1,97 @@
+"""Code lists of the registry: UNHCR specific-needs categories, relationships, documents.
+
+Codes are stored, labels are translated at display time.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SpecificNeed(models.TextChoices):
+    WR = "WR", _("Woman at risk")
+    CR = "CR", _("Child at risk")
+    SC = "SC", _("Unaccompanied or separated child")
+    ER = "ER", _("Older person at risk")
+    DS = "DS", _("Disability")
+    SM = "SM", _("Serious medical condition")
+    SV = "SV", _("SGBV")
+    TR = "TR", _("Torture")
+    LP = "LP", _("Legal and physical protection needs")
+    SP = "SP", _("Single parent")
+    FU = "FU", _("Family unity")
+
+
+# Visible only to protection staff of the site (shared/DOMAIN.md).
+PROTECTION_SENSITIVE_NEEDS = frozenset({"SV", "TR", "CR", "SC", "LP"})
+
+
+class Relationship(models.TextChoices):
+    FOCAL_POINT = "focal_point", _("Focal point")
+    SPOUSE = "spouse", _("Spouse")
+    CHILD = "child", _("Child")
+    STEPCHILD = "stepchild", _("Stepchild")
+    FOSTER_CHILD = "foster_child", _("Foster child")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    PARENT = "parent", _("Parent")
+    SIBLING = "sibling", _("Sibling")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    OTHER_RELATIVE = "other_relative", _("Other relative")
+    NON_RELATIVE = "non_relative", _("Not related")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class DatePrecision(models.TextChoices):
+    EXACT = "exact", _("Exact")
+    YEAR = "year", _("Year only")
+    ESTIMATED = "estimated", _("Estimated")
+
+
+class DocumentType(models.TextChoices):
+    NATIONAL_ID = "national_id", _("National identity card")
+    PASSPORT = "passport", _("Passport")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    FAMILY_BOOK = "family_book", _("Family book")
+    PROOF_OF_REGISTRATION = "proof_of_registration", _("Proof of registration")
+    OTHER = "other", _("Other document")
+
+
+# ICAO codes for the cases ISO 3166 has no country for.
+EXTRA_NATIONALITIES = {"XXA": _("Stateless"), "XXX": _("Unknown / unspecified")}
+
+
+def nationality_choices() -> list[tuple[str, str]]:
+    import pycountry
+
+    countries = sorted(((c.alpha_3, c.name) for c in pycountry.countries), key=lambda c: c[1])
+    return [*((code, str(label)) for code, label in EXTRA_NATIONALITIES.items()), *countries]
+
+
+def is_known_nationality(code: str) -> bool:
+    import pycountry
+
+    return code in EXTRA_NATIONALITIES or pycountry.countries.get(alpha_3=code) is not None
+
+
+def is_known_language(code: str) -> bool:
+    """ISO 639-1 (two letters) or 639-3 (three letters) language code."""
+    import pycountry
+
+    if len(code) == 2:
+        return pycountry.languages.get(alpha_2=code) is not None
+    return len(code) == 3 and pycountry.languages.get(alpha_3=code) is not None
+
+
+# Sex-and-age disaggregation brackets (UNHCR): (label, min age, max age inclusive or None).
+AGE_BRACKETS: list[tuple[str, int, int | None]] = [
+    ("0-4", 0, 4),
+    ("5-11", 5, 11),
+    ("12-17", 12, 17),
+    ("18-59", 18, 59),
+    ("60+", 60, None),
+]

@@ -1,0 +1,1 @@
+"""Loading the synthetic camp into the database (placeholder until the generator lands)."""

@@ -1,0 +1,270 @@
+"""The registry: households (UNHCR registration groups), the individuals in them, and the
+history of who belonged where and which status changed when."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from edgecamp.registry.codes import (
+    DatePrecision,
+    DocumentType,
+    Relationship,
+    Sex,
+    SpecificNeed,
+)
+from edgecamp.registry.text import fold
+
+
+class HouseholdNumberSequence(models.Model):
+    """The last household number issued for a prefix. Incremented under a row lock inside the
+    registering transaction, so concurrent desks never get the same number and a rolled-back
+    registration does not burn one."""
+
+    prefix = models.CharField(max_length=10, unique=True)
+    last_value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}: {self.last_value}"
+
+
+class Household(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        DEPARTED = "departed", _("Departed")
+        RELOCATED = "relocated", _("Relocated")
+        INACTIVE = "inactive", _("Inactive")
+
+    number = models.CharField(_("household number"), max_length=20, unique=True, editable=False)
+    site = models.ForeignKey(
+        "shelters.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="households"
+    )
+    shelter = models.ForeignKey(
+        "shelters.Shelter",
+        verbose_name=_("shelter"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="households",
+    )
+    focal_point = models.ForeignKey(
+        "Individual",
+        verbose_name=_("focal point"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    place_of_origin = models.CharField(_("place of origin"), max_length=120, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(_("language"), max_length=3, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    registration_date = models.DateField(_("registration date"))
+    registration_desk = models.CharField(_("registration desk"), max_length=40, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["number"]
+        indexes = [models.Index(fields=["site", "status"])]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Individual(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        MISSING = "missing", _("Missing")
+        DECEASED = "deceased", _("Deceased")
+        DEPARTED = "departed", _("Departed")
+
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    other_names = models.JSONField(_("other names and aliases"), default=list, blank=True)
+    # An infant not yet named, an unconscious patient: names left blank on purpose.
+    names_unknown = models.BooleanField(_("names unknown"), default=False)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth_precision = models.CharField(
+        _("date of birth precision"),
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.EXACT,
+    )
+    relationship = models.CharField(
+        _("relationship to focal point"), max_length=20, choices=Relationship.choices
+    )
+    nationality = models.CharField(_("nationality"), max_length=3, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    # Accent- and case-folded names and aliases, maintained on save, for search.
+    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["household", "id"]
+        indexes = [
+            models.Index(fields=["status", "date_of_birth"]),
+            models.Index(fields=["family_name", "given_name"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(names_unknown=True)
+                | ~models.Q(given_name="")
+                | ~models.Q(family_name=""),
+                name="individual_has_a_name_unless_unknown",
+            ),
+        ]
+        verbose_name = _("individual")
+        verbose_name_plural = _("individuals")
+
+    def __str__(self) -> str:
+        return self.full_name or str(_("(name unknown)"))
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.refresh_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+    def age_on(self, day: date) -> int | None:
+        if self.date_of_birth is None:
+            return None
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+    def refresh_search_text(self) -> None:
+        names = [self.given_name, self.family_name, *map(str, self.other_names or [])]
+        self.search_text = fold(" ".join(n for n in names if n))[:400]
+
+
+class SpecificNeedRecord(models.Model):
+    individual = models.ForeignKey(
+        Individual, on_delete=models.CASCADE, related_name="specific_needs"
+    )
+    code = models.CharField(_("specific need"), max_length=2, choices=SpecificNeed.choices)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["individual", "code"], name="specific_need_once")
+        ]
+        indexes = [models.Index(fields=["code"])]
+        verbose_name = _("specific need")
+        verbose_name_plural = _("specific needs")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class IdentityDocument(models.Model):
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="documents")
+    type = models.CharField(_("document type"), max_length=30, choices=DocumentType.choices)
+    number = models.CharField(_("document number"), max_length=60)
+    issuing_country = models.CharField(_("issuing country"), max_length=3, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["number"])]
+        verbose_name = _("identity document")
+        verbose_name_plural = _("identity documents")
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.number}"
+
+
+class Membership(models.Model):
+    """Which household a person belonged to, from when to when. The open membership (no end
+    date) is the current one; closing it and opening another records a move."""
+
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="memberships")
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships")
+    relationship = models.CharField(max_length=20, choices=Relationship.choices)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["individual", "started_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["individual"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_current_membership",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="membership_ends_after_start",
+            ),
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.individual_id} in {self.household_id} from {self.started_on}"
+
+
+class StatusChange(models.Model):
+    """An entry in the status history of a household or an individual (exactly one of them)."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, null=True, blank=True, related_name="status_changes"
+    )
+    individual = models.ForeignKey(
+        Individual, on_delete=models.CASCADE, null=True, blank=True, related_name="status_changes"
+    )
+    old_status = models.CharField(max_length=20, blank=True)
+    new_status = models.CharField(max_length=20)
+    reason = models.CharField(max_length=200, blank=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(household__isnull=False, individual__isnull=True)
+                    | models.Q(household__isnull=True, individual__isnull=False)
+                ),
+                name="status_change_has_one_subject",
+            )
+        ]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.old_status or '-'} → {self.new_status}"

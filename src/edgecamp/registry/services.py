@@ -1,0 +1,421 @@
+"""Registry services: each public function is one transaction and either completes or writes
+nothing. Entry points (form, API, CLI) build the plain input objects below, call a service and
+render the result or the RegistrationError's field errors."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from edgecamp.registry.codes import (
+    DatePrecision,
+    DocumentType,
+    Relationship,
+    Sex,
+    SpecificNeed,
+    is_known_language,
+    is_known_nationality,
+)
+from edgecamp.registry.models import (
+    Household,
+    HouseholdNumberSequence,
+    IdentityDocument,
+    Individual,
+    Membership,
+    SpecificNeedRecord,
+    StatusChange,
+)
+from edgecamp.shelters.models import Shelter, Site
+
+log = logging.getLogger(__name__)
+
+MAX_MEMBERS = 40
+OLDEST_PLAUSIBLE_BIRTH_YEAR = 1900
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{6,24}$")
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    type: str
+    number: str
+    issuing_country: str = ""
+    expires_on: date | None = None
+
+
+@dataclass(frozen=True)
+class MemberInput:
+    relationship: str
+    sex: str
+    given_name: str = ""
+    family_name: str = ""
+    other_names: Sequence[str] = ()
+    names_unknown: bool = False
+    date_of_birth: date | None = None
+    date_of_birth_precision: str = DatePrecision.EXACT
+    nationality: str = ""
+    specific_needs: Sequence[str] = ()
+    documents: Sequence[DocumentInput] = ()
+
+
+@dataclass(frozen=True)
+class HouseholdInput:
+    site_id: int
+    members: Sequence[MemberInput]
+    place_of_origin: str = ""
+    phone: str = ""
+    language: str = ""
+    registration_desk: str = ""
+    registration_date: date | None = None
+    shelter_id: int | None = None
+
+
+@dataclass
+class RegistrationError(Exception):
+    """Field errors keyed by a dotted path into the input: `phone`, `members`,
+    `members.2.date_of_birth`, `members.0.documents.1.number`."""
+
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, path: str, message: str) -> None:
+        self.errors.setdefault(path, []).append(message)
+
+    def __str__(self) -> str:
+        return "; ".join(f"{path}: {' '.join(msgs)}" for path, msgs in self.errors.items())
+
+
+def register_household(
+    data: HouseholdInput, *, registered_by: AbstractBaseUser | None = None
+) -> Household:
+    """Validate and register a household with all its members in one transaction.
+
+    Raises RegistrationError (nothing written) when any field is invalid.
+    """
+    today = timezone.localdate()
+    members = [_normalise_member(m) for m in data.members]
+    errors = RegistrationError()
+    site, shelter = _validate_household(data, members, today, errors)
+    for index, member in enumerate(members):
+        _validate_member(member, f"members.{index}", today, errors)
+    if errors.errors:
+        raise errors
+    assert site is not None  # validated above
+
+    with transaction.atomic():
+        household = Household.objects.create(
+            number=_next_household_number(),
+            site=site,
+            shelter=shelter,
+            place_of_origin=data.place_of_origin.strip(),
+            phone=data.phone.strip(),
+            language=data.language.strip().lower(),
+            registration_date=data.registration_date or today,
+            registration_desk=data.registration_desk.strip(),
+            registered_by=registered_by if registered_by and registered_by.pk else None,
+        )
+        focal_point = None
+        for member in members:
+            individual = _create_member(household, member, household.registration_date)
+            if member.relationship == Relationship.FOCAL_POINT:
+                focal_point = individual
+        household.focal_point = focal_point
+        household.save(update_fields=["focal_point"])
+        StatusChange.objects.create(
+            household=household,
+            old_status="",
+            new_status=household.status,
+            reason="registered",
+            changed_by=household.registered_by,
+        )
+    log.info("household registered with %d members at site %s", len(members), site.code)
+    return household
+
+
+def set_household_status(
+    household: Household, status: str, *, reason: str, changed_by: AbstractBaseUser | None = None
+) -> None:
+    if status not in Household.Status.values:
+        raise RegistrationError({"status": [_("Unknown household status “%s”.") % status]})
+    with transaction.atomic():
+        locked = Household.objects.select_for_update().get(pk=household.pk)
+        if locked.status == status:
+            return
+        StatusChange.objects.create(
+            household=locked,
+            old_status=locked.status,
+            new_status=status,
+            reason=reason,
+            changed_by=_user_or_none(changed_by),
+        )
+        locked.status = status
+        locked.save(update_fields=["status", "updated_at"])
+        household.status = status
+
+
+def set_individual_status(
+    individual: Individual,
+    status: str,
+    *,
+    reason: str,
+    changed_by: AbstractBaseUser | None = None,
+) -> None:
+    if status not in Individual.Status.values:
+        raise RegistrationError({"status": [_("Unknown individual status “%s”.") % status]})
+    with transaction.atomic():
+        locked = Individual.objects.select_for_update().get(pk=individual.pk)
+        if locked.status == status:
+            return
+        StatusChange.objects.create(
+            individual=locked,
+            old_status=locked.status,
+            new_status=status,
+            reason=reason,
+            changed_by=_user_or_none(changed_by),
+        )
+        locked.status = status
+        locked.save(update_fields=["status", "updated_at"])
+        individual.status = status
+
+
+def move_individual(
+    individual: Individual,
+    to_household: Household,
+    *,
+    relationship: str,
+    reason: str,
+    on: date | None = None,
+) -> None:
+    """Close the person's current membership and open one in another household."""
+    if relationship not in Relationship.values:
+        raise RegistrationError({"relationship": [_("Unknown relationship.")]})
+    if to_household.pk == individual.household_id:
+        raise RegistrationError({"household": [_("The person is already in this household.")]})
+    day = on or timezone.localdate()
+    with transaction.atomic():
+        locked = Individual.objects.select_for_update().get(pk=individual.pk)
+        Membership.objects.filter(individual=locked, ended_on__isnull=True).update(
+            ended_on=day, reason=reason
+        )
+        Membership.objects.create(
+            individual=locked,
+            household=to_household,
+            relationship=relationship,
+            started_on=day,
+            reason=reason,
+        )
+        Household.objects.filter(focal_point=locked).update(focal_point=None)
+        locked.household = to_household
+        locked.relationship = relationship
+        locked.save(update_fields=["household", "relationship", "updated_at"])
+        individual.household = to_household
+        individual.relationship = relationship
+
+
+def format_household_number(prefix: str, value: int) -> str:
+    return f"{prefix}-{value:06d}"
+
+
+def reserve_household_numbers(count: int) -> list[str]:
+    """Reserve `count` consecutive numbers (for bulk loads); call inside a transaction."""
+    prefix = settings.EDGECAMP_HOUSEHOLD_PREFIX
+    last = _advance_sequence(prefix, count)
+    return [format_household_number(prefix, v) for v in range(last - count + 1, last + 1)]
+
+
+def _next_household_number() -> str:
+    prefix = settings.EDGECAMP_HOUSEHOLD_PREFIX
+    return format_household_number(prefix, _advance_sequence(prefix, 1))
+
+
+def _advance_sequence(prefix: str, count: int) -> int:
+    # The UPDATE takes the row lock (PostgreSQL) or runs inside the IMMEDIATE write transaction
+    # (SQLite), so the read that follows sees our own increment and nobody else's.
+    for _attempt in range(2):
+        updated = HouseholdNumberSequence.objects.filter(prefix=prefix).update(
+            last_value=F("last_value") + count
+        )
+        if updated:
+            return HouseholdNumberSequence.objects.get(prefix=prefix).last_value
+        try:
+            with transaction.atomic():
+                HouseholdNumberSequence.objects.create(prefix=prefix, last_value=count)
+            return count
+        except IntegrityError:
+            continue  # another desk created the row first: increment it instead
+    raise RuntimeError("could not allocate a household number")
+
+
+def _user_or_none(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return user if user is not None and user.pk else None
+
+
+def _normalise_member(member: MemberInput) -> MemberInput:
+    dob = member.date_of_birth
+    # Year-only dates are stored as 1 January of that year, the convention registries use.
+    if dob is not None and member.date_of_birth_precision == DatePrecision.YEAR:
+        dob = dob.replace(month=1, day=1)
+    return MemberInput(
+        relationship=member.relationship,
+        sex=member.sex,
+        given_name=" ".join(member.given_name.split()),
+        family_name=" ".join(member.family_name.split()),
+        other_names=tuple(" ".join(n.split()) for n in member.other_names if n.strip()),
+        names_unknown=member.names_unknown,
+        date_of_birth=dob,
+        date_of_birth_precision=member.date_of_birth_precision,
+        nationality=member.nationality.strip().upper(),
+        specific_needs=tuple(dict.fromkeys(c.strip().upper() for c in member.specific_needs)),
+        documents=tuple(member.documents),
+    )
+
+
+def _validate_household(
+    data: HouseholdInput,
+    members: list[MemberInput],
+    today: date,
+    errors: RegistrationError,
+) -> tuple[Site | None, Shelter | None]:
+    site = Site.objects.filter(pk=data.site_id).first()
+    if site is None:
+        errors.add("site", _("Choose a site that exists."))
+    elif site.status == Site.Status.CLOSED:
+        errors.add("site", _("Site %(site)s is closed; register at an open site.") % {"site": site})
+    shelter = None
+    if data.shelter_id is not None:
+        shelter = Shelter.objects.select_related("block").filter(pk=data.shelter_id).first()
+        if shelter is None:
+            errors.add("shelter", _("Choose a shelter that exists, or leave it empty."))
+        elif site is not None and shelter.block.site_id != site.pk:
+            errors.add("shelter", _("This shelter is in another site."))
+        elif shelter.status in (Shelter.Status.DAMAGED, Shelter.Status.DECOMMISSIONED):
+            errors.add(
+                "shelter",
+                _("This shelter is %(status)s; choose another one.")
+                % {"status": shelter.get_status_display().lower()},
+            )
+    if data.phone.strip() and not PHONE_PATTERN.match(data.phone.strip()):
+        errors.add("phone", _("Enter a phone number of digits, optionally starting with +."))
+    language = data.language.strip().lower()
+    if language and not is_known_language(language):
+        errors.add("language", _("Use an ISO 639 language code such as ar, fr or so."))
+    if data.registration_date is not None and data.registration_date > today:
+        errors.add("registration_date", _("The registration date cannot be in the future."))
+    if len(data.place_of_origin.strip()) > 120:
+        errors.add("place_of_origin", _("Keep the place of origin under 120 characters."))
+    if not members:
+        errors.add("members", _("A household needs at least one member."))
+    elif len(members) > MAX_MEMBERS:
+        errors.add(
+            "members",
+            _("A household has at most %(max)d members; split larger groups.")
+            % {"max": MAX_MEMBERS},
+        )
+    else:
+        focal_points = sum(m.relationship == Relationship.FOCAL_POINT for m in members)
+        if focal_points != 1:
+            errors.add(
+                "members",
+                _("Mark exactly one member as the focal point (found %(n)d).")
+                % {"n": focal_points},
+            )
+    return site, shelter
+
+
+def _validate_member(
+    member: MemberInput, path: str, today: date, errors: RegistrationError
+) -> None:
+    if not member.names_unknown and not (member.given_name or member.family_name):
+        errors.add(
+            f"{path}.given_name",
+            _("Enter the person's name, or tick “names unknown” if it really is unknown."),
+        )
+    for name_field in ("given_name", "family_name"):
+        if len(getattr(member, name_field)) > 100:
+            errors.add(f"{path}.{name_field}", _("Keep names under 100 characters."))
+    if member.sex not in Sex.values:
+        errors.add(f"{path}.sex", _("Choose female, male, other or unknown."))
+    if member.relationship not in Relationship.values:
+        errors.add(f"{path}.relationship", _("Choose the relationship to the focal point."))
+    if member.date_of_birth_precision not in DatePrecision.values:
+        errors.add(f"{path}.date_of_birth_precision", _("Choose exact, year only or estimated."))
+    if member.date_of_birth is not None:
+        if member.date_of_birth > today:
+            errors.add(f"{path}.date_of_birth", _("The date of birth cannot be in the future."))
+        elif member.date_of_birth.year < OLDEST_PLAUSIBLE_BIRTH_YEAR:
+            errors.add(
+                f"{path}.date_of_birth",
+                _("A birth before %(year)d is not plausible; estimate the year instead.")
+                % {"year": OLDEST_PLAUSIBLE_BIRTH_YEAR},
+            )
+    if member.nationality and not is_known_nationality(member.nationality):
+        errors.add(
+            f"{path}.nationality",
+            _(
+                "Use an ISO 3166 three-letter code (e.g. SDN), "
+                "XXA for stateless or XXX for unknown."
+            ),
+        )
+    for code in member.specific_needs:
+        if code not in SpecificNeed.values:
+            errors.add(
+                f"{path}.specific_needs",
+                _("“%(code)s” is not a specific-needs code; use one of %(codes)s.")
+                % {"code": code, "codes": ", ".join(SpecificNeed.values)},
+            )
+    for index, document in enumerate(member.documents):
+        doc_path = f"{path}.documents.{index}"
+        if document.type not in DocumentType.values:
+            errors.add(f"{doc_path}.type", _("Choose a document type from the list."))
+        if not document.number.strip():
+            errors.add(f"{doc_path}.number", _("Enter the document number."))
+        elif len(document.number.strip()) > 60:
+            errors.add(f"{doc_path}.number", _("Keep document numbers under 60 characters."))
+        country = document.issuing_country.strip().upper()
+        if country and not is_known_nationality(country):
+            errors.add(f"{doc_path}.issuing_country", _("Use an ISO 3166 three-letter code."))
+
+
+def _create_member(household: Household, member: MemberInput, started_on: date) -> Individual:
+    individual = Individual(
+        household=household,
+        given_name=member.given_name,
+        family_name=member.family_name,
+        other_names=list(member.other_names),
+        names_unknown=member.names_unknown,
+        sex=member.sex,
+        date_of_birth=member.date_of_birth,
+        date_of_birth_precision=member.date_of_birth_precision,
+        relationship=member.relationship,
+        nationality=member.nationality,
+    )
+    individual.save()
+    Membership.objects.create(
+        individual=individual,
+        household=household,
+        relationship=member.relationship,
+        started_on=started_on,
+        reason="registered",
+    )
+    SpecificNeedRecord.objects.bulk_create(
+        SpecificNeedRecord(individual=individual, code=code) for code in member.specific_needs
+    )
+    IdentityDocument.objects.bulk_create(
+        IdentityDocument(
+            individual=individual,
+            type=doc.type,
+            number=doc.number.strip(),
+            issuing_country=doc.issuing_country.strip().upper(),
+            expires_on=doc.expires_on,
+        )
+        for doc in member.documents
+    )
+    return individual

@@ -1,0 +1,19 @@
+import pytest
+
+from tests.factories import make_site, make_user
+
+
+@pytest.fixture
+def site(db):
+    return make_site(name="Kalma North", code="kalma-n")
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("manager", superuser=True)
+
+
+@pytest.fixture
+def logged_in_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
