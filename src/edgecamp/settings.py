@@ -116,6 +116,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = config.data_dir() / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -143,7 +144,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_paths": {"()": "edgecamp.logfilters.RedactRequestPath"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"edgecamp": {"level": "INFO", "propagate": True}},
+    "loggers": {
+        "edgecamp": {"level": "INFO", "propagate": True},
+        # Filtering at the logger rewrites the record before any handler (ours, Django's
+        # mail_admins, a deployment's file handler) sees it.
+        "django.request": {"filters": ["redact_paths"]},
+        "django.server": {"filters": ["redact_paths"]},
+    },
 }
