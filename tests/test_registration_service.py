@@ -115,6 +115,10 @@ def test_year_only_birth_dates_are_stored_as_first_of_january(site):
         ),
         ([member()], {"phone": "call me"}, "phone", "digits"),
         ([member()], {"language": "klingon"}, "language", "ISO 639"),
+        ([member()], {"registration_desk": "d" * 41}, "registration_desk", "40 characters"),
+        ([member()], {"place_of_origin": "p" * 121}, "place_of_origin", "120 characters"),
+        ([member(given_name="g" * 101)], {}, "members.0.given_name", "100 characters"),
+        ([member(other_names=["x"] * 11)], {}, "members.0.other_names", "at most 10"),
         (
             [member()],
             {"registration_date": date.today() + timedelta(days=3)},

@@ -40,6 +40,7 @@ from edgecamp.shelters.models import Shelter, Site
 log = logging.getLogger(__name__)
 
 MAX_MEMBERS = 40
+MAX_OTHER_NAMES = 10
 OLDEST_PLAUSIBLE_BIRTH_YEAR = 1900
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{6,24}$")
 
@@ -311,6 +312,8 @@ def _validate_household(
         errors.add("registration_date", _("The registration date cannot be in the future."))
     if len(data.place_of_origin.strip()) > 120:
         errors.add("place_of_origin", _("Keep the place of origin under 120 characters."))
+    if len(data.registration_desk.strip()) > 40:
+        errors.add("registration_desk", _("Keep the desk name under 40 characters."))
     if not members:
         errors.add("members", _("A household needs at least one member."))
     elif len(members) > MAX_MEMBERS:
@@ -341,6 +344,12 @@ def _validate_member(
     for name_field in ("given_name", "family_name"):
         if len(getattr(member, name_field)) > 100:
             errors.add(f"{path}.{name_field}", _("Keep names under 100 characters."))
+    if len(member.other_names) > MAX_OTHER_NAMES or any(len(n) > 100 for n in member.other_names):
+        errors.add(
+            f"{path}.other_names",
+            _("Record at most %(n)d other names, each under 100 characters.")
+            % {"n": MAX_OTHER_NAMES},
+        )
     if member.sex not in Sex.values:
         errors.add(f"{path}.sex", _("Choose female, male, other or unknown."))
     if member.relationship not in Relationship.values:
