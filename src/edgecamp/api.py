@@ -1,18 +1,101 @@
 """The REST API (django-ninja) under /api/v1, with its OpenAPI schema at /api/v1/openapi.json
-and interactive docs at /api/v1/docs."""
+and interactive docs at /api/v1/docs.
 
+Every route needs a signed-in session (`django_auth`; unsafe methods also need the CSRF token).
+Errors are JSON: 401 when not signed in, 404 `{"detail"}`, and 422 `{"detail", "errors"}` with
+messages keyed by the dotted path of the offending field, whether a value has the wrong type
+(caught while parsing) or breaks a registration rule (the registration service)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
 import edgecamp
+from edgecamp.registry.services import RegistrationError
 
-api = NinjaAPI(
+
+def _docs_for_signed_in_users(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The docs page sends a visitor to the login page; openapi.json answers a JSON 401 like
+    the API routes, rather than redirecting a program to an HTML form."""
+
+    @login_not_required
+    @wraps(view)
+    def signed_in_only(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.resolver_match is not None and request.resolver_match.url_name == "openapi-json":
+            return _not_signed_in(request, AuthenticationError())
+        return redirect_to_login(request.get_full_path())
+
+    return signed_in_only
+
+
+class _RegistryAPI(NinjaAPI):
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            # LoginRequiredMiddleware would redirect anonymous API calls to the HTML login
+            # page; let each operation's `django_auth` answer them with a JSON 401 instead.
+            # Ninja flags each operation view csrf_exempt (its auth checks CSRF itself), which
+            # tells them apart from the docs (own check above) and the API root (a 404).
+            if isinstance(pattern, URLPattern) and getattr(pattern.callback, "csrf_exempt", False):
+                login_not_required(pattern.callback)
+        return patterns, app_name, namespace
+
+
+api = _RegistryAPI(
     title="edgecamp API",
     version=edgecamp.__version__,
-    description="Camp registry: sites, households and individuals.",
+    description="Camp registry: sites, households and individuals. Sign in through the web "
+    "login; the session cookie authenticates API calls, and POST requests also need the "
+    "CSRF token in an X-CSRFToken header.",
     auth=django_auth,
     urls_namespace="api",
+    docs_decorator=_docs_for_signed_in_users,
 )
+
+
+@api.exception_handler(AuthenticationError)
+def _not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    detail = _("Not signed in: sign in through the web login; API calls use its session cookie.")
+    return api.create_response(request, {"detail": detail}, status=401)
+
+
+@api.exception_handler(RegistrationError)
+def _registration_refused(request: HttpRequest, exc: RegistrationError) -> HttpResponse:
+    detail = _("Nothing was registered: correct the fields listed in “errors”.")
+    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(ValidationError)
+def _request_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        errors.setdefault(_field_path(error["loc"]), []).append(error["msg"])
+    detail = _("The request is not valid: correct the fields listed in “errors”.")
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+def _field_path(loc: tuple[str | int, ...]) -> str:
+    """("body", "payload", "members", 1, "date_of_birth") -> "members.1.date_of_birth", the
+    same path the registration service uses; ("query", "page") -> "page"."""
+    source, *rest = loc
+    if source == "body":
+        rest = rest[1:]  # the name of the view's body parameter means nothing to a client
+    return ".".join(map(str, rest)) or "__all__"
+
 
 # Routers register themselves here; imported last so they can import `api` if they need to.
 from edgecamp.registry.api import router as registry_router  # noqa: E402

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from edgecamp.registry.codes import AGE_BRACKETS
-from edgecamp.registry.models import Household, Individual
+from edgecamp.registry.models import Household, Individual, SpecificNeedRecord, StatusChange
 from edgecamp.registry.text import fold
+from edgecamp.shelters.models import Block, Shelter, Site
 
 
 def search_households(query: str = "", *, site_id: int | None = None) -> QuerySet[Household]:
@@ -43,6 +45,58 @@ def household_detail(number: str) -> Household | None:
         .filter(number=number)
         .first()
     )
+
+
+def individual_detail(individual_id: int) -> Individual | None:
+    return (
+        Individual.objects.select_related("household__site")
+        .prefetch_related("specific_needs", "documents", "status_changes", "memberships__household")
+        .filter(pk=individual_id)
+        .first()
+    )
+
+
+def sites_with_counts() -> QuerySet[Site]:
+    """Sites with `block_count`, `shelter_count` and `active_household_count`, in one query.
+    Each figure is a counting subquery: joining blocks, shelters and households at once would
+    multiply the rows."""
+    return (
+        Site.objects.select_related("managing_organisation")
+        .annotate(
+            block_count=_count_per_site(Block.objects.all(), "site"),
+            shelter_count=_count_per_site(Shelter.objects.all(), "block__site"),
+            active_household_count=_count_per_site(
+                Household.objects.filter(status=Household.Status.ACTIVE), "site"
+            ),
+        )
+        .order_by("name")
+    )
+
+
+def site_with_counts(site_id: int) -> Site | None:
+    """One site with the counts of `sites_with_counts` and `active_people_count` (active people
+    in active households, as on the dashboard). People are counted for one site at a time:
+    for every row of a list it would mean reading the whole individuals table."""
+    active_people = Individual.objects.filter(
+        status=Individual.Status.ACTIVE, household__status=Household.Status.ACTIVE
+    )
+    return (
+        sites_with_counts()
+        .annotate(active_people_count=_count_per_site(active_people, "household__site"))
+        .filter(pk=site_id)
+        .first()
+    )
+
+
+def _count_per_site(rows: QuerySet[Model], site_path: str) -> Coalesce:
+    counted = (
+        rows.filter(**{site_path: OuterRef("pk")})
+        .order_by()
+        .values(site_path)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
 
 
 def _looks_like_number(text: str) -> bool:
@@ -113,3 +167,73 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February in a non-leap year
         return day.replace(year=day.year - years, day=28)
+
+
+# --- Web UI: lists, history, dashboard extras -------------------------------------------------
+
+
+def with_listing_details(households: QuerySet[Household]) -> QuerySet[Household]:
+    """Add what a list of households shows: the shelter's block and `active_members`, counted
+    by a correlated subquery so a page of 25 rows costs 25 index lookups, not a GROUP BY over
+    the whole registry."""
+    active_members = (
+        Individual.objects.filter(household=OuterRef("pk"), status=Individual.Status.ACTIVE)
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return households.select_related("shelter__block").annotate(
+        active_members=Coalesce(Subquery(active_members), 0)
+    )
+
+
+def status_history(household: Household) -> QuerySet[StatusChange]:
+    """Status changes of the household and of the people currently in it, oldest first."""
+    return (
+        StatusChange.objects.filter(Q(household=household) | Q(individual__household=household))
+        .select_related("individual", "changed_by")
+        .order_by("changed_at", "id")
+    )
+
+
+def all_sites() -> QuerySet[Site]:
+    return Site.objects.order_by("name")
+
+
+def sites_open_for_registration() -> QuerySet[Site]:
+    return Site.objects.exclude(status=Site.Status.CLOSED).order_by("name")
+
+
+def available_shelters(site_id: int) -> QuerySet[Shelter]:
+    return (
+        Shelter.objects.filter(block__site_id=site_id, status=Shelter.Status.AVAILABLE)
+        .select_related("block")
+        .order_by("block__code", "code")
+    )
+
+
+def shelter_counts_by_site() -> dict[int, dict[str, int]]:
+    """Shelters per site and status: {site_id: {"available": 12, "occupied": 340, ...}}."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = Shelter.objects.values("block__site_id", "status").annotate(n=Count("id")).order_by()
+    for row in rows:
+        counts.setdefault(row["block__site_id"], {})[row["status"]] = row["n"]
+    return counts
+
+
+def specific_needs_by_site() -> dict[int, dict[str, int]]:
+    """Active people in active households with each specific need: {site_id: {code: n}}."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        SpecificNeedRecord.objects.filter(
+            individual__status=Individual.Status.ACTIVE,
+            individual__household__status=Household.Status.ACTIVE,
+        )
+        .values("individual__household__site_id", "code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        counts.setdefault(row["individual__household__site_id"], {})[row["code"]] = row["n"]
+    return counts

@@ -1,0 +1,316 @@
+"""The registry's API shapes: what a client sends to register a household and what it reads
+back. Field names follow the domain and the service's error paths (`site`,
+`members.1.date_of_birth`), so a client can put every error next to the field it belongs to.
+
+Codes (sex, relationship, specific needs...) are plain strings listed as enums in the OpenAPI
+schema; the registration service checks them, so all the mistakes in a request come back at
+once with the service's messages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db import models
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
+from pydantic import ConfigDict
+
+from edgecamp.registry.codes import (
+    DatePrecision,
+    DocumentType,
+    Relationship,
+    Sex,
+    SpecificNeed,
+)
+from edgecamp.registry.models import Household, Individual, Membership
+from edgecamp.registry.services import DocumentInput, HouseholdInput, MemberInput
+
+
+def _one_of(choices: type[models.TextChoices]) -> dict[str, Any]:
+    return {"enum": list(choices.values)}
+
+
+def _list_of(choices: type[models.TextChoices]) -> dict[str, Any]:
+    return {"items": {"type": "string", "enum": list(choices.values)}}
+
+
+NATIONALITY_HELP = "ISO 3166 alpha-3 code (SDN), XXA for stateless or XXX for unknown."
+
+
+# --- Input -------------------------------------------------------------------------------------
+
+
+class _Input(Schema):
+    # A misspelt field (`dob`, `site_id`) is an error, not silently dropped data.
+    model_config = ConfigDict(extra="forbid")
+
+
+class DocumentIn(_Input):
+    type: str = Field(json_schema_extra=_one_of(DocumentType))
+    number: str
+    issuing_country: str = Field("", description=NATIONALITY_HELP)
+    expires_on: date | None = None
+
+    def to_input(self) -> DocumentInput:
+        return DocumentInput(
+            type=self.type,
+            number=self.number,
+            issuing_country=self.issuing_country,
+            expires_on=self.expires_on,
+        )
+
+
+class MemberIn(_Input):
+    relationship: str = Field(
+        description="Relationship to the household's focal point; exactly one member is "
+        "`focal_point`.",
+        json_schema_extra=_one_of(Relationship),
+    )
+    sex: str = Field(json_schema_extra=_one_of(Sex))
+    given_name: str = ""
+    family_name: str = ""
+    other_names: list[str] = Field(default_factory=list, description="Aliases and spellings.")
+    names_unknown: bool = Field(
+        False, description="Set when the names are really unknown (an unnamed infant)."
+    )
+    date_of_birth: date | None = Field(None, description="ISO 8601 date, e.g. 2015-01-31.")
+    date_of_birth_precision: str = Field(
+        DatePrecision.EXACT.value,
+        description="`year`: only the year is known (stored as 1 January).",
+        json_schema_extra=_one_of(DatePrecision),
+    )
+    nationality: str = Field("", description=NATIONALITY_HELP)
+    specific_needs: list[str] = Field(
+        default_factory=list,
+        description="UNHCR specific-needs codes.",
+        json_schema_extra=_list_of(SpecificNeed),
+    )
+    documents: list[DocumentIn] = Field(default_factory=list)
+
+    def to_input(self) -> MemberInput:
+        return MemberInput(
+            relationship=self.relationship,
+            sex=self.sex,
+            given_name=self.given_name,
+            family_name=self.family_name,
+            other_names=tuple(self.other_names),
+            names_unknown=self.names_unknown,
+            date_of_birth=self.date_of_birth,
+            date_of_birth_precision=self.date_of_birth_precision,
+            nationality=self.nationality,
+            specific_needs=tuple(self.specific_needs),
+            documents=tuple(d.to_input() for d in self.documents),
+        )
+
+
+class HouseholdIn(_Input):
+    site: int = Field(description="Id of the site registering the household.")
+    shelter: int | None = Field(None, description="Id of a shelter in that site, if allocated.")
+    members: list[MemberIn]
+    place_of_origin: str = ""
+    phone: str = ""
+    language: str = Field("", description="ISO 639 code, e.g. ar, fr, so.")
+    # The service does not check this one and the column holds 40 characters.
+    registration_desk: str = Field("", max_length=40)
+    registration_date: date | None = Field(None, description="ISO 8601 date; today if omitted.")
+
+    def to_input(self) -> HouseholdInput:
+        return HouseholdInput(
+            site_id=self.site,
+            shelter_id=self.shelter,
+            members=[m.to_input() for m in self.members],
+            place_of_origin=self.place_of_origin,
+            phone=self.phone,
+            language=self.language,
+            registration_desk=self.registration_desk,
+            registration_date=self.registration_date,
+        )
+
+
+# --- Output ------------------------------------------------------------------------------------
+
+
+class SiteRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class ShelterRef(Schema):
+    id: int
+    code: str
+
+
+class ShelterInBlock(ShelterRef):
+    block: str
+
+    @staticmethod
+    def resolve_block(shelter: Any) -> str:
+        return str(shelter.block.code)
+
+
+class PersonRef(Schema):
+    id: int
+    given_name: str
+    family_name: str
+    names_unknown: bool
+
+
+class DocumentOut(Schema):
+    type: str = Field(json_schema_extra=_one_of(DocumentType))
+    number: str
+    issuing_country: str
+    expires_on: date | None
+
+
+class StatusChangeOut(Schema):
+    old_status: str = Field(description="Empty for the first entry (registration).")
+    new_status: str
+    reason: str
+    changed_at: datetime
+
+
+class IndividualOut(Schema):
+    id: int
+    given_name: str
+    family_name: str
+    other_names: list[str]
+    names_unknown: bool
+    sex: str = Field(json_schema_extra=_one_of(Sex))
+    date_of_birth: date | None
+    date_of_birth_precision: str = Field(json_schema_extra=_one_of(DatePrecision))
+    relationship: str = Field(json_schema_extra=_one_of(Relationship))
+    nationality: str
+    status: str = Field(json_schema_extra=_one_of(Individual.Status))
+    # Protection-sensitive (codes.PROTECTION_SENSITIVE_NEEDS): role scoping will filter them
+    # here, the one place every response takes them from. The free-text detail stays out.
+    specific_needs: list[str] = Field(json_schema_extra=_list_of(SpecificNeed))
+    documents: list[DocumentOut]
+
+    @staticmethod
+    def resolve_specific_needs(individual: Individual) -> list[str]:
+        return [need.code for need in individual.specific_needs.all()]
+
+
+class MembershipOut(Schema):
+    """A period during which a person belonged to a household."""
+
+    individual: PersonRef
+    relationship: str = Field(json_schema_extra=_one_of(Relationship))
+    started_on: date
+    ended_on: date | None = Field(description="Empty while the person is still a member.")
+    reason: str
+
+
+class HouseholdSummary(Schema):
+    number: str
+    site: SiteRef
+    shelter: ShelterRef | None
+    status: str = Field(json_schema_extra=_one_of(Household.Status))
+    registration_date: date
+    focal_point: PersonRef | None
+    place_of_origin: str
+
+
+class HouseholdDetail(Schema):
+    number: str
+    site: SiteRef
+    shelter: ShelterInBlock | None
+    status: str = Field(json_schema_extra=_one_of(Household.Status))
+    registration_date: date
+    registration_desk: str
+    registered_by: str | None = Field(description="Username of the registering clerk.")
+    focal_point: PersonRef | None
+    place_of_origin: str
+    phone: str
+    language: str
+    members: list[IndividualOut] = Field(description="Current members.")
+    status_history: list[StatusChangeOut]
+    membership_history: list[MembershipOut] = Field(
+        description="Everyone who belonged to the household, including people who left."
+    )
+
+    @staticmethod
+    def resolve_registered_by(household: Household) -> str | None:
+        user = household.registered_by
+        return user.get_username() if user is not None else None
+
+    @staticmethod
+    def resolve_status_history(household: Household) -> list[Any]:
+        return list(household.status_changes.all())
+
+    @staticmethod
+    def resolve_membership_history(household: Household) -> list[Membership]:
+        return list(household.memberships.all())
+
+
+class HouseholdRef(Schema):
+    number: str
+    site: SiteRef
+
+
+class IndividualMembershipOut(Schema):
+    household: str = Field(description="Household number.")
+    relationship: str = Field(json_schema_extra=_one_of(Relationship))
+    started_on: date
+    ended_on: date | None
+    reason: str
+
+    @staticmethod
+    def resolve_household(membership: Membership) -> str:
+        return membership.household.number
+
+
+class IndividualDetail(IndividualOut):
+    household: HouseholdRef = Field(description="The household the person belongs to now.")
+    status_history: list[StatusChangeOut]
+    membership_history: list[IndividualMembershipOut]
+
+    @staticmethod
+    def resolve_status_history(individual: Individual) -> list[Any]:
+        return list(individual.status_changes.all())
+
+    @staticmethod
+    def resolve_membership_history(individual: Individual) -> list[Membership]:
+        return list(individual.memberships.all())
+
+
+# --- Errors ------------------------------------------------------------------------------------
+
+
+class Problem(Schema):
+    detail: str
+
+
+class FieldProblems(Schema):
+    detail: str
+    errors: dict[str, list[str]] = Field(
+        description="Messages by dotted path into the request: `site`, "
+        "`members.1.date_of_birth`, `members.0.documents.0.number`.",
+        examples=[{"members.1.date_of_birth": ["The date of birth cannot be in the future."]}],
+    )
+
+
+# --- Lists -------------------------------------------------------------------------------------
+
+
+PAGE_SIZE = 50
+# Large enough for a sync client, small enough that one request never pulls a registry.
+MAX_PAGE_SIZE = 100
+
+
+class Pages(PageNumberPagination):
+    """`?page=2&page_size=100` on every list; the response carries `count` and `items`."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, description="Page number, from 1.")
+        page_size: int | None = Field(
+            None,
+            ge=1,
+            description=f"Items per page: {PAGE_SIZE} unless given, at most {MAX_PAGE_SIZE} "
+            "(a larger request gets that many).",
+        )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
