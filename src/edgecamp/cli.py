@@ -72,6 +72,24 @@ def _build_parser() -> argparse.ArgumentParser:
     createadmin.add_argument("--email", default="")
     createadmin.set_defaults(handler=_createadmin)
 
+    allocate = commands.add_parser(
+        "allocate-file",
+        help="allocate households to shelters from CSV files and write the plan as CSV",
+    )
+    allocate.add_argument("shelters", metavar="SHELTERS.csv")
+    allocate.add_argument("households", metavar="HOUSEHOLDS.csv")
+    allocate.add_argument("--out", required=True, metavar="PLAN.csv")
+    allocate.add_argument(
+        "--rebalance", action="store_true", help="also move households that already have a shelter"
+    )
+    allocate.add_argument(
+        "--space-standard", type=_positive_number, default=3.5, metavar="M2_PER_PERSON"
+    )
+    allocate.add_argument(
+        "--emergency-minimum", type=_positive_number, default=2.5, metavar="M2_PER_PERSON"
+    )
+    allocate.set_defaults(handler=_allocate_file)
+
     manage = commands.add_parser(
         "manage", help="run a Django management command (e.g. `edgecamp manage migrate`)"
     )
@@ -90,6 +108,13 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value <= 0:
         raise argparse.ArgumentTypeError("must be a positive whole number")
+    return value
+
+
+def _positive_number(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be a positive number")
     return value
 
 
@@ -231,6 +256,35 @@ def _run_server(host: str, port: int, threads: int) -> int:
     )
     sys.stdout.flush()
     serve(application, host=host, port=port, threads=threads, ident="edgecamp")
+    return 0
+
+
+def _allocate_file(args: argparse.Namespace) -> int:
+    # Framework-free: no Django needed to allocate from files.
+    from edgecamp.allocation import AllocationConfig, AllocationInputError
+    from edgecamp.allocation.files import AllocationFileError, allocate_files
+
+    console = _console()
+    try:
+        config = AllocationConfig(
+            space_standard_m2=args.space_standard,
+            emergency_minimum_m2=args.emergency_minimum,
+            rebalance=args.rebalance,
+        )
+        with _progress("Allocating") as report:
+            result = allocate_files(args.shelters, args.households, args.out, config, report)
+    except (AllocationFileError, AllocationInputError, ValueError) as error:
+        console.print(f"[red]Nothing written.[/red] {error}", highlight=False)
+        return 1
+    metrics = result.metrics
+    console.print(
+        f"Wrote {args.out}: {metrics.households_housed} households housed "
+        f"({metrics.people_housed} people), {metrics.households_unhoused} unhoused "
+        f"({metrics.people_unhoused} people), {metrics.people_below_standard} people below "
+        f"{args.space_standard:g} m²/person, {metrics.needs_unmet} households with a priority "
+        f"need unmet, in {result.seconds:.1f} s.",
+        highlight=False,
+    )
     return 0
 
 
