@@ -115,6 +115,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The project package is not an app, so its own static folder is listed explicitly.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = config.data_dir() / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
