@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from edgecamp.api import api
 
@@ -9,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Open to anonymous users too, so the login page can switch language.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("edgecamp.registry.urls")),
 ]

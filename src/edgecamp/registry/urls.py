@@ -4,4 +4,17 @@ from edgecamp.registry import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("households/", views.household_list, name="household-list"),
+    path("households/new/", views.household_register, name="household-register"),
+    path(
+        "households/new/member-form/",
+        views.household_member_form,
+        name="household-member-form",
+    ),
+    path(
+        "households/new/shelters/",
+        views.household_shelter_options,
+        name="household-shelter-options",
+    ),
+    path("households/<str:number>/", views.household_detail, name="household-detail"),
 ]

@@ -1,13 +1,357 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Staff web UI of the registry: thin views that parse the request, call `queries` or
+`services`, and render. htmx requests (header `HX-Request`) get only the page fragment they
+swap; every page also works as a plain GET/POST without JavaScript."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
 
-from edgecamp.registry.queries import bracket_labels, population_by_site
+from edgecamp.registry import queries
+from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, Sex, SpecificNeed
+from edgecamp.registry.forms import (
+    MEMBER_PREFIX,
+    BaseMemberFormSet,
+    HouseholdForm,
+    HouseholdSearchForm,
+    MemberFormSet,
+    apply_registration_errors,
+    error_summary,
+    language_name,
+    member_form,
+    nationality_names,
+)
+from edgecamp.registry.models import Household, Individual, StatusChange
+from edgecamp.registry.services import MAX_MEMBERS, RegistrationError, register_household
+
+HOUSEHOLDS_PER_PAGE = 25
+# Remembered per session so a clerk at a desk does not pick the same site and desk each time.
+SESSION_SITE = "registration_site"
+SESSION_DESK = "registration_desk"
 
 
+def _is_htmx(request: HttpRequest) -> bool:
+    # A history restore asks for the whole page even though htmx sends it.
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
+    # The same URL answers with a fragment or a page: caches must keep them apart.
+    response["Vary"] = ", ".join(filter(None, [response.get("Vary"), "HX-Request"]))
+    return response
+
+
+# --- Dashboard ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PopulationRow:
+    key: str  # sex code, or "total"
+    label: str
+    cells: list[tuple[str, int]]  # (age bracket, people)
+    total: int
+
+
+@dataclass(frozen=True)
+class PopulationTable:
+    rows: list[PopulationRow]
+    totals: PopulationRow
+
+
+@dataclass(frozen=True)
+class SiteSummary:
+    code: str
+    name: str
+    households: int
+    population: PopulationTable
+    shelters: dict[str, int]
+    needs: list[tuple[str, str, int]]
+
+    @property
+    def people(self) -> int:
+        return self.population.totals.total
+
+
+def _population_table(counts: dict[str, dict[str, int]], brackets: list[str]) -> PopulationTable:
+    rows = []
+    for sex, label in Sex.choices:
+        cells = [(bracket, counts.get(sex, {}).get(bracket, 0)) for bracket in brackets]
+        rows.append(PopulationRow(sex, str(label), cells, sum(n for _b, n in cells)))
+    totals = [(b, sum(row.cells[i][1] for row in rows)) for i, b in enumerate(brackets)]
+    return PopulationTable(
+        rows, PopulationRow("total", _("Total"), totals, sum(n for _b, n in totals))
+    )
+
+
+def _visible_needs(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    # Protection-sensitive categories are for protection staff only, even as counts.
+    return [
+        (code, str(label), counts.get(code, 0))
+        for code, label in SpecificNeed.choices
+        if code not in PROTECTION_SENSITIVE_NEEDS
+    ]
+
+
+def _add_counts(into: dict[str, dict[str, int]], counts: dict[str, dict[str, int]]) -> None:
+    for sex, by_bracket in counts.items():
+        for bracket, n in by_bracket.items():
+            into.setdefault(sex, {})[bracket] = into.get(sex, {}).get(bracket, 0) + n
+
+
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    brackets = queries.bracket_labels()
+    population = {p.site_id: p for p in queries.population_by_site(timezone.localdate())}
+    shelters = queries.shelter_counts_by_site()
+    needs = queries.specific_needs_by_site()
+    sites = []
+    camp_counts: dict[str, dict[str, int]] = {}
+    camp_needs: dict[str, int] = {}
+    for site in queries.all_sites():
+        site_population = population.get(site.pk)
+        if site_population is None and site.status == site.Status.CLOSED:
+            continue
+        counts = site_population.counts if site_population else {}
+        _add_counts(camp_counts, counts)
+        for code, n in needs.get(site.pk, {}).items():
+            camp_needs[code] = camp_needs.get(code, 0) + n
+        site_shelters = shelters.get(site.pk, {})
+        sites.append(
+            SiteSummary(
+                code=site.code,
+                name=site.name,
+                households=site_population.households if site_population else 0,
+                population=_population_table(counts, brackets),
+                shelters={**site_shelters, "total": sum(site_shelters.values())},
+                needs=_visible_needs(needs.get(site.pk, {})),
+            )
+        )
+    camp = SiteSummary(
+        code="all",
+        name=_("All sites"),
+        households=sum(s.households for s in sites),
+        population=_population_table(camp_counts, brackets),
+        shelters={
+            status: sum(s.shelters.get(status, 0) for s in sites)
+            for status in ("available", "occupied", "total")
+        },
+        needs=_visible_needs(camp_needs),
+    )
     return render(
         request,
         "registry/dashboard.html",
-        {"sites": population_by_site(timezone.localdate()), "brackets": bracket_labels()},
+        {
+            "sites": sites,
+            "camp": camp,
+            "brackets": _bracket_headers(brackets),
+            "today": timezone.localdate(),
+        },
     )
+
+
+def _bracket_headers(brackets: list[str]) -> list[str]:
+    return [_("Unknown") if b == "unknown" else b.replace("-", "\u2013") for b in brackets]
+
+
+# --- Household search --------------------------------------------------------------------------
+
+
+@require_GET
+def household_list(request: HttpRequest) -> HttpResponse:
+    form = HouseholdSearchForm(request.GET)
+    form.is_valid()  # a bad site id must not also drop the text typed
+    query, site = form.cleaned_data.get("q", ""), form.cleaned_data.get("site")
+    found = queries.search_households(query, site_id=site.pk if site else None)
+    page = Paginator(found.values_list("pk", flat=True), HOUSEHOLDS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    households = queries.households_for_listing(list(page.object_list))
+    params = request.GET.copy()
+    params.pop("page", None)
+    page_url = f"{reverse('household-list')}?{params.urlencode()}{'&' if params else ''}"
+    context = {
+        "form": form,
+        "page": page,
+        "households": households,
+        "query": query,
+        "page_url": page_url,
+        "oob": _is_htmx(request),
+    }
+    template = (
+        "registry/includes/household_results.html"
+        if _is_htmx(request)
+        else "registry/household_list.html"
+    )
+    return _vary_on_htmx(render(request, template, context))
+
+
+# --- Household page ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    member: Individual
+    age: int | None
+    nationality_name: str
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    change: StatusChange
+    old_label: str
+    new_label: str
+
+
+@require_GET
+def household_detail(request: HttpRequest, number: str) -> HttpResponse:
+    household = queries.household_detail(number)
+    if household is None:
+        raise Http404(_("No household has the number %(number)s.") % {"number": number})
+    today = timezone.localdate()
+    names = nationality_names()
+    members = [
+        MemberRow(m, m.age_on(today), names.get(m.nationality, m.nationality))
+        for m in household.members.all()
+    ]
+    status_labels = {**dict(Individual.Status.choices), **dict(Household.Status.choices)}
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "language_name": language_name(household.language),
+            "status_history": [
+                StatusRow(
+                    change,
+                    status_labels.get(change.old_status, change.old_status),
+                    status_labels.get(change.new_status, change.new_status),
+                )
+                for change in queries.status_history(household)
+            ],
+            "memberships": household.memberships.all(),
+        },
+    )
+
+
+# --- Registration ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def household_register(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        household_form = HouseholdForm(
+            initial={
+                "site": request.session.get(SESSION_SITE) or _only_open_site(),
+                "registration_desk": request.session.get(SESSION_DESK, ""),
+            }
+        )
+        return _render_register(request, household_form, MemberFormSet(prefix=MEMBER_PREFIX))
+
+    if "add_member" in request.POST:
+        # "Add member" without JavaScript: the same form again, one empty row longer.
+        data = request.POST.copy()
+        total_key = f"{MEMBER_PREFIX}-TOTAL_FORMS"
+        data[total_key] = str(min(_int(data.get(total_key)) + 1, MAX_MEMBERS))
+        return _render_register(
+            request,
+            HouseholdForm(data, validate=False),
+            MemberFormSet(data, prefix=MEMBER_PREFIX, validate=False),
+        )
+
+    household_form = HouseholdForm(request.POST)
+    formset = MemberFormSet(request.POST, prefix=MEMBER_PREFIX)
+    about_members: list[str] = []
+    if household_form.is_valid() and formset.is_valid():
+        member_forms = formset.filled_forms()
+        household_input = household_form.to_input([form.to_input() for form in member_forms])
+        try:
+            household = register_household(household_input, registered_by=request.user)
+        except RegistrationError as error:
+            about_members = apply_registration_errors(error, household_form, member_forms)
+        else:
+            request.session[SESSION_SITE] = household.site_id
+            request.session[SESSION_DESK] = household.registration_desk
+            count = len(member_forms)
+            messages.success(
+                request,
+                ngettext(
+                    "Household %(number)s registered with %(count)d member.",
+                    "Household %(number)s registered with %(count)d members.",
+                    count,
+                )
+                % {"number": household.number, "count": count},
+            )
+            return redirect("household-detail", number=household.number)
+    return _render_register(request, household_form, formset, about_members)
+
+
+def _render_register(
+    request: HttpRequest,
+    household_form: HouseholdForm,
+    formset: BaseMemberFormSet,
+    about_members: list[str] | None = None,
+) -> HttpResponse:
+    about_members = about_members or []
+    summary = error_summary(household_form, formset, about_members) if formset.validate else []
+    return render(
+        request,
+        "registry/household_register.html",
+        {
+            "household_form": household_form,
+            "formset": formset,
+            "about_members": about_members,
+            "error_summary": summary,
+            "max_members": MAX_MEMBERS,
+        },
+    )
+
+
+@require_GET
+def household_member_form(request: HttpRequest) -> HttpResponse:
+    """One empty member row for "Add member", numbered after the rows already on the page, with
+    an out-of-band update of the formset's TOTAL_FORMS."""
+    index = _int(request.GET.get(f"{MEMBER_PREFIX}-TOTAL_FORMS"))
+    if index >= MAX_MEMBERS:
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "registry/includes/member_form_added.html",
+        {
+            "form": member_form(index),
+            "index": index,
+            "total_forms": index + 1,
+            "prefix": MEMBER_PREFIX,
+        },
+    )
+
+
+@require_GET
+def household_shelter_options(request: HttpRequest) -> HttpResponse:
+    """The shelter field for the site just chosen (htmx swaps it in on site change)."""
+    form = HouseholdForm(initial={"site": request.GET.get("site")})
+    return render(request, "registry/includes/shelter_field.html", {"household_form": form})
+
+
+def _only_open_site() -> int | None:
+    sites = list(queries.sites_open_for_registration().values_list("pk", flat=True)[:2])
+    return sites[0] if len(sites) == 1 else None
+
+
+def _int(value: object) -> int:
+    try:
+        return max(int(str(value)), 0)
+    except (TypeError, ValueError):
+        return 0

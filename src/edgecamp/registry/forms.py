@@ -1,0 +1,389 @@
+"""Forms of the staff web UI. They parse what a clerk typed into the plain input objects of
+`services` and put the service's field errors back next to the right fields; the registration
+rules themselves live in `services`, so the form, the API and the CLI enforce the same ones."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.forms.utils import ErrorDict
+from django.utils import timezone
+from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from edgecamp.registry import queries
+from edgecamp.registry.codes import (
+    DatePrecision,
+    DocumentType,
+    Relationship,
+    Sex,
+    SpecificNeed,
+    nationality_choices,
+)
+from edgecamp.registry.services import (
+    MAX_MEMBERS,
+    DocumentInput,
+    HouseholdInput,
+    MemberInput,
+    RegistrationError,
+)
+
+MEMBER_PREFIX = "members"
+EMPTY_MEMBER_ROWS = 3
+
+# Languages most often met at the desks, stored as ISO 639 codes (639-1 where one exists).
+COMMON_LANGUAGES: list[tuple[str, Any]] = [
+    ("ar", _("Arabic")),
+    ("fr", _("French")),
+    ("en", _("English")),
+    ("so", _("Somali")),
+    ("ha", _("Hausa")),
+    ("kr", _("Kanuri")),
+    ("ff", _("Fula")),
+    ("ln", _("Lingala")),
+    ("sw", _("Swahili")),
+    ("am", _("Amharic")),
+    ("ti", _("Tigrinya")),
+    ("om", _("Oromo")),
+    ("rhg", _("Rohingya")),
+    ("my", _("Burmese")),
+    ("ps", _("Pashto")),
+    ("fa", _("Persian (Dari, Farsi)")),
+    ("ur", _("Urdu")),
+    ("ku", _("Kurdish")),
+    ("uk", _("Ukrainian")),
+    ("ru", _("Russian")),
+    ("es", _("Spanish")),
+    ("pt", _("Portuguese")),
+]
+
+BLANK_CHOICE = ("", "—")
+
+# Commas, Arabic commas and semicolons all separate aliases.
+_ALIAS_SEPARATORS = re.compile(r"[,،;]")
+_BARE_YEAR = re.compile(r"^\d{4}$")
+
+
+def language_name(code: str) -> str:
+    """A readable name for a stored language code (the common list, else ISO 639)."""
+    if not code:
+        return ""
+    names = dict(COMMON_LANGUAGES)
+    if code in names:
+        return str(names[code])
+    import pycountry
+
+    found = pycountry.languages.get(**{"alpha_2" if len(code) == 2 else "alpha_3": code})
+    return found.name if found else code
+
+
+def nationality_names() -> dict[str, str]:
+    return dict(_nationalities(get_language()))
+
+
+@cache
+def _nationalities(language: str) -> tuple[tuple[str, str], ...]:
+    # Sorting ~250 countries once per language, not once per member row.
+    return tuple(nationality_choices())
+
+
+class DeferredValidationMixin:
+    """`validate=False` binds the submitted data without validating it: used to re-display the
+    form after "Add member" without JavaScript, where complaining about half-typed fields would
+    be noise."""
+
+    def __init__(self, *args: Any, validate: bool = True, **kwargs: Any) -> None:
+        self.validate = validate
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self) -> None:
+        if self.validate:
+            super().full_clean()  # type: ignore[misc]
+            return
+        self._errors = ErrorDict()
+        self.cleaned_data: dict[str, Any] = {}
+
+
+class HouseholdSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name or household number"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    site = forms.ModelChoiceField(
+        label=_("Site"),
+        queryset=queries.all_sites(),
+        required=False,
+        empty_label=_("All sites"),
+    )
+
+
+class HouseholdForm(DeferredValidationMixin, forms.Form):
+    site = forms.ModelChoiceField(
+        label=_("Site"), queryset=queries.sites_open_for_registration(), empty_label="—"
+    )
+    shelter = forms.TypedChoiceField(
+        label=_("Shelter"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("Available shelters of the chosen site. Leave empty if not yet allocated."),
+    )
+    place_of_origin = forms.CharField(label=_("Place of origin"), required=False, max_length=120)
+    phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=32,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[BLANK_CHOICE, *COMMON_LANGUAGES]
+    )
+    registration_desk = forms.CharField(label=_("Registration desk"), required=False, max_length=40)
+    registration_date = forms.DateField(
+        label=_("Registration date"),
+        initial=timezone.localdate,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        site_id = self._chosen_site_id()
+        shelters = queries.available_shelters(site_id) if site_id else []
+        shelter_field = self.fields["shelter"]
+        assert isinstance(shelter_field, forms.TypedChoiceField)
+        shelter_field.choices = [
+            ("", _("— none yet —") if site_id else _("— choose a site first —")),
+            *((s.pk, _shelter_label(s)) for s in shelters),
+        ]
+
+    def _chosen_site_id(self) -> int | None:
+        raw = self.data.get(self.add_prefix("site")) if self.is_bound else None
+        if raw is None:
+            raw = self.initial.get("site")
+        try:
+            return int(str(getattr(raw, "pk", raw)))
+        except (TypeError, ValueError):
+            return None
+
+    def to_input(self, members: list[MemberInput]) -> HouseholdInput:
+        data = self.cleaned_data
+        return HouseholdInput(
+            site_id=data["site"].pk,
+            shelter_id=data["shelter"],
+            members=members,
+            place_of_origin=data["place_of_origin"],
+            phone=data["phone"],
+            language=data["language"],
+            registration_desk=data["registration_desk"],
+            registration_date=data["registration_date"],
+        )
+
+
+class MemberForm(DeferredValidationMixin, forms.Form):
+    given_name = forms.CharField(label=_("Given name"), required=False, max_length=100)
+    family_name = forms.CharField(label=_("Family name"), required=False, max_length=100)
+    other_names = forms.CharField(
+        label=_("Other names and aliases"),
+        required=False,
+        max_length=300,
+        help_text=_("Separate several with commas."),
+    )
+    names_unknown = forms.BooleanField(label=_("Names unknown"), required=False)
+    sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[BLANK_CHOICE, *Sex.choices])
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%Y"],
+        help_text=_("YYYY-MM-DD, or just the year."),
+        widget=forms.DateInput(
+            attrs={"placeholder": pgettext_lazy("date format hint", "YYYY-MM-DD")},
+            format="%Y-%m-%d",
+        ),
+    )
+    date_of_birth_precision = forms.ChoiceField(
+        label=_("Precision"),
+        required=False,
+        choices=DatePrecision.choices,
+        initial=DatePrecision.EXACT,
+    )
+    relationship = forms.ChoiceField(
+        label=_("Relationship to focal point"),
+        required=False,
+        choices=[BLANK_CHOICE, *Relationship.choices],
+    )
+    nationality = forms.ChoiceField(label=_("Nationality"), required=False)
+    specific_needs = forms.MultipleChoiceField(
+        label=_("Specific needs"),
+        required=False,
+        choices=SpecificNeed.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    document_type = forms.ChoiceField(
+        label=_("Identity document"), required=False, choices=[BLANK_CHOICE, *DocumentType.choices]
+    )
+    document_number = forms.CharField(label=_("Document number"), required=False, max_length=60)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        nationality = self.fields["nationality"]
+        assert isinstance(nationality, forms.ChoiceField)
+        nationality.choices = [BLANK_CHOICE, *_nationalities(get_language())]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        # A bare year typed as the date of birth means the day and month are not known.
+        raw = str(self.data.get(self.add_prefix("date_of_birth"), "")).strip()
+        if _BARE_YEAR.match(raw) and data.get("date_of_birth_precision") in (
+            "",
+            DatePrecision.EXACT,
+        ):
+            data["date_of_birth_precision"] = DatePrecision.YEAR
+        return data
+
+    def to_input(self) -> MemberInput:
+        data = self.cleaned_data
+        documents = []
+        if data["document_type"] or data["document_number"].strip():
+            documents.append(
+                DocumentInput(type=data["document_type"], number=data["document_number"])
+            )
+        dob: date | None = data["date_of_birth"]
+        return MemberInput(
+            relationship=data["relationship"],
+            sex=data["sex"],
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            other_names=[n.strip() for n in _ALIAS_SEPARATORS.split(data["other_names"])],
+            names_unknown=data["names_unknown"],
+            date_of_birth=dob,
+            date_of_birth_precision=data["date_of_birth_precision"] or DatePrecision.EXACT,
+            nationality=data["nationality"],
+            specific_needs=list(data["specific_needs"]),
+            documents=documents,
+        )
+
+
+class BaseMemberFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """Member rows; `validate=False` as in DeferredValidationMixin."""
+
+    def __init__(self, *args: Any, validate: bool = True, **kwargs: Any) -> None:
+        self.validate = validate
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        kwargs["validate"] = self.validate
+        if index == 0:
+            # The first row is usually the focal point; an untouched first row stays "empty".
+            kwargs["initial"] = {"relationship": Relationship.FOCAL_POINT}
+        return kwargs
+
+    def full_clean(self) -> None:
+        if self.validate:
+            super().full_clean()
+            return
+        self._errors = []
+        self._non_form_errors = self.error_class(error_class="nonform", renderer=self.renderer)
+
+    def filled_forms(self) -> list[MemberForm]:
+        """Rows the clerk typed something into; untouched extra rows are ignored."""
+        return [form for form in self.forms if form.has_changed()]
+
+
+MemberFormSet = forms.formset_factory(
+    MemberForm,
+    formset=BaseMemberFormSet,
+    extra=EMPTY_MEMBER_ROWS,
+    max_num=MAX_MEMBERS,
+    absolute_max=MAX_MEMBERS,
+)
+
+
+def member_form(index: int) -> MemberForm:
+    """The empty row number `index` of the member formset, as "Add member" appends it."""
+    return MemberForm(
+        prefix=f"{MEMBER_PREFIX}-{index}", empty_permitted=True, use_required_attribute=False
+    )
+
+
+# Service paths inside a member that have a differently named form field.
+_MEMBER_FIELD_FOR_PATH = {
+    "documents.0.type": "document_type",
+    "documents.0.number": "document_number",
+}
+
+
+def apply_registration_errors(
+    error: RegistrationError, household_form: HouseholdForm, member_forms: list[MemberForm]
+) -> list[str]:
+    """Attach the service's dotted-path errors to the fields they are about. `member_forms[i]`
+    is the form that produced the service's `members.i`. Returns the errors about the member
+    list as a whole (`members`), which belong to no single field."""
+    about_members: list[str] = []
+    for path, messages in error.errors.items():
+        head, _sep, rest = path.partition(".")
+        if head == "members" and not rest:
+            about_members.extend(messages)
+            continue
+        if head == "members":
+            index, _sep, member_path = rest.partition(".")
+            form = member_forms[int(index)]
+            field = _MEMBER_FIELD_FOR_PATH.get(member_path, member_path)
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+            continue
+        field = path if path in household_form.fields else None
+        for message in messages:
+            household_form.add_error(field, message)
+    return about_members
+
+
+@dataclass(frozen=True)
+class ErrorSummaryItem:
+    label: str
+    message: str
+    anchor: str
+
+
+def error_summary(
+    household_form: HouseholdForm, formset: BaseMemberFormSet, about_members: list[str]
+) -> list[ErrorSummaryItem]:
+    """Every error on the page, each linking to its field, for the summary at the top."""
+    items = [ErrorSummaryItem(str(_("Members")), m, "members") for m in about_members]
+    items += [
+        ErrorSummaryItem(str(_("Members")), str(m), "members") for m in formset.non_form_errors()
+    ]
+    items += _form_summary(household_form, "")
+    for number, form in enumerate(formset.forms, start=1):
+        items += _form_summary(form, str(_("Member %(number)d")) % {"number": number})
+    return items
+
+
+def _shelter_label(shelter: Any) -> str:
+    return gettext("%(shelter)s (for %(capacity)d people)") % {
+        "shelter": f"{shelter.block.code}/{shelter.code}",
+        "capacity": shelter.capacity,
+    }
+
+
+def _form_summary(form: forms.Form, context: str) -> list[ErrorSummaryItem]:
+    items = []
+    for field_name, errors in form.errors.items():
+        if field_name == forms.forms.NON_FIELD_ERRORS:
+            label, anchor = context or str(_("Household")), (form.prefix or "household")
+        else:
+            bound = form[field_name]
+            label = str(bound.label)
+            if context:
+                label = gettext("%(member)s, %(field)s") % {"member": context, "field": label}
+            anchor = bound.id_for_label or bound.auto_id
+        items += [ErrorSummaryItem(label, str(message), anchor) for message in errors]
+    return items
