@@ -101,6 +101,7 @@ def test_demo_sets_up_a_camp_and_a_working_login_then_serves(tmp_path):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/sites", timeout=5)
         assert refused.value.code == 401
+        refused.value.close()
         _log_in_and_see_dashboard(port, "admin", new_password)
     finally:
         server.terminate()
@@ -127,7 +128,8 @@ def _log_in_and_see_dashboard(port: int, username: str, password: str) -> None:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     base = f"http://127.0.0.1:{port}"
-    form = opener.open(f"{base}/accounts/login/", timeout=5).read().decode()
+    with opener.open(f"{base}/accounts/login/", timeout=5) as response:
+        form = response.read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
     data = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": token, "username": username, "password": password}

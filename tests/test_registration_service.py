@@ -241,3 +241,35 @@ def test_moving_a_person_keeps_membership_history(site):
     assert history[1].ended_on is None
     child.refresh_from_db()
     assert (child.household, child.relationship) == (second, "foster_child")
+
+
+def test_registering_into_a_family_shelter_occupies_it(site):
+    tent = make_shelter(site, capacity=5)
+    make_household(site, shelter_id=tent.pk)
+    tent.refresh_from_db()
+    assert tent.status == Shelter.Status.OCCUPIED
+
+    with pytest.raises(RegistrationError) as caught:
+        register_household(household_input(site, shelter_id=tent.pk))
+    assert "already houses a household" in caught.value.errors["shelter"][0]
+
+
+def test_collective_hall_takes_households_up_to_capacity(site):
+    hall = make_shelter(site, type=Shelter.Type.COLLECTIVE_HALL, capacity=5, covered_m2=60)
+    make_household(site, shelter_id=hall.pk)  # 2 people
+    make_household(site, shelter_id=hall.pk)  # 4 people
+    hall.refresh_from_db()
+    assert hall.status == Shelter.Status.AVAILABLE
+    with pytest.raises(RegistrationError) as caught:
+        make_household(site, shelter_id=hall.pk)  # would be 6
+    assert "holds 5 people and 4 already live there" in caught.value.errors["shelter"][0]
+    register_household(household_input(site, members=[member()], shelter_id=hall.pk))
+    hall.refresh_from_db()
+    assert hall.status == Shelter.Status.OCCUPIED
+
+
+def test_household_larger_than_the_shelter_is_refused(site):
+    tent = make_shelter(site, capacity=1)
+    with pytest.raises(RegistrationError) as caught:
+        make_household(site, shelter_id=tent.pk)
+    assert "holds 1 people" in caught.value.errors["shelter"][0]

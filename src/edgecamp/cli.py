@@ -161,12 +161,16 @@ def _migrate() -> None:
 def _generate(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
-    from edgecamp.registry.demo_data import load_synthetic_camp
+    from edgecamp.registry.demo_data import CampNotEmptyError, load_synthetic_camp
 
-    with _progress("Generating camp") as report:
-        summary = load_synthetic_camp(
-            people=args.people, seed=args.seed, progress=report, csv_path=args.csv
-        )
+    try:
+        with _progress("Generating camp") as report:
+            summary = load_synthetic_camp(
+                people=args.people, seed=args.seed, progress=report, csv_path=args.csv
+            )
+    except CampNotEmptyError as refusal:
+        _console().print(f"[red]Nothing loaded.[/red] {refusal}")
+        return 1
     _console().print(f"Loaded {summary}")
     return 0
 

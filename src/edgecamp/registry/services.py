@@ -130,6 +130,8 @@ def register_household(
                 focal_point = individual
         household.focal_point = focal_point
         household.save(update_fields=["focal_point"])
+        if shelter is not None:
+            _mark_occupied_when_full(shelter)
         StatusChange.objects.create(
             household=household,
             old_status="",
@@ -255,6 +257,22 @@ def _advance_sequence(prefix: str, count: int) -> int:
     raise RuntimeError("could not allocate a household number")
 
 
+def _mark_occupied_when_full(shelter: Shelter) -> None:
+    # Locked so two desks filling the last places of a hall agree on its status.
+    locked = Shelter.objects.select_for_update().get(pk=shelter.pk)
+    if locked.type == Shelter.Type.COLLECTIVE_HALL:
+        occupants = Individual.objects.filter(
+            household__shelter=locked,
+            household__status=Household.Status.ACTIVE,
+            status=Individual.Status.ACTIVE,
+        ).count()
+        if occupants < locked.capacity:
+            return
+    if locked.status == Shelter.Status.AVAILABLE:
+        locked.status = Shelter.Status.OCCUPIED
+        locked.save(update_fields=["status", "updated_at"])
+
+
 def _user_or_none(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
     return user if user is not None and user.pk else None
 
@@ -303,6 +321,8 @@ def _validate_household(
                 _("This shelter is %(status)s; choose another one.")
                 % {"status": shelter.get_status_display().lower()},
             )
+        else:
+            _validate_shelter_room(shelter, len(members), errors)
     if data.phone.strip() and not PHONE_PATTERN.match(data.phone.strip()):
         errors.add("phone", _("Enter a phone number of digits, optionally starting with +."))
     language = data.language.strip().lower()
@@ -331,6 +351,29 @@ def _validate_household(
                 % {"n": focal_points},
             )
     return site, shelter
+
+
+def _validate_shelter_room(shelter: Shelter, people: int, errors: RegistrationError) -> None:
+    """Family tents and prefab units house one household; collective halls several, up to
+    their capacity."""
+    housed = Household.objects.filter(shelter=shelter).exclude(
+        status__in=[Household.Status.DEPARTED, Household.Status.RELOCATED]
+    )
+    if shelter.type != Shelter.Type.COLLECTIVE_HALL and housed.exists():
+        errors.add("shelter", _("This shelter already houses a household; choose a free one."))
+        return
+    occupants = Individual.objects.filter(
+        household__in=housed, status=Individual.Status.ACTIVE
+    ).count()
+    if occupants + people > shelter.capacity:
+        errors.add(
+            "shelter",
+            _(
+                "This shelter holds %(capacity)d people and %(occupants)d already live there; "
+                "choose a larger or emptier one."
+            )
+            % {"capacity": shelter.capacity, "occupants": occupants},
+        )
 
 
 def _validate_member(
