@@ -90,6 +90,29 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     allocate.set_defaults(handler=_allocate_file)
 
+    cards = commands.add_parser(
+        "ration-cards", help="write the ration cards of a started cycle as a printable PDF"
+    )
+    cards.add_argument("--cycle", type=_positive_int, required=True, metavar="ID")
+    cards.add_argument("--out", required=True, metavar="CARDS.pdf")
+    cards.set_defaults(handler=_ration_cards)
+
+    start = commands.add_parser(
+        "start-cycle", help="start a distribution cycle: snapshot its households and entitlements"
+    )
+    start.add_argument("--cycle", type=_positive_int, required=True, metavar="ID")
+    start.set_defaults(handler=_start_cycle)
+
+    redeem = commands.add_parser(
+        "redeem", help="hand out a household's entitlement in a cycle (the code on its card)"
+    )
+    redeem.add_argument("--cycle", type=_positive_int, required=True, metavar="ID")
+    redeem.add_argument("--code", required=True, help="the text of the card's QR code")
+    redeem.add_argument("--proxy-name", default="", help="name of an authorised proxy collecting")
+    redeem.add_argument("--proxy-relationship", default="", help="the proxy's relationship")
+    redeem.add_argument("--desk", default="cli", help="distribution point")
+    redeem.set_defaults(handler=_redeem)
+
     manage = commands.add_parser(
         "manage", help="run a Django management command (e.g. `edgecamp manage migrate`)"
     )
@@ -128,7 +151,8 @@ def _setup_django() -> None:
 def _console():  # type: ignore[no-untyped-def]
     from rich.console import Console
 
-    return Console(stderr=True)
+    # soft_wrap: the terminal wraps; rich must not cut a file name or a password in two.
+    return Console(stderr=True, soft_wrap=True)
 
 
 @contextmanager
@@ -289,6 +313,81 @@ def _allocate_file(args: argparse.Namespace) -> int:
         f"need unmet, in {result.seconds:.1f} s.",
         highlight=False,
     )
+    return 0
+
+
+def _ration_cards(args: argparse.Namespace) -> int:
+    _setup_django()
+    from edgecamp.distributions import queries
+    from edgecamp.distributions.pdf import cycle_cards, ration_cards_pdf
+
+    console = _console()
+    cycle = queries.cycle_detail(args.cycle)
+    if cycle is None:
+        console.print(
+            f"[red]No cycle has the id {args.cycle}.[/red] See /admin or GET /api/v1/cycles."
+        )
+        return 1
+    cards = cycle_cards(cycle)
+    if not cards:
+        console.print(
+            f"[red]Cycle “{cycle.name}” has no households on its list.[/red] Start it first: "
+            f"`edgecamp start-cycle --cycle {cycle.pk}`.",
+            highlight=False,
+        )
+        return 1
+    with console.status(f"Drawing {len(cards)} cards…"):
+        pdf = ration_cards_pdf(cycle, cards)
+    with open(args.out, "wb") as out:
+        out.write(pdf)
+    console.print(
+        f"Wrote {args.out}: {len(cards)} ration cards for “{cycle.name}”.", highlight=False
+    )
+    return 0
+
+
+def _start_cycle(args: argparse.Namespace) -> int:
+    _setup_django()
+    from edgecamp.distributions.services import start_cycle
+    from edgecamp.stock.services import SupplyError
+
+    console = _console()
+    try:
+        households = start_cycle(args.cycle)
+    except SupplyError as error:
+        console.print(f"[red]Not started.[/red] {error}", highlight=False)
+        return 1
+    console.print(f"Cycle {args.cycle} started: {households} households on its list.")
+    return 0
+
+
+def _redeem(args: argparse.Namespace) -> int:
+    _setup_django()
+    from edgecamp.distributions.queries import already_collected_message
+    from edgecamp.distributions.services import RedeemInput, redeem
+    from edgecamp.stock.services import SupplyError
+
+    console = _console()
+    proxy = bool(args.proxy_name or args.proxy_relationship)
+    try:
+        outcome = redeem(
+            args.cycle,
+            RedeemInput(
+                code=args.code,
+                collector="proxy" if proxy else "focal_point",
+                proxy_name=args.proxy_name,
+                proxy_relationship=args.proxy_relationship,
+                desk=args.desk,
+            ),
+        )
+    except SupplyError as error:
+        console.print(f"[red]Nothing handed out.[/red] {error}", highlight=False)
+        return 1
+    if not outcome.created:
+        console.print(already_collected_message(outcome.redemption), highlight=False)
+        return 3
+    number = outcome.redemption.entitlement.household_number
+    console.print(f"Handed out the entitlement of {number}.", highlight=False)
     return 0
 
 
