@@ -113,6 +113,23 @@ def _build_parser() -> argparse.ArgumentParser:
     redeem.add_argument("--desk", default="cli", help="distribution point")
     redeem.set_defaults(handler=_redeem)
 
+    dedupe = commands.add_parser(
+        "dedupe",
+        help="find people registered twice in a CSV file and write their clusters as CSV",
+    )
+    dedupe.add_argument("input", metavar="INPUT.csv")
+    dedupe.add_argument("--out", required=True, metavar="CLUSTERS.csv")
+    dedupe.add_argument("--pairs", metavar="PAIRS.csv", help="also write the linked pairs")
+    dedupe.add_argument(
+        "--threshold", type=_probability, default=0.9, metavar="P",
+        help="match probability from which two records are the same person (default 0.9)",
+    )  # fmt: skip
+    dedupe.add_argument(
+        "--map", default="", metavar="COLUMN=FIELD,...",
+        help="rename input columns, e.g. id=record_id,dob=date_of_birth",
+    )  # fmt: skip
+    dedupe.set_defaults(handler=_dedupe)
+
     manage = commands.add_parser(
         "manage", help="run a Django management command (e.g. `edgecamp manage migrate`)"
     )
@@ -388,6 +405,49 @@ def _redeem(args: argparse.Namespace) -> int:
         return 3
     number = outcome.redemption.entitlement.household_number
     console.print(f"Handed out the entitlement of {number}.", highlight=False)
+    return 0
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError("must be a probability between 0 and 1 (exclusive)")
+    return value
+
+
+def _dedupe(args: argparse.Namespace) -> int:
+    # Framework-free: no Django needed to deduplicate a file.
+    from edgecamp.linkage import LinkageInputError, dedupe_file
+    from edgecamp.linkage.files import parse_mapping
+
+    console = _console()
+    try:
+        mapping = parse_mapping(args.map)
+        with _progress("Deduplicating") as report:
+            summary = dedupe_file(
+                args.input,
+                args.out,
+                pairs_out=args.pairs,
+                threshold=args.threshold,
+                mapping=mapping,
+                progress=report,
+            )
+    except LinkageInputError as error:
+        console.print(f"[red]Nothing written.[/red] {error}", highlight=False)
+        return 1
+    if summary.unparsable_dates:
+        console.print(
+            f"[yellow]Warning:[/yellow] {summary.unparsable_dates} dates of birth could not be "
+            f"read and were treated as missing (first: {summary.first_unparsable}); write "
+            "them as YYYY-MM-DD or YYYYMMDD.",
+            highlight=False,
+        )
+    console.print(
+        f"Wrote {args.out}: {summary.records} records, {summary.clusters} people registered "
+        f"more than once ({summary.duplicates} duplicate records), in "
+        f"{summary.result.seconds:.1f} s.",
+        highlight=False,
+    )
     return 0
 
 

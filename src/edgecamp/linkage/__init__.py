@@ -1,0 +1,107 @@
+"""Record linkage: find people registered twice. No Django here.
+
+Public API
+----------
+- `Record(record_id, given_name, family_name, sex, date_of_birth, dob_precision,
+  place_of_origin, phone, household_ref)`: one registration; every field but record_id may be
+  blank. `Record.from_mapping(dict)` builds one from a dict.
+- `link(records, *, other=None, threshold=0.9, review_threshold=0.5, min_pairwise=0.2,
+  max_block=100, progress=None) -> Result`: deduplicate `records` (Records, dicts or a polars
+  DataFrame with those columns), or link them to `other`. `Result.cluster_ids[i]` is the person
+  of `Result.record_ids[i]` (singletons included); `Result.pairs` holds every pair scored at
+  least `review_threshold`, best first, as `Pair(record_id_l, record_id_r, probability,
+  match_weight, evidence, linked)`; `evidence` is one `Evidence(comparison, level, weight)` per
+  comparison (plus the name-frequency adjustment) — what a review queue shows.
+- `DeskIndex.build(records) -> DeskIndex`; `index.check(person, top=20) -> list[Match]`
+  (`Match(record_id, probability, match_weight, evidence)`); `index.add(record)`.
+- `dedupe_file(source, out, *, pairs_out=None, threshold=0.9, mapping=None)`: the
+  `edgecamp dedupe` command's work on CSV files.
+- Normalisation helpers: `fold`, `name_tokens`, `phonetic_key`, `name_key`, `phone_key`,
+  `parse_date`.
+
+Method
+------
+1. Normalisation (`normalise`): NFKC, case folding, transliteration to ASCII (the original
+   is kept for display); the Arabic article (Al-, El, joined or apart), connectors (bin,
+   binti, ibn) and Abd-/Abu compounds in all their spellings reduced to one form; words
+   compared as sorted sets; a consonant-skeleton phonetic key for transliterated names
+   (Mohammed, Muhammad, Mohamed, Mohamad, Mahamat, Maxamed → "mhmt"; Mahmoud → "mmt").
+2. Blocking (`blocking.RULES`): eight rules, each a name part with a second field (birth year,
+   exact date, phone, place, sex), unioned; a key held by more than `max_block` records is
+   skipped for that rule. Two households sharing two or more candidate pairs are then compared
+   member by member (families register again as families).
+3. Comparisons (`model.COMPARISONS`) with levels: given and family name (exact, phonetic,
+   reordered between given and family, close — Jaro-Winkler ≥ 0.88 or one edit —, first word,
+   different); date of birth aware of precision (exact, day/month swapped, one part different,
+   same year when either is an estimate, within 2 years, different); sex; phone (last 8
+   digits: same, ≤ 2 digits different); place of origin; household (same household, and for
+   different households how many of their other members match).
+4. Fellegi-Sunter scoring. u from 400 000 random pairs; m by EM in sessions, as Splink does
+   (each session blocks on one rule and learns the comparisons that rule does not fix). In the
+   same-phone session the wrong pairs are relatives, so u of given name, date and sex comes
+   from pairs of one household (known to be two people) there. Term-frequency adjustment on
+   names: agreement on a common name counts less. Surname, phone, origin and household are
+   one piece of evidence (the strongest, plus every disagreement): siblings agree on all of
+   them. Two records of one household get a fixed -20 bits: never merged unless everything
+   else agrees.
+5. Clustering (`cluster`): connected components of pairs ≥ threshold; a component of three or
+   more must have every member pair ≥ `min_pairwise`, else it is rebuilt along its strongest
+   edges, merging only parts that are pairwise supported (no chaining).
+"""
+
+from edgecamp.linkage.desk import DeskIndex
+from edgecamp.linkage.engine import (
+    DEFAULT_MIN_PAIRWISE,
+    DEFAULT_REVIEW_THRESHOLD,
+    DEFAULT_THRESHOLD,
+    Model,
+    link,
+)
+from edgecamp.linkage.files import DedupeFileError, DedupeSummary, dedupe_file, read_records
+from edgecamp.linkage.model import (
+    COMPARISONS,
+    Comparison,
+    Evidence,
+    LinkageInputError,
+    Match,
+    Pair,
+    Parameters,
+    Record,
+    Result,
+)
+from edgecamp.linkage.normalise import (
+    fold,
+    name_key,
+    name_tokens,
+    parse_date,
+    phone_key,
+    phonetic_key,
+)
+
+__all__ = [
+    "COMPARISONS",
+    "DEFAULT_MIN_PAIRWISE",
+    "DEFAULT_REVIEW_THRESHOLD",
+    "DEFAULT_THRESHOLD",
+    "Comparison",
+    "DedupeFileError",
+    "DedupeSummary",
+    "DeskIndex",
+    "Evidence",
+    "LinkageInputError",
+    "Match",
+    "Model",
+    "Pair",
+    "Parameters",
+    "Record",
+    "Result",
+    "dedupe_file",
+    "fold",
+    "link",
+    "name_key",
+    "name_tokens",
+    "parse_date",
+    "phone_key",
+    "phonetic_key",
+    "read_records",
+]

@@ -1,0 +1,141 @@
+"""The desk check: is the person in front of the clerk already registered?
+
+`DeskIndex.build(records)` codes the registry once and sorts every blocking rule's keys;
+`check(person)` looks the person's keys up (binary search), compares the few hundred records
+found and returns the best matches with their evidence. `add(record)` makes a newly saved
+person findable at once (kept in a small side table, merged into the sorted index when it
+grows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from edgecamp.linkage._table import (
+    Ints,
+    Table,
+    Vocabularies,
+    build_table,
+    concat_tables,
+    table_of_record,
+)
+from edgecamp.linkage.blocking import DEFAULT_MAX_BLOCK, RULES, candidate_pairs, rule_keys
+from edgecamp.linkage.compare import compare
+from edgecamp.linkage.engine import Model, RecordsInput, evidence, records_frame, train
+from edgecamp.linkage.estimate import probability
+from edgecamp.linkage.model import LinkageInputError, Match, Record
+
+# A key held by more records than this is too common to say anything at the desk.
+DESK_MAX_BLOCK = 2_000
+_MERGE_AFTER = 5_000
+
+
+@dataclass
+class _SortedKeys:
+    keys: Ints  # sorted
+    rows: Ints  # the table row of each sorted key
+
+
+class DeskIndex:
+    """An in-memory index over a registry for checking one person at a time."""
+
+    def __init__(self, table: Table, vocabularies: Vocabularies, model: Model) -> None:
+        self._table = table
+        self._vocabularies = vocabularies
+        self._model = model
+        self._weights = model.parameters.weights()
+        self._ids = set(table.record_ids)
+        self._added: list[Table] = []
+        self._index()
+
+    @classmethod
+    def build(
+        cls,
+        records: RecordsInput,
+        *,
+        model: Model | None = None,
+        max_block: int = DEFAULT_MAX_BLOCK,
+    ) -> DeskIndex:
+        """Index `records` (Record objects, dicts or a polars frame, as for `link`). Without a
+        `model` (from an earlier build, `index.model`), m and u are estimated on the registry
+        itself, which takes about as long as a dedupe run."""
+        vocabularies = Vocabularies()
+        table = build_table(records_frame(records), vocabularies)
+        if model is None:
+            l, r = candidate_pairs(table, max_block=max_block)
+            levels = compare(table, l, table, r, vocabularies)
+            model = train(table, l, r, levels, vocabularies, max_block=max_block)
+        return cls(table, vocabularies, model)
+
+    @property
+    def model(self) -> Model:
+        return self._model
+
+    def __len__(self) -> int:
+        return len(self._table) + sum(len(t) for t in self._added)
+
+    def _index(self) -> None:
+        self._sorted = []
+        for keys in rule_keys(self._table):
+            order = np.argsort(keys, kind="stable")
+            self._sorted.append(_SortedKeys(keys[order], order.astype(np.int64)))
+
+    def add(self, record: Record) -> None:
+        """Make a newly saved record findable."""
+        if record.record_id in self._ids:
+            raise LinkageInputError(
+                f"Record {record.record_id} is already in the index; record ids are unique."
+            )
+        self._ids.add(record.record_id)
+        self._added.append(table_of_record(record, self._vocabularies))
+        if len(self._added) >= _MERGE_AFTER:
+            self._table = concat_tables([self._table, *self._added])
+            self._added = []
+            self._index()
+
+    def check(self, person: Record, top: int = 20) -> list[Match]:
+        """The `top` registry records most likely to be `person`, best first, with the
+        probability and the evidence of each comparison."""
+        query = table_of_record(person, self._vocabularies)
+        rows = self._candidates(query)
+        matches = self._score(query, self._table, rows)
+        if self._added:
+            added = concat_tables(self._added)
+            every = np.arange(len(added), dtype=np.int64)
+            matches += self._score(query, added, every)
+        matches.sort(key=lambda m: -m.match_weight)
+        return [m for m in matches if m.record_id != person.record_id][:top]
+
+    def _candidates(self, query: Table) -> Ints:
+        found = []
+        for keys, index in zip(rule_keys(query, RULES), self._sorted, strict=True):
+            key = keys[0]
+            if key == 0:
+                continue
+            low = int(np.searchsorted(index.keys, key, side="left"))
+            high = int(np.searchsorted(index.keys, key, side="right"))
+            if 0 < high - low <= DESK_MAX_BLOCK:
+                found.append(index.rows[low:high])
+        if not found:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate(found))
+
+    def _score(self, query: Table, table: Table, rows: Ints) -> list[Match]:
+        if len(rows) == 0:
+            return []
+        left = np.zeros(len(rows), dtype=np.int64)
+        levels = compare(query, left, table, rows, self._vocabularies)
+        weights = self._model.weights(levels, query, left)
+        scores = probability(weights)
+        best = np.argsort(-weights, kind="stable")[:50]
+        return [
+            Match(
+                record_id=table.record_ids[int(rows[i])],
+                probability=float(scores[i]),
+                match_weight=float(weights[i]),
+                evidence=evidence(levels[i], self._weights),
+            )
+            for i in best.tolist()
+        ]

@@ -1,0 +1,391 @@
+"""`link`: deduplicate one registry (or link two) end to end — normalise, block, compare,
+estimate, score, cluster."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from edgecamp.linkage._table import (
+    Codes,
+    Ints,
+    Table,
+    Vocabularies,
+    build_table,
+    concat_tables,
+    frame_from_records,
+)
+from edgecamp.linkage.blocking import (
+    DEFAULT_MAX_BLOCK,
+    RULES,
+    candidate_pairs,
+    pairs_within_blocks,
+    rule_keys,
+)
+from edgecamp.linkage.cluster import cluster
+from edgecamp.linkage.compare import Levels, compare
+from edgecamp.linkage.estimate import (
+    Floats,
+    estimate_u,
+    expectation_maximisation,
+    global_prior,
+    match_weights,
+    parameters,
+    probability,
+    start_m,
+)
+from edgecamp.linkage.model import (
+    COMPARISON_INDEX,
+    COMPARISONS,
+    HOUSEHOLD,
+    SAME_HOUSEHOLD,
+    Evidence,
+    LinkageInputError,
+    Pair,
+    Parameters,
+    Record,
+    Result,
+)
+
+Progress = Callable[[str, int, int], None]
+RecordsInput = Iterable[Record | Mapping[str, object]] | pl.DataFrame
+
+DEFAULT_THRESHOLD = 0.9
+DEFAULT_REVIEW_THRESHOLD = 0.5
+# Pairs inside one cluster must all score at least this (protection against chaining).
+DEFAULT_MIN_PAIRWISE = 0.2
+# A pair counts as support for its households' other members above this probability.
+_SUPPORT = 0.5
+# Term-frequency adjustment is bounded: a name seen once is strong, not infinite, evidence.
+_TF_LIMIT = 6.0
+_TF_LEVELS = 5  # phonetic and exact
+_STEPS = 6
+
+
+@dataclass
+class Model:
+    """What scoring needs besides the records: parameters and term frequencies."""
+
+    parameters: Parameters
+    given_tf: Floats  # per Vocabulary.key code: share of records with that given-name key
+    family_tf: Floats
+    given_base: float  # Σ share²: the chance two random records agree
+    family_base: float
+
+    def tf_adjustment(self, levels: Levels, key_given: Codes, key_family: Codes) -> Floats:
+        adjustment = np.zeros(len(levels))
+        for k, keys, tf, base in (
+            (COMPARISON_INDEX["given_name"], key_given, self.given_tf, self.given_base),
+            (COMPARISON_INDEX["family_name"], key_family, self.family_tf, self.family_base),
+        ):
+            agree = levels[:, k] >= _TF_LEVELS
+            share = tf[np.minimum(keys[agree], len(tf) - 1)]
+            # A key never seen in training (a desk check's new spelling) is rare: floor it.
+            share = np.maximum(share, 1.0 / max(len(tf), 1) / 1000)
+            adjustment[agree] += np.clip(np.log2(base / share), -_TF_LIMIT, _TF_LIMIT)
+        return adjustment
+
+    def weights(self, levels: Levels, table_l: Table, l: Ints) -> Floats:
+        return match_weights(
+            levels,
+            self.parameters,
+            self.tf_adjustment(levels, table_l.given_key[l], table_l.family_key[l]),
+        )
+
+
+def term_frequencies(keys: Codes, size: int) -> tuple[Floats, float]:
+    counts = np.bincount(keys, minlength=size).astype(np.float64)
+    counts[0] = 0.0
+    total = counts.sum()
+    if total == 0:
+        return np.zeros(size), 1.0
+    shares = counts / total
+    return shares, float((shares**2).sum())
+
+
+def records_frame(records: RecordsInput) -> pl.DataFrame:
+    if isinstance(records, pl.DataFrame):
+        return records
+    return frame_from_records(
+        [r if isinstance(r, Record) else Record.from_mapping(r) for r in records]
+    )
+
+
+def link(
+    records: RecordsInput,
+    *,
+    other: RecordsInput | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+    review_threshold: float = DEFAULT_REVIEW_THRESHOLD,
+    min_pairwise: float = DEFAULT_MIN_PAIRWISE,
+    max_block: int = DEFAULT_MAX_BLOCK,
+    progress: Progress | None = None,
+) -> Result:
+    """Find the records that are the same person.
+
+    `records`: Record objects, dicts with Record's field names, or a polars DataFrame with
+    those columns (date_of_birth a Date column). With `other`, link the two lists instead: only
+    pairs across them are compared and a cluster holds at most one record of each.
+    Pairs scoring `threshold` or more are linked; pairs scoring `review_threshold` or more are
+    returned with their evidence (for a review queue). Raises LinkageInputError.
+    """
+    if not 0.0 < threshold < 1.0 or not 0.0 < review_threshold < 1.0:
+        raise LinkageInputError("threshold and review_threshold are probabilities in (0, 1).")
+    started = time.perf_counter()
+    report = progress or (lambda step, done, total: None)
+    report("normalising", 0, _STEPS)
+    vocabularies = Vocabularies()
+    table = build_table(records_frame(records), vocabularies, source=0)
+    link_mode = other is not None
+    if other is not None:
+        table = concat_tables([table, build_table(records_frame(other), vocabularies, 1)])
+    report("blocking", 1, _STEPS)
+    l, r = candidate_pairs(table, max_block=max_block, cross_source_only=link_mode)
+    report(f"comparing {len(l):,} candidate pairs", 2, _STEPS)
+    levels = compare(table, l, table, r, vocabularies)
+    report("estimating m and u", 3, _STEPS)
+    model = train(table, l, r, levels, vocabularies, max_block=max_block)
+    report("clustering", 4, _STEPS)
+    weights = model.weights(levels, table, l)
+    scores = probability(weights)
+    household_support = (
+        _HouseholdSupport.of(table, l, r, scores) if _has_households(table) else None
+    )
+
+    def score_pairs(pl_: Ints, pr_: Ints) -> Floats:
+        pair_levels = compare(table, pl_, table, pr_, vocabularies)
+        if household_support is not None:
+            household_support.apply(pair_levels, pl_, pr_, None)
+        return probability(model.weights(pair_levels, table, pl_))
+
+    labels = cluster(
+        len(table),
+        l,
+        r,
+        scores,
+        threshold=threshold,
+        min_pairwise=min_pairwise,
+        score_pairs=score_pairs,
+        group=table.source if link_mode else None,
+    )
+    report("collecting pairs", 5, _STEPS)
+    pairs = _pairs(table, l, r, levels, weights, scores, labels, model, review_threshold)
+    report("done", _STEPS, _STEPS)
+    return Result(
+        record_ids=tuple(table.record_ids),
+        cluster_ids=tuple((labels + 1).tolist()),
+        pairs=pairs,
+        parameters=model.parameters,
+        candidate_pairs=len(l),
+        seconds=time.perf_counter() - started,
+    )
+
+
+# Training sessions, as in Splink: EM on the pairs of one blocking rule estimates m of the
+# comparisons that rule does not block on (the blocked ones agree by construction).
+# EM sessions: the pairs of one blocking rule, the comparisons whose m they estimate, and
+# whether the non-matches there are family members (same phone across two households: mostly a
+# family registered twice, where the wrong pairs are brothers and sisters). There, u of the
+# person-level comparisons comes from pairs of one household (known to be two people), not
+# from random pairs, or EM takes "same family" for "same person".
+_SESSIONS = (
+    ("phone", ("given_name", "date_of_birth", "sex"), True),
+    ("names_and_year", ("phone", "place_of_origin"), False),
+    ("date_and_sex", ("given_name", "family_name"), False),
+)
+_PERSON_LEVEL = ("given_name", "date_of_birth", "sex")
+_SESSION_PAIRS = 3_000_000
+
+
+def train(
+    table: Table,
+    l: Ints,
+    r: Ints,
+    levels: Levels,
+    vocabularies: Vocabularies,
+    *,
+    max_block: int = DEFAULT_MAX_BLOCK,
+) -> Model:
+    """Estimate the model; fills the household levels of `levels` (the candidate pairs'
+    levels) in place, since the members' evidence needs a first model without it."""
+    size = len(vocabularies.key.strings)
+    given_tf, given_base = term_frequencies(table.given_key, size)
+    family_tf, family_base = term_frequencies(table.family_key, size)
+    random_l, random_r, total_pairs = _random_pairs(table)
+    random_levels = compare(table, random_l, table, random_r, vocabularies)
+    u = estimate_u(random_levels)
+    m = start_m()
+    sums = [np.zeros_like(row) for row in m]
+    estimated = [0] * len(COMPARISONS)
+    iterations, converged = 0, True
+    keys = dict(zip((rule.name for rule in RULES), rule_keys(table), strict=True))
+    rng = np.random.default_rng(_SEED)
+    same_household = levels[:, HOUSEHOLD] == SAME_HOUSEHOLD
+    family_u = estimate_u(levels[same_household]) if same_household.sum() >= 100 else u
+    for rule, learnt, within_families in _SESSIONS:
+        session_l, session_r = pairs_within_blocks(keys[rule], max_block)
+        if table.source.any():
+            keep = table.source[session_l] != table.source[session_r]
+            session_l, session_r = session_l[keep], session_r[keep]
+        if len(session_l) > _SESSION_PAIRS:
+            chosen = rng.choice(len(session_l), _SESSION_PAIRS, replace=False)
+            session_l, session_r = session_l[chosen], session_r[chosen]
+        session_levels = compare(table, session_l, table, session_r, vocabularies)
+        update = tuple(c.name in learnt for c in COMPARISONS)
+        session_u = u
+        if within_families:
+            session_u = [
+                family_u[k] if c.name in _PERSON_LEVEL else u[k] for k, c in enumerate(COMPARISONS)
+            ]
+        session_m, _, steps, done = expectation_maximisation(
+            session_levels, session_u, update=update
+        )
+        iterations, converged = iterations + steps, converged and done
+        for k, on in enumerate(update):
+            if on:
+                sums[k] += session_m[k]
+                estimated[k] += 1
+    m = [sums[k] / estimated[k] if estimated[k] else m[k] for k in range(len(COMPARISONS))]
+    prior = global_prior(levels, m, u, total_pairs)
+    model = Model(
+        parameters(m, u, prior, iterations, converged), given_tf, family_tf, given_base,
+        family_base,
+    )  # fmt: skip
+    if not _has_households(table):
+        return model
+    scores = probability(model.weights(levels, table, l))
+    support = _HouseholdSupport.of(table, l, r, scores)
+    support.apply(levels, l, r, scores)
+    support.apply(random_levels, random_l, random_r, None)
+    u = estimate_u(random_levels)
+    only_household = tuple(k == HOUSEHOLD for k in range(len(COMPARISONS)))
+    m, _, steps, done = expectation_maximisation(levels, u, m, update=only_household)
+    prior = global_prior(levels, m, u, total_pairs)
+    model.parameters = parameters(m, u, prior, iterations + steps, converged and done)
+    return model
+
+
+_RANDOM_PAIRS = 400_000
+_SEED = 20261124
+
+
+def _random_pairs(table: Table) -> tuple[Ints, Ints, float]:
+    """Random pairs for u (deterministic), and how many pairs there are in all."""
+    rng = np.random.default_rng(_SEED)
+    n = len(table)
+    sources = table.source
+    if sources.any():
+        left, right = np.flatnonzero(sources == 0), np.flatnonzero(sources == 1)
+        total = float(len(left)) * float(len(right))
+        l = left[rng.integers(0, len(left), _RANDOM_PAIRS)]
+        r = right[rng.integers(0, len(right), _RANDOM_PAIRS)]
+    else:
+        total = n * (n - 1) / 2.0
+        l = rng.integers(0, n, _RANDOM_PAIRS)
+        r = rng.integers(0, n, _RANDOM_PAIRS)
+        keep = l != r
+        l, r = l[keep], r[keep]
+    return l.astype(np.int64), r.astype(np.int64), total
+
+
+def _has_households(table: Table) -> bool:
+    return bool(np.any(table.household != 0))
+
+
+@dataclass
+class _HouseholdSupport:
+    """How many pairs across two households are supported (probability ≥ 0.5 without the
+    household comparison): a family registered twice matches member by member."""
+
+    table: Table
+    sizes: Ints
+    household_pairs: Ints  # sorted codes of household pairs
+    counts: Ints
+
+    @classmethod
+    def of(cls, table: Table, l: Ints, r: Ints, scores: Floats) -> _HouseholdSupport:
+        sizes = np.bincount(table.household).astype(np.int64)
+        supported = scores >= _SUPPORT
+        codes = cls._codes(table, l[supported], r[supported], len(sizes))
+        distinct, counts = np.unique(codes, return_counts=True)
+        return cls(table, sizes, distinct, counts.astype(np.int64))
+
+    @staticmethod
+    def _codes(table: Table, l: Ints, r: Ints, households: int) -> Ints:
+        a = table.household[l].astype(np.int64) * 2 + table.source[l]
+        b = table.household[r].astype(np.int64) * 2 + table.source[r]
+        codes: Ints = np.minimum(a, b) * (2 * households + 2) + np.maximum(a, b)
+        return codes
+
+    def apply(self, levels: Levels, l: Ints, r: Ints, scores: Floats | None) -> None:
+        """Set the household level of every pair not in one household."""
+        codes = self._codes(self.table, l, r, len(self.sizes))
+        where = np.searchsorted(self.household_pairs, codes)
+        where = np.minimum(where, max(len(self.household_pairs) - 1, 0))
+        found = (
+            self.household_pairs[where] == codes
+            if len(self.household_pairs)
+            else np.zeros(len(codes), dtype=np.bool_)
+        )
+        support = np.where(found, self.counts[where] if len(self.counts) else 0, 0)
+        if scores is not None:
+            support = support - (scores >= _SUPPORT)
+        household_l, household_r = self.table.household[l], self.table.household[r]
+        with_others = (
+            (household_l != 0)
+            & (household_r != 0)
+            & (self.sizes[household_l] >= 2)
+            & (self.sizes[household_r] >= 2)
+        )
+        level = 2 + np.minimum(np.maximum(support, 0), 2)
+        column = levels[:, HOUSEHOLD]
+        column[:] = np.where(
+            column == SAME_HOUSEHOLD, SAME_HOUSEHOLD, np.where(with_others, level, 0)
+        )
+
+
+def evidence(levels: npt.NDArray[np.int8], weights: list[list[float]]) -> tuple[Evidence, ...]:
+    return tuple(
+        Evidence(c.name, c.levels[int(levels[k])], round(weights[k][int(levels[k])], 3))
+        for k, c in enumerate(COMPARISONS)
+    )
+
+
+def _pairs(
+    table: Table,
+    l: Ints,
+    r: Ints,
+    levels: Levels,
+    weights: Floats,
+    scores: Floats,
+    labels: Ints,
+    model: Model,
+    review_threshold: float,
+) -> tuple[Pair, ...]:
+    shown = np.flatnonzero(scores >= review_threshold)
+    shown = shown[np.argsort(-scores[shown], kind="stable")]
+    table_weights = model.parameters.weights()
+    tf = model.tf_adjustment(levels[shown], table.given_key[l[shown]], table.family_key[l[shown]])
+    pairs = []
+    ids = table.record_ids
+    for position, index in enumerate(shown.tolist()):
+        x, y = int(l[index]), int(r[index])
+        items = list(evidence(levels[index], table_weights))
+        if tf[position]:
+            items.append(Evidence("name_frequency", "adjusted", round(float(tf[position]), 3)))
+        pairs.append(
+            Pair(
+                record_id_l=ids[x],
+                record_id_r=ids[y],
+                probability=float(scores[index]),
+                match_weight=float(weights[index]),
+                evidence=tuple(items),
+                linked=bool(labels[x] == labels[y]),
+            )
+        )
+    return tuple(pairs)

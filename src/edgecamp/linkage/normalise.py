@@ -1,0 +1,220 @@
+"""Normalisation for comparison: folded ASCII names with particles handled, a phonetic key for
+transliterated names, phone numbers and dates. The original values are never changed; these
+functions give the forms that are compared.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from functools import lru_cache
+
+# Letters that NFKD does not decompose into ASCII.
+# The letters below are the point of this table, hence the RUF001 exemptions.
+_TRANSLITERATION = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "œ": "oe",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",  # noqa: RUF001
+        "ħ": "h",
+        "ŋ": "ng",
+        # Apostrophes and ʿayn/hamza signs inside transliterated Arabic names (A'isha, Ma'mun).
+        "'": "",
+        "’": "",  # noqa: RUF001
+        "ʿ": "",
+        "ʾ": "",  # noqa: RUF001
+        "`": "",
+    }
+)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Connectors that say "son/daughter of" and carry no identity of their own.
+_CONNECTORS = frozenset({"bin", "ben", "ibn", "binti", "bint", "binte", "ould", "walad"})
+# The Arabic article, written apart ("El Nour", "Al-Nour"): joined to nothing, dropped.
+_ARTICLES = frozenset({"al", "el", "ul"})
+# Article written together with the name: Elnour, Alnour, Eltayeb. Only before a consonant and
+# with at least three letters left, so Elisabeth, Aline and Alam keep theirs.
+_JOINED_ARTICLE = re.compile(r"^(?:al|el)(?=[bcdfghjklmnpqrstvwxz][a-z]{2,})")
+# "Abd" (servant of) in all its spellings, written apart or together with the divine name:
+# Abdel Rahman, Abdul Rahman, Abd al-Rahman, Abderrahmane, Abdurrahman, Abdirahman.
+_ABD_APART = frozenset({"abd", "abdel", "abdal", "abdul", "abdil", "abde", "abdoul"})
+_ABU_APART = frozenset({"abu", "abou", "abo"})
+# Abbreviations clerks write for the commonest names.
+_ABBREVIATIONS = {"md": "mohammed", "mohd": "mohammed", "muhd": "mohammed", "mhd": "mohammed"}
+
+# Phonetic key: digraphs first, then single letters. Voiced and voiceless stops collapse
+# (Ahmed/Ahmet, Ishag/Ishaq/Ishak), and so do the spellings of one Arabic sound across
+# transliteration schemes (kh/k, q/k, Somali x for ḥ).
+_DIGRAPHS = (
+    ("tsh", "s"),
+    ("sch", "s"),
+    ("sh", "s"),
+    ("ch", "s"),
+    ("kh", "k"),
+    ("gh", "k"),
+    ("dh", "t"),
+    ("th", "t"),
+    ("ph", "f"),
+    ("dj", "j"),
+    ("ck", "k"),
+    ("ou", "u"),
+)
+_LETTERS = str.maketrans({"d": "t", "g": "k", "q": "k", "c": "k", "z": "s", "v": "f", "x": "h"})
+_VOWELS = frozenset("aeiouyw")
+
+
+@lru_cache(maxsize=262_144)
+def fold(text: str) -> str:
+    """NFKC, case folding and transliteration to ASCII; anything but letters and digits
+    becomes one space. `"  Moïse-ÉLISABETH "` → `"moise elisabeth"`."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_TRANSLITERATION)
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii")
+    return _NON_ALNUM.sub(" ", ascii_text).strip()
+
+
+@lru_cache(maxsize=262_144)
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The words of a name as compared: folded, articles and connectors dropped, Abd/Abu joined
+    to the following word, abbreviations expanded. Order is kept (callers sort when they compare
+    order-insensitively)."""
+    words = fold(name).split()
+    tokens: list[str] = []
+    index = 0
+    while index < len(words):
+        word = _ABBREVIATIONS.get(words[index], words[index])
+        index += 1
+        if word in _CONNECTORS or (word in _ARTICLES and index < len(words)):
+            continue
+        if (word in _ABD_APART or word in _ABU_APART) and index < len(words):
+            following = words[index]
+            index += 1
+            # Abd al-Rahman: the article between Abd and the name goes too.
+            if following in _ARTICLES and index < len(words):
+                following = words[index]
+                index += 1
+            tokens.append(("abd" if word in _ABD_APART else "abu") + _strip_article(following))
+            continue
+        word = _strip_article(word)
+        if word.startswith("abd") and len(word) >= 7:
+            word = "abd" + _after_abd(word[3:])
+        tokens.append(word)
+    return tuple(tokens)
+
+
+def _after_abd(rest: str) -> str:
+    """The name after a joined Abd-: Abdelaziz and Abdiaziz → aziz, Abdullahi → lahi,
+    Abderrahmane and Abdurrahman (the article assimilated, doubling the letter) → rahman…"""
+    if rest[0] not in "aeiou":
+        return rest
+    # The article (Abd-el-aziz), or an assimilated one doubling the next letter (Abd-er-rahman).
+    article = (rest[1] == "l" and len(rest) >= 5) or rest[1] == rest[2]
+    stripped = rest[2:] if article else rest[1:]
+    return stripped if len(stripped) >= 3 else rest
+
+
+def _strip_article(word: str) -> str:
+    return _JOINED_ARTICLE.sub("", word)
+
+
+@lru_cache(maxsize=262_144)
+def phonetic_key(token: str) -> str:
+    """A consonant skeleton for names written in several transliterations: Mohammed, Muhammad,
+    Mohamed, Mohamad, Mahamat and Maxamed all give "mhmt"; Mahmoud gives "mmt".
+
+    Rules: double letters count once; digraphs map to one sound (sh/ch/tsh → s, kh/gh → k,
+    th/dh → t, ph → f); voiced stops become voiceless (d → t, g/q/c → k), z → s, v → f,
+    Somali x → h; vowels, w and y are dropped except as the first letter; h is kept only first
+    or between vowels (not before a final vowel), so Abdullah and Abdullahi agree.
+    A token without consonants keys to itself.
+    """
+    word = fold(token).replace(" ", "")
+    if not word:
+        return ""
+    for digraph, sound in _DIGRAPHS:
+        word = word.replace(digraph, sound)
+    word = word.translate(_LETTERS)
+    collapsed = [word[0]]
+    for ch in word[1:]:
+        if ch != collapsed[-1]:
+            collapsed.append(ch)
+    key: list[str] = []
+    last = len(collapsed) - 1
+    for position, ch in enumerate(collapsed):
+        if ch in _VOWELS:
+            if position == 0 and ch in "wy":
+                key.append(ch)
+            continue
+        if ch == "h" and position > 0:
+            before = collapsed[position - 1] in _VOWELS
+            after = position < last and collapsed[position + 1] in _VOWELS
+            if not (before and after and position + 1 < last):
+                continue
+        key.append(ch)
+    return "".join(key) or word
+
+
+@lru_cache(maxsize=262_144)
+def name_key(name: str) -> str:
+    """The phonetic keys of a name's tokens, sorted and joined by spaces (order-insensitive)."""
+    return " ".join(sorted(phonetic_key(t) for t in name_tokens(name)))
+
+
+def comparable_name(name: str) -> str:
+    """The folded tokens of a name, sorted and joined by spaces (order-insensitive)."""
+    return " ".join(sorted(name_tokens(name)))
+
+
+def place_key(place: str) -> str:
+    """Places: El Fasher, Al Fashir and El Fashir agree; tokens keep their order."""
+    return " ".join(phonetic_key(t) for t in name_tokens(place))
+
+
+_DIGITS = re.compile(r"\D+")
+PHONE_DIGITS = 8
+
+
+def phone_key(phone: str) -> str:
+    """The last 8 digits of a phone number: the same number written +249 912 345 678,
+    0912 345 678 or 0912345678 agrees. Fewer than 6 digits is no number."""
+    digits = _DIGITS.sub("", phone)
+    if len(digits) < 6:
+        return ""
+    return digits[-PHONE_DIGITS:]
+
+
+EXACT = "exact"
+YEAR = "year"
+ESTIMATED = "estimated"
+DOB_PRECISIONS = (EXACT, YEAR, ESTIMATED)
+
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
+_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
+_YEAR_ONLY = re.compile(r"^\s*(\d{4})\s*$")
+
+
+def parse_date(text: str) -> tuple[date | None, str]:
+    """A date written YYYY-MM-DD or YYYYMMDD (or a bare year) and its precision; `(None, "")`
+    for a blank; raises ValueError for anything else. 1 January is taken as an estimate
+    (registration's convention for a guessed year)."""
+    if not text.strip():
+        return None, ""
+    year_only = _YEAR_ONLY.match(text)
+    if year_only is not None:
+        return date(int(year_only.group(1)), 1, 1), YEAR
+    match = _ISO.match(text) or _COMPACT.match(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not a date (YYYY-MM-DD or YYYYMMDD)")
+    born = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    return born, precision_of(born)
+
+
+def precision_of(born: date) -> str:
+    return ESTIMATED if (born.month, born.day) == (1, 1) else EXACT

@@ -1,0 +1,334 @@
+"""edgecamp.linkage: normalisation, comparisons, blocking, estimation, clustering, the desk
+check and the `edgecamp dedupe` command. Pure logic: no database."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from edgecamp.cli import main
+from edgecamp.linkage import (
+    COMPARISONS,
+    DeskIndex,
+    LinkageInputError,
+    Record,
+    fold,
+    link,
+    name_key,
+    name_tokens,
+    parse_date,
+    phone_key,
+    phonetic_key,
+)
+from edgecamp.linkage._table import Vocabularies, build_table, frame_from_records
+from edgecamp.linkage.blocking import pairs_within_blocks
+from edgecamp.linkage.cluster import cluster
+from edgecamp.linkage.compare import compare
+from edgecamp.synthetic import generate_camp, write_dedupe_csv
+
+
+@pytest.mark.parametrize(
+    ("variants", "key"),
+    [
+        (("Mohammed", "Muhammad", "Mohamed", "Mohamad", "Mahamat", "Maxamed", "Md."), "mhmt"),
+        (("Abdelrahman", "Abdul Rahman", "Abderrahmane", "Abd al-Rahman", "Abdirahman"), None),
+        (("Elnour", "El Nour", "Al-Nour", "Nour"), None),
+        (("Fatima", "Fatma", "Fadumo", "Fatimah"), None),
+        (("Yousif", "Yusuf", "Youssef"), None),
+        (("Ishag", "Ishaq", "Ishak"), None),
+        (("Abu Bakar", "Abubakar"), None),
+    ],
+)
+def test_spelling_variants_share_a_key(variants: tuple[str, ...], key: str | None) -> None:
+    keys = {name_key(v) for v in variants}
+    assert len(keys) == 1, keys
+    if key is not None:
+        assert keys == {key}
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("Mohammed", "Mahmoud"), ("Fatima", "Khadija"), ("Ahmed", "Adam"), ("Hawa", "Halima")],
+)
+def test_different_names_keep_different_keys(one: str, other: str) -> None:
+    assert name_key(one) != name_key(other)
+
+
+@pytest.mark.parametrize(
+    ("raw", "tokens"),
+    [
+        ("  Moïse-ÉLISABETH ", ("moise", "elisabeth")),
+        ("Ahmed bin Ali", ("ahmed", "ali")),
+        ("Abd al-Rahman", ("abdrahman",)),
+        ("Elisabeth", ("elisabeth",)),  # a name that merely starts with "El"
+        ("MUKENDI Jean", ("mukendi", "jean")),
+    ],
+)
+def test_name_tokens(raw: str, tokens: tuple[str, ...]) -> None:
+    assert name_tokens(raw) == tokens
+
+
+def test_fold_transliterates_and_phone_key_ignores_format() -> None:
+    assert fold("Straße Ørsted") == "strasse orsted"
+    assert phonetic_key("") == ""
+    assert phone_key("+249 912 345 678") == phone_key("0912345678") == "12345678"
+    assert phone_key("12") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1990-05-17", (date(1990, 5, 17), "exact")),
+        ("19900517", (date(1990, 5, 17), "exact")),
+        ("1990-01-01", (date(1990, 1, 1), "estimated")),
+        ("1990", (date(1990, 1, 1), "year")),
+        ("", (None, "")),
+    ],
+)
+def test_parse_date(text: str, expected: tuple[date | None, str]) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["17/05/1990", "1990-13-01", "soon"])
+def test_parse_date_rejects(text: str) -> None:
+    with pytest.raises(ValueError, match=r"date|month"):
+        parse_date(text)
+
+
+def _levels(left: Record, right: Record) -> dict[str, str]:
+    vocabularies = Vocabularies()
+    table = build_table(frame_from_records([left, right]), vocabularies)
+    levels = compare(table, np.array([0]), table, np.array([1]), vocabularies)[0]
+    return {c.name: c.levels[int(levels[k])] for k, c in enumerate(COMPARISONS)}
+
+
+def _person(record_id: str = "a", **fields: object) -> Record:
+    values: dict[str, object] = {
+        "record_id": record_id,
+        "given_name": "Hawa",
+        "family_name": "Adam Ishag",
+        "sex": "female",
+        "date_of_birth": date(1990, 5, 17),
+        "place_of_origin": "El Fasher",
+        "phone": "+249 912 345 678",
+        "household_ref": "h1",
+    }
+    values.update(fields)
+    return Record.from_mapping(values)
+
+
+@pytest.mark.parametrize(
+    ("changes", "comparison", "level"),
+    [
+        ({}, "date_of_birth", "exact"),
+        ({"date_of_birth": date(1990, 5, 17)}, "given_name", "exact"),
+        ({"date_of_birth": date(1990, 1, 1)}, "date_of_birth", "same_year"),
+        ({"date_of_birth": date(1991, 1, 1)}, "date_of_birth", "within_2_years"),
+        ({"date_of_birth": date(1990, 1, 1), "dob_precision": "year"}, "date_of_birth",
+         "same_year"),
+        ({"date_of_birth": date(1985, 1, 1)}, "date_of_birth", "different"),
+        ({"date_of_birth": date(1990, 5, 18)}, "date_of_birth", "one_part"),
+        ({"date_of_birth": None}, "date_of_birth", "missing"),
+        ({"given_name": "Hawwa"}, "given_name", "phonetic"),
+        ({"given_name": "Hswa"}, "given_name", "close"),
+        ({"given_name": "Halima"}, "given_name", "different"),
+        ({"given_name": "Adam Ishag", "family_name": "Hawa"}, "given_name", "reordered"),
+        ({"family_name": "Ishag Adam"}, "family_name", "exact"),
+        ({"phone": "0912345678"}, "phone", "same"),
+        ({"phone": "0912345687"}, "phone", "close"),
+        ({"phone": ""}, "phone", "missing"),
+        ({"place_of_origin": "Al Fashir"}, "place_of_origin", "same"),
+        ({"sex": "m"}, "sex", "different"),
+        ({}, "household", "same_household"),
+    ],
+)  # fmt: skip
+def test_comparison_levels(changes: dict[str, object], comparison: str, level: str) -> None:
+    assert _levels(_person("a"), _person("b", **changes))[comparison] == level
+
+
+def test_day_month_swap() -> None:
+    levels = _levels(_person("a"), _person("b", date_of_birth=date(1990, 5, 12)))
+    assert levels["date_of_birth"] == "one_part"
+    swapped = _levels(
+        _person("a", date_of_birth=date(1990, 5, 12)),
+        _person("b", date_of_birth=date(1990, 12, 5)),
+    )
+    assert swapped["date_of_birth"] == "day_month_swap"
+
+
+def test_block_cap_skips_common_keys() -> None:
+    key = np.array([7] * 50 + [9] * 3 + [0] * 5, dtype=np.int64)
+    l, r = pairs_within_blocks(key, max_block=10)
+    assert len(l) == 3  # only the block of three: the block of 50 is over the cap
+    assert set(zip(l.tolist(), r.tolist(), strict=True)) == {(50, 51), (50, 52), (51, 52)}
+    l, r = pairs_within_blocks(key, max_block=100)
+    assert len(l) == 50 * 49 // 2 + 3
+
+
+def test_chaining_protection_splits_a_chain() -> None:
+    # 0≈1 and 1≈2 are linked, but 0 and 2 disagree: they must not end in one cluster.
+    l, r = np.array([0, 1]), np.array([1, 2])
+    scores = np.array([0.99, 0.95])
+
+    def score_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        known = {(0, 1): 0.99, (1, 2): 0.95, (0, 2): 0.01}
+        return np.array([known[(int(x), int(y))] for x, y in zip(a, b, strict=True)])
+
+    labels = cluster(3, l, r, scores, threshold=0.9, min_pairwise=0.2, score_pairs=score_pairs)
+    assert labels[0] == labels[1]
+    assert labels[2] != labels[1]
+
+
+@pytest.fixture(scope="module")
+def camp_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("camp") / "camp.csv"
+    write_dedupe_csv(generate_camp(6_000, seed=7), path)
+    return path
+
+
+def _pairs_of(labels: list[int]) -> set[tuple[int, int]]:
+    members: dict[int, list[int]] = {}
+    for index, label in enumerate(labels):
+        members.setdefault(label, []).append(index)
+    return {(a, b) for m in members.values() for i, a in enumerate(m) for b in m[i + 1 :]}
+
+
+def test_link_recovers_known_duplicates(camp_csv: Path) -> None:
+    frame = pl.read_csv(camp_csv, infer_schema=False).with_columns(
+        pl.col("date_of_birth").str.to_date("%Y-%m-%d", strict=False)
+    )
+    result = link(frame)
+    assert result.parameters.converged
+    predicted = _pairs_of(list(result.cluster_ids))
+    truth = _pairs_of(frame["true_person_id"].to_list())
+    found = len(predicted & truth)
+    precision, recall = found / len(predicted), found / len(truth)
+    assert precision >= 0.95, precision
+    assert recall >= 0.8, recall
+    # Siblings of one household are never merged.
+    households = frame["household_ref"].to_list()
+    assert not any(households[a] == households[b] for a, b in predicted)
+    linked = [p for p in result.pairs if p.linked]
+    assert linked
+    assert {e.comparison for e in linked[0].evidence} >= {c.name for c in COMPARISONS}
+
+
+def test_siblings_in_one_household_are_not_merged() -> None:
+    family = [
+        _person("1", given_name="Mohammed", sex="male", date_of_birth=date(2010, 1, 1)),
+        _person("2", given_name="Ahmed", sex="male", date_of_birth=date(2010, 1, 1)),
+        _person("3", given_name="Fatima", date_of_birth=date(2012, 1, 1)),
+    ]
+    again = [
+        _person("4", given_name="Muhammad", sex="male", date_of_birth=date(2010, 1, 1),
+                household_ref="h2"),
+        _person("5", given_name="Ahmad", sex="male", date_of_birth=date(2010, 1, 1),
+                household_ref="h2"),
+    ]  # fmt: skip
+    result = link(family + again, threshold=0.5)
+    clusters = dict(zip(result.record_ids, result.cluster_ids, strict=True))
+    assert clusters["1"] != clusters["2"]
+    assert len({clusters["1"], clusters["2"], clusters["3"]}) == 3
+
+
+def test_link_rejects_duplicated_ids() -> None:
+    with pytest.raises(LinkageInputError, match="used twice"):
+        link([_person("a"), _person("a")])
+
+
+def test_desk_check_finds_a_known_person(camp_csv: Path) -> None:
+    frame = pl.read_csv(camp_csv, infer_schema=False).with_columns(
+        pl.col("date_of_birth").str.to_date("%Y-%m-%d", strict=False)
+    )
+    index = DeskIndex.build(frame)
+    row = frame.row(100, named=True)
+    person = Record.from_mapping({**row, "record_id": "new", "household_ref": ""})
+    matches = index.check(person, top=5)
+    assert matches[0].record_id == row["record_id"]
+    assert matches[0].probability > 0.9
+    assert len(matches) <= 5
+    index.add(Record("late", given_name="Zamzam", family_name="Qwertyuiop", sex="female"))
+    found = index.check(Record("q", given_name="Zamzam", family_name="Qwertyuiop", sex="f"))
+    assert found[0].record_id == "late"
+
+
+def _write(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+HEADER = ["record_id", "given_name", "family_name", "sex", "date_of_birth", "place_of_origin",
+          "phone", "household_ref"]  # fmt: skip
+
+
+def test_cli_dedupe_writes_clusters_and_pairs(
+    camp_csv: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, pairs = tmp_path / "clusters.csv", tmp_path / "pairs.csv"
+    code = main(["dedupe", str(camp_csv), "--out", str(out), "--pairs", str(pairs)])
+    assert code == 0
+    with open(out, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with open(camp_csv, encoding="utf-8") as handle:
+        assert len(rows) == sum(1 for _ in handle) - 1
+    assert rows[0].keys() == {"record_id", "cluster_id"}
+    with open(pairs, encoding="utf-8") as handle:
+        assert next(csv.reader(handle)) == ["record_id_l", "record_id_r", "probability"]
+    assert "people registered more than once" in capsys.readouterr().err
+
+
+def test_cli_dedupe_maps_columns_and_warns_about_dates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = _write(
+        tmp_path / "in.csv",
+        [
+            ["id", "given_name", "family_name", "dob", "extra"],
+            ["1", "Hawa", "Adam", "19900517", "x"],
+            ["2", "Hawwa", "Adam", "31/02/1990", "y"],
+        ],
+    )
+    out = tmp_path / "out.csv"
+    assert main(["dedupe", str(source), "--out", str(out), "--map",
+                 "id=record_id,dob=date_of_birth"]) == 0  # fmt: skip
+    assert "1 dates of birth could not be read" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "record_id,cluster_id"
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([HEADER, ["1", "Hawa"], ["1", "Adam"]], "row 3: record_id '1' is already used on row 2"),
+        ([HEADER, ["1", "Hawa"], ["", "Adam"]], "row 3: record_id is empty"),
+        ([["given_name"], ["Hawa"]], "no record_id column"),
+    ],
+)
+def test_cli_dedupe_names_the_bad_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: list[list[str]], message: str
+) -> None:
+    source = _write(tmp_path / "in.csv", rows)
+    out = tmp_path / "out.csv"
+    assert main(["dedupe", str(source), "--out", str(out)]) == 1
+    error = " ".join(capsys.readouterr().err.split())
+    assert message in error
+    assert "Nothing written" in error
+    assert not out.exists()
+
+
+def test_cli_dedupe_rejects_bad_encoding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "in.csv"
+    source.write_bytes(b"record_id,given_name\n1,Hawa\n2,Mo\xefse\n")
+    out = tmp_path / "out.csv"
+    assert main(["dedupe", str(source), "--out", str(out)]) == 1
+    error = " ".join(capsys.readouterr().err.split())
+    assert "row 3" in error
+    assert "UTF-8" in error
+    assert not out.exists()
