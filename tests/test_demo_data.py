@@ -263,3 +263,22 @@ def test_generated_households_pass_the_registration_service():
             )
         )
         assert registered.members.count() == len(household.members)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_refreshes_planner_statistics():
+    from django.db import connection
+
+    from edgecamp.registry.demo_data import load_synthetic_camp
+
+    load_synthetic_camp(people=300, seed=11)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT n_live_tup > 0 AND last_analyze IS NOT NULL FROM pg_stat_user_tables "
+                "WHERE relname = 'registry_individual'"
+            )
+            assert cursor.fetchone()[0]
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'registry_individual'")
+            assert cursor.fetchone()[0] > 0
