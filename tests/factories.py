@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from edgecamp.accounts.models import StaffProfile
 from edgecamp.registry.models import Household
 from edgecamp.registry.services import (
     DocumentInput,
@@ -92,9 +94,22 @@ def make_household(site: Site | None = None, **overrides: Any) -> Household:
 
 
 def make_user(
-    username: str = "clerk", *, superuser: bool = False, password: str = "pw-for-tests-9"
+    username: str = "clerk",
+    *,
+    superuser: bool = False,
+    password: str = "pw-for-tests-9",
+    role: str | None = None,
+    sites: Iterable[Site] = (),
+    all_sites: bool = False,
 ):
+    """A user; with `role`, a staff profile at `sites` (or every site). A superuser without a
+    role is an administrator of every site."""
     model = get_user_model()
     if superuser:
-        return model.objects.create_superuser(username=username, password=password)
-    return model.objects.create_user(username=username, password=password)
+        user = model.objects.create_superuser(username=username, password=password)
+    else:
+        user = model.objects.create_user(username=username, password=password)
+    if role is not None:
+        profile = StaffProfile.objects.create(user=user, role=role, all_sites=all_sites)
+        profile.sites.set(list(sites))
+    return user

@@ -115,7 +115,8 @@ def _get_when_up(url: str) -> str:
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 return response.read().decode()
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            # Refused while starting up, or slow to answer its first request on a busy machine.
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)

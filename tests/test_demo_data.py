@@ -266,12 +266,15 @@ def test_generated_households_pass_the_registration_service():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_load_refreshes_planner_statistics():
+def test_load_is_audited_and_refreshes_planner_statistics():
     from django.db import connection
 
+    from edgecamp.audit.models import AuditEntry
     from edgecamp.registry.demo_data import load_synthetic_camp
 
     load_synthetic_camp(people=300, seed=11)
+    entry = AuditEntry.objects.get(model="bulk-load")
+    assert entry.changes["rows"]["individuals"] >= 300
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(

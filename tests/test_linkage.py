@@ -145,10 +145,74 @@ def _person(record_id: str = "a", **fields: object) -> Record:
         ({"place_of_origin": "Al Fashir"}, "place_of_origin", "same"),
         ({"sex": "m"}, "sex", "different"),
         ({}, "household", "same_household"),
+        ({}, "document_number", "missing"),
     ],
 )  # fmt: skip
 def test_comparison_levels(changes: dict[str, object], comparison: str, level: str) -> None:
     assert _levels(_person("a"), _person("b", **changes))[comparison] == level
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "level"),
+    [
+        ("AB-123 456", "ab123456", "same"),
+        ("AB123456", "AB123465", "one_slip"),  # two digits swapped
+        ("AB123456", "AB123457", "one_slip"),
+        ("AB123456", "AB654321", "different"),
+        ("AB123456", "", "missing"),
+    ],
+)
+def test_document_number_levels(left: str, right: str, level: str) -> None:
+    levels = _levels(_person("a", document_number=left), _person("b", document_number=right))
+    assert levels["document_number"] == level
+
+
+def test_compare_in_slices_matches_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    import edgecamp.linkage.compare as compare_module
+
+    records = [
+        _person(str(i), given_name=name, date_of_birth=date(1990, 1 + i % 12, 1 + i))
+        for i, name in enumerate(["Hawa", "Hawwa", "Halima", "Amna", "Ajna", "Hswa"])
+    ]
+    vocabularies = Vocabularies()
+    table = build_table(frame_from_records(records), vocabularies)
+    l, r = np.triu_indices(len(records), k=1)
+    whole = compare(table, l, table, r, vocabularies)
+    monkeypatch.setattr(compare_module, "_CHUNK", 4)
+    assert np.array_equal(compare(table, l, table, r, vocabularies), whole)
+
+
+def test_rare_full_name_alone_blocks_but_a_common_one_does_not() -> None:
+    from edgecamp.linkage.blocking import candidate_pairs
+
+    rare = [
+        _person(
+            f"r{i}",
+            given_name="Zamzam",
+            family_name="Qwerty",
+            date_of_birth=None,
+            place_of_origin="",
+            phone="",
+            household_ref=f"r{i}",
+        )
+        for i in range(2)
+    ]
+    common = [
+        _person(
+            f"c{i}",
+            given_name="Ali",
+            family_name="Ahmed",
+            date_of_birth=None,
+            place_of_origin="",
+            phone="",
+            household_ref=f"c{i}",
+        )
+        for i in range(12)
+    ]
+    vocabularies = Vocabularies()
+    table = build_table(frame_from_records(rare + common), vocabularies)
+    l, r = candidate_pairs(table)
+    assert set(zip(l.tolist(), r.tolist(), strict=True)) == {(0, 1)}
 
 
 def test_day_month_swap() -> None:
@@ -255,6 +319,11 @@ def test_desk_check_finds_a_known_person(camp_csv: Path) -> None:
     index.add(Record("late", given_name="Zamzam", family_name="Qwertyuiop", sex="female"))
     found = index.check(Record("q", given_name="Zamzam", family_name="Qwertyuiop", sex="f"))
     assert found[0].record_id == "late"
+    # Added records are looked up by key too: someone else does not come back from them.
+    index.add(Record("later", given_name="Yuyu", family_name="Plokij", sex="female"))
+    others = index.check(Record("q2", given_name="Zamzam", family_name="Qwertyuiop", sex="f"))
+    assert "later" not in {m.record_id for m in others}
+    assert others[0].record_id == "late"
 
 
 def _write(path: Path, rows: list[list[str]]) -> Path:

@@ -1,10 +1,12 @@
 """The REST API (django-ninja) under /api/v1, with its OpenAPI schema at /api/v1/openapi.json
 and interactive docs at /api/v1/docs.
 
-Every route needs a signed-in session (`django_auth`; unsafe methods also need the CSRF token).
-Errors are JSON: 401 when not signed in, 404 `{"detail"}`, and 422 `{"detail", "errors"}` with
-messages keyed by the dotted path of the offending field, whether a value has the wrong type
-(caught while parsing) or breaks a registration rule (the registration service)."""
+Every route needs an API token (`Authorization: Bearer …`, no CSRF) or a signed-in session
+(`django_auth`; unsafe methods also need the CSRF token), and a role the access policy
+(accounts/policy.py) allows. Errors are JSON: 401 when not signed in, 403 when refused, 404
+`{"detail"}`, and 422 `{"detail", "errors"}` with messages keyed by the dotted path of the
+offending field, whether a value has the wrong type (caught while parsing) or breaks a
+registration rule (the registration service)."""
 
 from __future__ import annotations
 
@@ -22,7 +24,9 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
 import edgecamp
+from edgecamp.accounts.api_access import BearerToken, guard_operation
 from edgecamp.registry.services import RegistrationError
+from edgecamp.stock.services import SupplyError
 
 
 def _docs_for_signed_in_users(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -58,13 +62,17 @@ class _RegistryAPI(NinjaAPI):
 api = _RegistryAPI(
     title="edgecamp API",
     version=edgecamp.__version__,
-    description="Camp registry: sites, households and individuals. Sign in through the web "
-    "login; the session cookie authenticates API calls, and POST requests also need the "
-    "CSRF token in an X-CSRFToken header.",
-    auth=django_auth,
+    description="Camp registry: sites, households and individuals. Authenticate with an API "
+    "token (`Authorization: Bearer <token>`, created on the page “API tokens”; its scopes "
+    "read, register and distribute limit what it may do), or sign in through the web login: "
+    "the session cookie authenticates API calls, and POST requests also need the CSRF token "
+    "in an X-CSRFToken header. Each role sees only its sites' people.",
+    auth=[BearerToken(), django_auth],
     urls_namespace="api",
     docs_decorator=_docs_for_signed_in_users,
 )
+# Every operation passes the role policy (accounts/policy.py, API_OPERATIONS) first.
+api.add_decorator(guard_operation, mode="view")
 
 
 @api.exception_handler(AuthenticationError)
@@ -76,6 +84,12 @@ def _not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespon
 @api.exception_handler(RegistrationError)
 def _registration_refused(request: HttpRequest, exc: RegistrationError) -> HttpResponse:
     detail = _("Nothing was registered: correct the fields listed in “errors”.")
+    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(SupplyError)
+def _supply_refused(request: HttpRequest, exc: SupplyError) -> HttpResponse:
+    detail = _("Nothing was recorded: correct the fields listed in “errors”.")
     return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=422)
 
 
@@ -103,3 +117,8 @@ from edgecamp.shelters.api import router as shelters_router  # noqa: E402
 
 api.add_router("/", shelters_router)
 api.add_router("/", registry_router)
+from edgecamp.distributions.api import router as distributions_router  # noqa: E402
+from edgecamp.stock.api import router as stock_router  # noqa: E402
+
+api.add_router("/", stock_router)
+api.add_router("/", distributions_router)

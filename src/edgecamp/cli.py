@@ -12,6 +12,7 @@ import secrets
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -90,6 +91,27 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     allocate.set_defaults(handler=_allocate_file)
 
+    plan = commands.add_parser(
+        "allocate",
+        help="propose a shelter allocation plan for a site from the registry; confirm it",
+    )
+    plan.add_argument("--site", required=True, metavar="NAME_OR_CODE")
+    plan.add_argument(
+        "--rebalance", action="store_true", help="also move households that already have a shelter"
+    )
+    plan.add_argument(
+        "--space-standard", type=_positive_decimal, default="3.5", metavar="M2_PER_PERSON"
+    )
+    plan.add_argument(
+        "--emergency-minimum", type=_positive_decimal, default="2.5", metavar="M2_PER_PERSON"
+    )
+    decision = plan.add_mutually_exclusive_group()
+    decision.add_argument("--dry-run", action="store_true", help="show the plan and store nothing")
+    decision.add_argument(
+        "--confirm", action="store_true", help="confirm the plan at once (no review in the UI)"
+    )
+    plan.set_defaults(handler=_allocate)
+
     cards = commands.add_parser(
         "ration-cards", help="write the ration cards of a started cycle as a printable PDF"
     )
@@ -153,6 +175,16 @@ def _positive_int(text: str) -> int:
 
 def _positive_number(text: str) -> float:
     value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
+def _positive_decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        raise argparse.ArgumentTypeError("must be a number, e.g. 3.5") from None
     if not value > 0:
         raise argparse.ArgumentTypeError("must be a positive number")
     return value
@@ -331,6 +363,102 @@ def _allocate_file(args: argparse.Namespace) -> int:
         highlight=False,
     )
     return 0
+
+
+def _allocate(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.urls import reverse
+
+    from edgecamp.shelters import services
+
+    console = _console()
+    site = services.find_site(args.site)
+    if site is None:
+        names = ", ".join(f"{name} ({code})" for name, code in services.site_names()) or "none"
+        console.print(
+            f"[red]No site is named or coded “{args.site}”.[/red] Sites: {names}.",
+            highlight=False,
+        )
+        return 1
+    settings = services.ProposalSettings(
+        rebalance=args.rebalance,
+        space_standard_m2=args.space_standard,
+        emergency_minimum_m2=args.emergency_minimum,
+    )
+    try:
+        with console.status(f"Allocating the shelters of {site.name}…"):
+            plan = services.propose_plan(site, settings, store=not args.dry_run)
+    except services.AllocationError as error:
+        console.print(f"[red]No plan stored.[/red] {error}", highlight=False)
+        return 1
+    _print_plan(console, plan)
+    if args.dry_run:
+        console.print("Dry run: nothing was stored and nothing changed.")
+        return 0
+    if args.confirm:
+        try:
+            outcome = services.confirm_plan(plan)
+        except services.PlanConflict as conflict:
+            console.print(f"[red]Plan {plan.pk} not confirmed.[/red] {conflict}", highlight=False)
+            return 1
+        console.print(
+            f"Plan {plan.pk} confirmed: {outcome.newly_housed} households newly housed, "
+            f"{outcome.moved} moved, {outcome.unhoused} lost their shelter.",
+            highlight=False,
+        )
+        return 0
+    path = reverse("allocation-plan", args=[plan.pk])
+    console.print(
+        f"Plan {plan.pk} proposed; nothing has changed yet. Review and confirm it at {path} "
+        f"(e.g. http://{DEFAULT_HOST}:{DEFAULT_PORT}{path}), or run again with --confirm.",
+        highlight=False,
+    )
+    return 0
+
+
+def _print_plan(console, plan) -> None:  # type: ignore[no-untyped-def]
+    from rich.table import Table
+
+    metrics = plan.metrics
+    standard = f"{plan.space_standard_m2:g}"
+    table = Table(title=f"Allocation plan for {plan.site.name}", title_justify="left")
+    for heading in ("block", "households", "people", "m²/person", f"below {standard} m²"):
+        table.add_column(heading, justify="left" if heading == "block" else "right")
+    table.add_column("needs unmet", justify="right")
+    for block in plan.blocks:
+        per_person = block["m2_per_person"]
+        table.add_row(
+            block["block"],
+            str(block["households"]),
+            str(block["people"]),
+            "-" if per_person is None else f"{per_person:.1f}",
+            str(block["people_below_standard"]),
+            str(block["needs_unmet"]),
+        )
+    table.add_section()
+    table.add_row(
+        "unhoused",
+        str(metrics["households_unhoused"]),
+        str(metrics["people_unhoused"]),
+        "",
+        "",
+        str(metrics["needs_unmet"] - sum(b["needs_unmet"] for b in plan.blocks)),
+    )
+    console.print(table)
+    gap = metrics.get("gap")
+    console.print(
+        f"{metrics['households_housed']} of {metrics['households']} households housed "
+        f"({metrics['people_housed']} people), {metrics['people_below_standard']} people below "
+        f"{standard} m²/person, {metrics['needs_unmet']} households with a priority need unmet"
+        + (
+            f", {metrics['households_kept_overcrowded']} kept in overcrowded shelters"
+            if metrics.get("households_kept_overcrowded")
+            else ""
+        )
+        + (f", gap to the bound {gap:.2%}" if gap is not None else "")
+        + f"; {metrics['seconds']:.1f} s.",
+        highlight=False,
+    )
 
 
 def _ration_cards(args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 from edgecamp import config
 
@@ -29,6 +30,10 @@ INSTALLED_APPS = [
     "edgecamp.partners",
     "edgecamp.shelters",
     "edgecamp.registry",
+    "edgecamp.stock",
+    "edgecamp.distributions",
+    "edgecamp.accounts",
+    "edgecamp.audit",
 ]
 
 MIDDLEWARE = [
@@ -40,11 +45,26 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After sign-in is settled: the role policy (accounts/policy.py) for every page.
+    "edgecamp.accounts.middleware.AccessPolicyMiddleware",
+    "edgecamp.audit.capture.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "edgecamp.urls"
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
 WSGI_APPLICATION = "edgecamp.wsgi.application"
 
 TEMPLATES = [
@@ -58,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "edgecamp.accounts.context_processors.access",
             ],
         },
     },
@@ -103,6 +124,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sign-in with lockout: after EDGECAMP_LOGIN_MAX_FAILURES failures for a username (or
+# ..._PER_ADDRESS from one address: camp desks often share one address behind NAT, so that
+# limit is higher) signing in is locked for EDGECAMP_LOGIN_LOCK_MINUTES. An administrator
+# unlocks in the admin (Sign-in locks → Unlock).
+AUTHENTICATION_BACKENDS = ["edgecamp.accounts.backends.LockoutModelBackend"]
+EDGECAMP_LOGIN_MAX_FAILURES = _env_int("EDGECAMP_LOGIN_MAX_FAILURES", 5)
+EDGECAMP_LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("EDGECAMP_LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
+EDGECAMP_LOGIN_LOCK_MINUTES = _env_int("EDGECAMP_LOGIN_LOCK_MINUTES", 15)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -126,8 +155,9 @@ STORAGES = {
 # Serve straight from the package's static folders: no collectstatic step for a laptop install.
 WHITENOISE_USE_FINDERS = True
 
-# Shared laptops: sessions end when the browser closes and after two idle hours.
-SESSION_COOKIE_AGE = 2 * 60 * 60
+# Shared laptops: sessions end when the browser closes and after EDGECAMP_IDLE_MINUTES without
+# a request (saving the session on every request pushes the expiry forward: an idle timeout).
+SESSION_COOKIE_AGE = _env_int("EDGECAMP_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -138,6 +168,17 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# No inline script or style anywhere, the admin included (Django 6's admin runs under it).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # Household numbers: EDG-000123. The prefix identifies the operation when registries merge.
 EDGECAMP_HOUSEHOLD_PREFIX = os.environ.get("EDGECAMP_HOUSEHOLD_PREFIX", "EDG")

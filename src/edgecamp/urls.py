@@ -4,14 +4,20 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from edgecamp.accounts.views import SignInView
 from edgecamp.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Open to anonymous users too, so the login page can switch language.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("accounts/", include("edgecamp.accounts.urls")),
+    path("audit/", include("edgecamp.audit.urls")),
+    path("supply/", include("edgecamp.stock.urls")),
+    path("supply/", include("edgecamp.distributions.urls")),
+    path("shelters/", include("edgecamp.shelters.urls")),
     path("", include("edgecamp.registry.urls")),
 ]

@@ -3,9 +3,9 @@
 Public API
 ----------
 - `Record(record_id, given_name, family_name, sex, date_of_birth, dob_precision,
-  place_of_origin, phone, household_ref)`: one registration; every field but record_id may be
-  blank. `Record.from_mapping(dict)` builds one from a dict.
-- `link(records, *, other=None, threshold=0.9, review_threshold=0.5, min_pairwise=0.2,
+  place_of_origin, phone, household_ref, document_number)`: one registration; every field but
+  record_id may be blank. `Record.from_mapping(dict)` builds one from a dict.
+- `link(records, *, other=None, threshold=0.9, review_threshold=0.5, min_pairwise=0.05,
   max_block=100, progress=None) -> Result`: deduplicate `records` (Records, dicts or a polars
   DataFrame with those columns), or link them to `other`. `Result.cluster_ids[i]` is the person
   of `Result.record_ids[i]` (singletons included); `Result.pairs` holds every pair scored at
@@ -26,18 +26,22 @@ Method
    binti, ibn) and Abd-/Abu compounds in all their spellings reduced to one form; words
    compared as sorted sets; a consonant-skeleton phonetic key for transliterated names
    (Mohammed, Muhammad, Mohamed, Mohamad, Mahamat, Maxamed → "mhmt"; Mahmoud → "mmt").
-2. Blocking (`blocking.RULES`): eight rules, each a name part with a second field (birth year,
-   exact date, phone, place, sex), unioned; a key held by more than `max_block` records is
-   skipped for that rule. Two households sharing two or more candidate pairs are then compared
-   member by member (families register again as families).
+2. Blocking (`blocking.RULES`): rules of a name part with a second field (birth year, exact
+   date, phone, place, sex), the document number, and the full name alone; unioned. A key held
+   by more than `max_block` records (or the rule's own lower cap: 30 for the two broad rules, 8
+   for the name alone) is skipped for that rule. Two households sharing two or more candidate
+   pairs are then compared member by member (families register again as families), and so are
+   two households with one pair scored ≥ 0.99 once the model is trained.
 3. Comparisons (`model.COMPARISONS`) with levels: given and family name (exact, phonetic,
    reordered between given and family, close — Jaro-Winkler ≥ 0.88 or one edit —, first word,
    different); date of birth aware of precision (exact, day/month swapped, one part different,
    same year when either is an estimate, within 2 years, different); sex; phone (last 8
    digits: same, ≤ 2 digits different); place of origin; household (same household, and for
-   different households how many of their other members match).
+   different households how many of their other members match); document number (same, one
+   slip — a character mistyped, added, dropped or two swapped —, different).
 4. Fellegi-Sunter scoring. u from 400 000 random pairs; m by EM in sessions, as Splink does
-   (each session blocks on one rule and learns the comparisons that rule does not fix). In the
+   (each session blocks on one rule and learns the comparisons that rule does not fix; a
+   session whose rule finds no pairs, or a comparison blank in all of them, is skipped). In the
    same-phone session the wrong pairs are relatives, so u of given name, date and sex comes
    from pairs of one household (known to be two people) there. Term-frequency adjustment on
    names: agreement on a common name counts less. Surname, phone, origin and household are

@@ -20,6 +20,7 @@ from edgecamp.linkage.normalise import (
     DOB_PRECISIONS,
     EXACT,
     comparable_name,
+    document_key,
     name_key,
     name_tokens,
     phone_key,
@@ -41,6 +42,7 @@ FIELDS = (
     "place_of_origin",
     "phone",
     "household_ref",
+    "document_number",
 )
 _SEX = {
     "f": 1, "female": 1, "w": 1, "woman": 1, "femme": 1, "girl": 1,
@@ -76,6 +78,7 @@ class Vocabularies:
     key: Vocabulary = field(default_factory=Vocabulary)  # phonetic keys (names and words)
     place: Vocabulary = field(default_factory=Vocabulary)  # folded places
     household: Vocabulary = field(default_factory=Vocabulary)
+    document: Vocabulary = field(default_factory=Vocabulary)
 
 
 @dataclass
@@ -102,6 +105,7 @@ class Table:
     place: Codes  # Vocabulary.place
     place_key: Codes  # Vocabulary.key
     household: Codes  # Vocabulary.household
+    document: Codes  # Vocabulary.document: the number, upper case, letters and digits only
     source: npt.NDArray[np.int8]
 
     def __len__(self) -> int:
@@ -120,6 +124,7 @@ def frame_from_records(records: Sequence[Record]) -> pl.DataFrame:
             "place_of_origin": [r.place_of_origin for r in records],
             "phone": [r.phone for r in records],
             "household_ref": [r.household_ref for r in records],
+            "document_number": [r.document_number for r in records],
         }
     )
 
@@ -160,6 +165,10 @@ def build_table(frame: pl.DataFrame, vocabularies: Vocabularies, source: int = 0
     household_values = np.array(
         [vocabularies.household.code(h.strip()) for h in household_raw], dtype=np.int32
     )
+    document_raw, document_codes = _distinct(frame["document_number"])
+    document_values = np.array(
+        [vocabularies.document.code(document_key(d)) for d in document_raw], dtype=np.int32
+    )
     return Table(
         record_ids=record_ids,
         given=given[0],
@@ -180,6 +189,7 @@ def build_table(frame: pl.DataFrame, vocabularies: Vocabularies, source: int = 0
         place=place_text[place_codes],
         place_key=place_keys[place_codes],
         household=household_values[household_codes],
+        document=document_values[document_codes],
         source=np.full(len(record_ids), source, dtype=np.int8),
     )
 
@@ -342,5 +352,6 @@ def table_of_record(record: Record, vocabularies: Vocabularies, source: int = 0)
         place=codes(vocabularies.place.code(" ".join(name_tokens(record.place_of_origin)))),
         place_key=codes(vocabularies.key.code(place_key(record.place_of_origin))),
         household=codes(household_code),
+        document=codes(vocabularies.document.code(document_key(record.document_number))),
         source=np.array([source], dtype=np.int8),
     )

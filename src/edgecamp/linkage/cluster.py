@@ -49,10 +49,30 @@ def cluster(
     if len(big):
         next_label = int(labels.max()) + 1
         edge_component = labels[el]
+        # Members of each big component, and every pair inside the checkable ones, scored in
+        # one batch (a call per component costs more than the comparisons).
+        order = np.argsort(labels, kind="stable")
+        starts = np.searchsorted(labels[order], np.arange(len(sizes) + 1))
+        members_of = {int(c): order[starts[c] : starts[c + 1]] for c in big}
+        checked = [members_of[int(c)] for c in big if sizes[c] <= _MAX_CHECKED]
+        scores: dict[tuple[int, int], float] = {}
+        if checked:
+            left, right = [], []
+            for members in checked:
+                a, b = np.triu_indices(len(members), k=1)
+                left.append(members[a])
+                right.append(members[b])
+            pl, pr = np.concatenate(left), np.concatenate(right)
+            low, high = np.minimum(pl, pr), np.maximum(pl, pr)
+            scored = score_pairs(low, high)
+            scores = dict(zip(zip(low.tolist(), high.tolist(), strict=True), scored.tolist(),
+                              strict=True))  # fmt: skip
         for component in big:
-            members = np.flatnonzero(labels == component)
             mask = edge_component == component
-            parts = _split(members, el[mask], er[mask], ep[mask], min_pairwise, score_pairs, group)
+            parts = _split(
+                members_of[int(component)], el[mask], er[mask], ep[mask], min_pairwise, scores,
+                group,
+            )  # fmt: skip
             for part in parts[1:]:
                 labels[part] = next_label
                 next_label += 1
@@ -65,15 +85,17 @@ def _split(
     er: Ints,
     ep: Floats,
     min_pairwise: float,
-    score_pairs: PairScorer,
+    scored: dict[tuple[int, int], float],
     group: npt.NDArray[np.integer] | None,
 ) -> list[Ints]:
+    # The batch's scores of this component's pairs, with the linked edges' own scores on top.
     scores: dict[tuple[int, int], float] = {}
+    member_list = members.tolist()
     if len(members) <= _MAX_CHECKED:
-        a, b = np.triu_indices(len(members), k=1)
-        pl, pr = members[a], members[b]
-        for x, y, p in zip(pl.tolist(), pr.tolist(), score_pairs(pl, pr).tolist(), strict=True):
-            scores[(x, y)] = p
+        for i, x in enumerate(member_list):
+            for y in member_list[i + 1 :]:
+                key = (min(x, y), max(x, y))
+                scores[key] = scored.get(key, 0.0)
     for x, y, p in zip(el.tolist(), er.tolist(), ep.tolist(), strict=True):
         scores[(min(x, y), max(x, y))] = p
     groups = {} if group is None else dict(zip(members.tolist(), group[members].tolist(),

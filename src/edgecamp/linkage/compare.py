@@ -30,14 +30,26 @@ _SEX = COMPARISON_INDEX["sex"]
 _PHONE = COMPARISON_INDEX["phone"]
 _PLACE = COMPARISON_INDEX["place_of_origin"]
 _HOUSEHOLD = COMPARISON_INDEX["household"]
+_DOCUMENT = COMPARISON_INDEX["document_number"]
+
+
+# Pairs compared per slice: every field's gather makes a temporary array per pair, so slices
+# bound the peak memory of tens of millions of candidates.
+_CHUNK = 2_000_000
 
 
 def compare(left: Table, l: Ints, right: Table, r: Ints, vocabularies: Vocabularies) -> Levels:
     """Levels of the pairs (left[l[i]], right[r[i]]). The household comparison is only
     "missing" or "same_household" here; `household_levels` adds the members' evidence."""
     levels = np.zeros((len(l), len(COMPARISONS)), dtype=np.int8)
-    if len(l) == 0:
-        return levels
+    for start in range(0, len(l), _CHUNK):
+        stop = start + _CHUNK
+        levels[start:stop] = _compare(left, l[start:stop], right, r[start:stop], vocabularies)
+    return levels
+
+
+def _compare(left: Table, l: Ints, right: Table, r: Ints, vocabularies: Vocabularies) -> Levels:
+    levels = np.zeros((len(l), len(COMPARISONS)), dtype=np.int8)
     names = vocabularies.name.strings
     reordered = (left.all_key[l] == right.all_key[r]) & (left.all_key[l] != 0)
     levels[:, _GIVEN] = _name_levels(
@@ -61,6 +73,9 @@ def compare(left: Table, l: Ints, right: Table, r: Ints, vocabularies: Vocabular
     household_l, household_r = left.household[l], right.household[r]
     same = (household_l == household_r) & (household_l != 0) & (left.source[l] == right.source[r])
     levels[:, _HOUSEHOLD] = np.where(same, SAME_HOUSEHOLD, 0)
+    levels[:, _DOCUMENT] = _document_levels(
+        left.document[l], right.document[r], vocabularies.document.strings
+    )
     return levels
 
 
@@ -91,29 +106,54 @@ def pair_similarity(a: Codes, b: Codes, strings: list[str]) -> npt.NDArray[np.fl
     pair of codes."""
     if len(a) == 0:
         return np.zeros(0)
-    low, high = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
-    combined = low * len(strings) + high
-    distinct, inverse = np.unique(combined, return_inverse=True)
-    firsts = [strings[int(c) // len(strings)] for c in distinct]
-    seconds = [strings[int(c) % len(strings)] for c in distinct]
+    firsts, seconds, inverse, shortest = distinct_pairs(a, b, strings)
     scores = np.asarray(
         process.cpdist(
             firsts,
             seconds,
             scorer=JaroWinkler.normalized_similarity,
             dtype=np.float64,
-            workers=-1,
+            workers=_workers(len(firsts)),
         ),
         dtype=np.float64,
     )
     # One typo in a short name (Hawa/Hswa, Amna/Ajna) is close too, whatever Jaro-Winkler says.
-    edits = np.asarray(process.cpdist(firsts, seconds, scorer=OSA.distance, workers=-1))
-    shortest = np.array([min(len(x), len(y)) for x, y in zip(firsts, seconds, strict=True)])
+    edits = np.asarray(
+        process.cpdist(firsts, seconds, scorer=OSA.distance, workers=_workers(len(firsts)))
+    )
     scores[(edits <= 1) & (shortest >= 3)] = np.maximum(
         scores[(edits <= 1) & (shortest >= 3)], 0.99
     )
-    similarity: npt.NDArray[np.float64] = scores[inverse.reshape(-1)]
+    # Two slips in a long name (Babagana/Bqbagazna) are still close.
+    two_slips = (edits == 2) & (shortest >= 6)
+    scores[two_slips] = np.maximum(scores[two_slips], NAME_CLOSE)
+    similarity: npt.NDArray[np.float64] = scores[inverse]
     return similarity
+
+
+def distinct_pairs(
+    a: Codes, b: Codes, strings: list[str]
+) -> tuple[list[str], list[str], Ints, Ints]:
+    """The distinct unordered pairs of codes as two lists of strings, each input pair's index
+    into them, and the shorter string's length per distinct pair."""
+    size = np.int64(len(strings))
+    low, high = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+    distinct, inverse = np.unique(low * size + high, return_inverse=True)
+    first, second = distinct // size, distinct % size
+    # Only the strings these pairs use are looked up (the vocabulary may be much larger).
+    used, position = np.unique(np.concatenate((first, second)), return_inverse=True)
+    texts = [strings[i] for i in used.tolist()]
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    where_first, where_second = position[: len(first)], position[len(first) :]
+    firsts = [texts[i] for i in where_first.tolist()]
+    seconds = [texts[i] for i in where_second.tolist()]
+    shortest = np.minimum(lengths[where_first], lengths[where_second])
+    return firsts, seconds, inverse.reshape(-1).astype(np.int64), shortest
+
+
+def _workers(pairs: int) -> int:
+    # rapidfuzz starts its threads on every call: worth it only for big batches.
+    return -1 if pairs >= 20_000 else 1
 
 
 def _date_levels(left: Table, l: Ints, right: Table, r: Ints) -> Levels:
@@ -161,4 +201,22 @@ def _place_levels(
     level[undecided[similarity >= PLACE_CLOSE]] = 2
     level[key_l == key_r] = 3
     level[(place_l == 0) | (place_r == 0)] = 0
+    return level
+
+
+def _document_levels(document_l: Codes, document_r: Codes, strings: list[str]) -> Levels:
+    """Same number, one slip (one character mistyped, added, dropped, or two neighbours
+    swapped: optimal string alignment distance 1), or different."""
+    level = np.ones(len(document_l), dtype=np.int8)
+    undecided = np.flatnonzero((document_l != document_r) & (document_l != 0) & (document_r != 0))
+    if len(undecided):
+        firsts, seconds, inverse, _ = distinct_pairs(
+            document_l[undecided], document_r[undecided], strings
+        )
+        edits = np.asarray(
+            process.cpdist(firsts, seconds, scorer=OSA.distance, workers=_workers(len(firsts)))
+        )
+        level[undecided[edits[inverse] <= 1]] = 2
+    level[document_l == document_r] = 3
+    level[(document_l == 0) | (document_r == 0)] = 0
     return level

@@ -48,6 +48,9 @@ class DeskIndex:
         self._weights = model.parameters.weights()
         self._ids = set(table.record_ids)
         self._added: list[Table] = []
+        # The added records as one table with their rule keys, rebuilt only after an add.
+        self._added_table: Table | None = None
+        self._added_keys: list[Ints] = []
         self._index()
 
     @classmethod
@@ -90,6 +93,7 @@ class DeskIndex:
             )
         self._ids.add(record.record_id)
         self._added.append(table_of_record(record, self._vocabularies))
+        self._added_table = None
         if len(self._added) >= _MERGE_AFTER:
             self._table = concat_tables([self._table, *self._added])
             self._added = []
@@ -102,9 +106,8 @@ class DeskIndex:
         rows = self._candidates(query)
         matches = self._score(query, self._table, rows)
         if self._added:
-            added = concat_tables(self._added)
-            every = np.arange(len(added), dtype=np.int64)
-            matches += self._score(query, added, every)
+            added, added_rows = self._added_candidates(query)
+            matches += self._score(query, added, added_rows)
         matches.sort(key=lambda m: -m.match_weight)
         return [m for m in matches if m.record_id != person.record_id][:top]
 
@@ -121,6 +124,17 @@ class DeskIndex:
         if not found:
             return np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate(found))
+
+    def _added_candidates(self, query: Table) -> tuple[Table, Ints]:
+        """Rows of the added records sharing a blocking key with `query`."""
+        if self._added_table is None:
+            self._added_table = concat_tables(self._added)
+            self._added_keys = rule_keys(self._added_table, RULES)
+        shares = np.zeros(len(self._added_table), dtype=np.bool_)
+        for keys, query_keys in zip(self._added_keys, rule_keys(query, RULES), strict=True):
+            if query_keys[0] != 0:
+                shares |= keys == query_keys[0]
+        return self._added_table, np.flatnonzero(shares).astype(np.int64)
 
     def _score(self, query: Table, table: Table, rows: Ints) -> list[Match]:
         if len(rows) == 0:

@@ -24,6 +24,7 @@ from edgecamp.linkage.blocking import (
     DEFAULT_MAX_BLOCK,
     RULES,
     candidate_pairs,
+    household_pairs,
     pairs_within_blocks,
     rule_keys,
 )
@@ -58,7 +59,7 @@ RecordsInput = Iterable[Record | Mapping[str, object]] | pl.DataFrame
 DEFAULT_THRESHOLD = 0.9
 DEFAULT_REVIEW_THRESHOLD = 0.5
 # Pairs inside one cluster must all score at least this (protection against chaining).
-DEFAULT_MIN_PAIRWISE = 0.2
+DEFAULT_MIN_PAIRWISE = 0.05
 # A pair counts as support for its households' other members above this probability.
 _SUPPORT = 0.5
 # Term-frequency adjustment is bounded: a name seen once is strong, not infinite, evidence.
@@ -156,6 +157,13 @@ def link(
     household_support = (
         _HouseholdSupport.of(table, l, r, scores) if _has_households(table) else None
     )
+    if household_support is not None and not link_mode:
+        # A family registered again: one member recognised for sure is enough to compare
+        # every member of the two households (a child whose name and age were both written
+        # differently has no other way in).
+        l, r, levels, weights, scores = _expand_households(
+            table, l, r, levels, weights, scores, model, household_support, vocabularies
+        )
 
     def score_pairs(pl_: Ints, pr_: Ints) -> Floats:
         pair_levels = compare(table, pl_, table, pr_, vocabularies)
@@ -194,12 +202,19 @@ def link(
 # person-level comparisons comes from pairs of one household (known to be two people), not
 # from random pairs, or EM takes "same family" for "same person".
 _SESSIONS = (
+    # Only when the records carry document numbers (no pairs otherwise).
+    (
+        "document",
+        ("given_name", "family_name", "date_of_birth", "sex", "phone", "place_of_origin"),
+        False,
+    ),
     ("phone", ("given_name", "date_of_birth", "sex"), True),
-    ("names_and_year", ("phone", "place_of_origin"), False),
+    ("names_and_year", ("phone", "place_of_origin", "document_number"), False),
     ("date_and_sex", ("given_name", "family_name"), False),
 )
 _PERSON_LEVEL = ("given_name", "date_of_birth", "sex")
 _SESSION_PAIRS = 3_000_000
+_MIN_SESSION_PAIRS = 50
 
 
 def train(
@@ -224,19 +239,24 @@ def train(
     estimated = [0] * len(COMPARISONS)
     iterations, converged = 0, True
     keys = dict(zip((rule.name for rule in RULES), rule_keys(table), strict=True))
+    caps = {rule.name: rule.cap(max_block) for rule in RULES}
     rng = np.random.default_rng(_SEED)
     same_household = levels[:, HOUSEHOLD] == SAME_HOUSEHOLD
     family_u = estimate_u(levels[same_household]) if same_household.sum() >= 100 else u
     for rule, learnt, within_families in _SESSIONS:
-        session_l, session_r = pairs_within_blocks(keys[rule], max_block)
+        session_l, session_r = pairs_within_blocks(keys[rule], caps[rule])
         if table.source.any():
             keep = table.source[session_l] != table.source[session_r]
             session_l, session_r = session_l[keep], session_r[keep]
         if len(session_l) > _SESSION_PAIRS:
             chosen = rng.choice(len(session_l), _SESSION_PAIRS, replace=False)
             session_l, session_r = session_l[chosen], session_r[chosen]
+        if len(session_l) < _MIN_SESSION_PAIRS:
+            continue  # the rule's fields are blank in these records: nothing to learn from
         session_levels = compare(table, session_l, table, session_r, vocabularies)
-        update = tuple(c.name in learnt for c in COMPARISONS)
+        # A comparison blank in every pair of the session learns nothing there.
+        present = (session_levels != 0).any(axis=0)
+        update = tuple(c.name in learnt and bool(present[k]) for k, c in enumerate(COMPARISONS))
         session_u = u
         if within_families:
             session_u = [
@@ -291,6 +311,40 @@ def _random_pairs(table: Table) -> tuple[Ints, Ints, float]:
         keep = l != r
         l, r = l[keep], r[keep]
     return l.astype(np.int64), r.astype(np.int64), total
+
+
+# A pair this likely makes its two households candidates for member-by-member comparison.
+_SURE = 0.99
+
+
+def _expand_households(
+    table: Table,
+    l: Ints,
+    r: Ints,
+    levels: Levels,
+    weights: Floats,
+    scores: Floats,
+    model: Model,
+    support: _HouseholdSupport,
+    vocabularies: Vocabularies,
+) -> tuple[Ints, Ints, Levels, Floats, Floats]:
+    sure = scores >= _SURE
+    family_l, family_r = household_pairs(table, l[sure], r[sure], min_shared=1)
+    n = np.int64(len(table))
+    new = ~np.isin(family_l * n + family_r, l * n + r)
+    family_l, family_r = family_l[new], family_r[new]
+    if not len(family_l):
+        return l, r, levels, weights, scores
+    family_levels = compare(table, family_l, table, family_r, vocabularies)
+    support.apply(family_levels, family_l, family_r, None)
+    family_weights = model.weights(family_levels, table, family_l)
+    return (
+        np.concatenate((l, family_l)),
+        np.concatenate((r, family_r)),
+        np.concatenate((levels, family_levels)),
+        np.concatenate((weights, family_weights)),
+        np.concatenate((scores, probability(family_weights))),
+    )
 
 
 def _has_households(table: Table) -> bool:

@@ -31,6 +31,9 @@ class Record:
     place_of_origin: str = ""
     phone: str = ""
     household_ref: str = ""
+    # An identity document's number (ID card, passport, UNHCR case number); compared exactly
+    # or with one slip (a digit mistyped or two swapped).
+    document_number: str = ""
 
     def __post_init__(self) -> None:
         if self.dob_precision and self.dob_precision not in DOB_PRECISIONS:
@@ -59,6 +62,7 @@ class Record:
             place_of_origin=_text(values.get("place_of_origin")),
             phone=_text(values.get("phone")),
             household_ref=_text(values.get("household_ref")),
+            document_number=_text(values.get("document_number")),
         )
 
 
@@ -100,6 +104,7 @@ COMPARISONS = (
     Comparison("sex", (NULL_LEVEL, "different", "same")),
     Comparison("phone", (NULL_LEVEL, "different", "close", "same")),
     Comparison("place_of_origin", (NULL_LEVEL, "different", "close", "same")),
+    Comparison("document_number", (NULL_LEVEL, "different", "one_slip", "same")),
     Comparison(
         "household",
         (NULL_LEVEL, "same_household", "no_member_matches", "one_member_matches", "members_match"),

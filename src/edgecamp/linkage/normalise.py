@@ -177,6 +177,15 @@ def place_key(place: str) -> str:
     return " ".join(phonetic_key(t) for t in name_tokens(place))
 
 
+_NOT_ALNUM_UPPER = re.compile(r"[^A-Z0-9]+")
+
+
+def document_key(number: str) -> str:
+    """A document number as compared: upper case, letters and digits only ("ab-123 456" and
+    "AB123456" agree)."""
+    return _NOT_ALNUM_UPPER.sub("", number.upper())
+
+
 _DIGITS = re.compile(r"\D+")
 PHONE_DIGITS = 8
 

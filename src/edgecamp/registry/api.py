@@ -8,6 +8,8 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from edgecamp.accounts.scope import scope_for
+from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.registry import queries, services
 from edgecamp.registry.models import Household, Individual
 from edgecamp.registry.schemas import (
@@ -34,7 +36,7 @@ def list_households(
     ),
     site: int | None = Query(None, description="Only households of this site (id)."),
 ) -> QuerySet[Household]:
-    return queries.search_households(q, site_id=site)
+    return queries.search_households(q, site_id=site, scope=scope_for(request.user))
 
 
 @router.post(
@@ -44,9 +46,21 @@ def list_households(
 )
 def register_household(request: HttpRequest, payload: HouseholdIn) -> Status[Household]:
     """Registers the household and all its members at once, or nothing: every invalid field is
-    reported in `errors` under its path in the request."""
+    reported in `errors` under its path in the request. Only at the caller's sites."""
+    scope = scope_for(request.user)
+    if not scope.includes(payload.site):
+        raise services.RegistrationError(
+            {
+                "site": [
+                    _(
+                        "You do not work at this site: register at one of your sites, or ask an "
+                        "administrator to add this site to your account."
+                    )
+                ]
+            }
+        )
     household = services.register_household(payload.to_input(), registered_by=request.user)
-    return Status(201, _household_or_404(household.number))
+    return Status(201, _household_or_404(household.number, request))
 
 
 @router.get(
@@ -55,8 +69,9 @@ def register_household(request: HttpRequest, payload: HouseholdIn) -> Status[Hou
     summary="Get a household",
 )
 def get_household(request: HttpRequest, number: str) -> Household:
-    """The household with its members, their specific needs and documents, and its history."""
-    return _household_or_404(number)
+    """The household with its members, their specific needs and documents, and its history.
+    Protection-sensitive needs are listed for protection officers of the site only."""
+    return _household_or_404(number, request)
 
 
 @router.get(
@@ -65,7 +80,9 @@ def get_household(request: HttpRequest, number: str) -> Household:
     summary="Get an individual",
 )
 def get_individual(request: HttpRequest, individual_id: int) -> Individual:
-    individual = queries.individual_detail(individual_id)
+    individual = queries.individual_detail(individual_id, scope=scope_for(request.user))
+    if individual is not None and queries.has_sensitive_needs([individual]):
+        record_sensitive_read(individual, "specific needs")
     if individual is None:
         raise HttpError(
             404,
@@ -75,8 +92,10 @@ def get_individual(request: HttpRequest, individual_id: int) -> Individual:
     return individual
 
 
-def _household_or_404(number: str) -> Household:
-    household = queries.household_detail(number)
+def _household_or_404(number: str, request: HttpRequest) -> Household:
+    household = queries.household_detail(number, scope=scope_for(request.user))
+    if household is not None and queries.has_sensitive_needs(household.members.all()):
+        record_sensitive_read(household, "specific needs")
     if household is None:
         raise HttpError(
             404,

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.accounts.scope import Scope
 from edgecamp.registry import queries
 from edgecamp.registry.codes import (
     DatePrecision,
@@ -123,6 +124,12 @@ class HouseholdSearchForm(forms.Form):
         empty_label=_("All sites"),
     )
 
+    def __init__(self, *args: Any, scope: Scope | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        site_field = self.fields["site"]
+        assert isinstance(site_field, forms.ModelChoiceField)
+        site_field.queryset = queries.all_sites(scope=scope)
+
 
 class HouseholdForm(DeferredValidationMixin, forms.Form):
     site = forms.ModelChoiceField(
@@ -153,9 +160,15 @@ class HouseholdForm(DeferredValidationMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: Scope | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # A clerk registers at the sites they work at only.
+        site_field = self.fields["site"]
+        assert isinstance(site_field, forms.ModelChoiceField)
+        site_field.queryset = queries.sites_open_for_registration(scope=scope)
         site_id = self._chosen_site_id()
+        if site_id is not None and scope is not None and not scope.includes(site_id):
+            site_id = None
         shelters = queries.available_shelters(site_id) if site_id else []
         shelter_field = self.fields["shelter"]
         assert isinstance(shelter_field, forms.TypedChoiceField)

@@ -1,4 +1,9 @@
-"""Read-side queries shared by the web UI and the API, so both filter and count alike."""
+"""Read-side queries shared by the web UI and the API, so both filter and count alike.
+
+Row-level access lives here too: every query that entry points call takes the user's `scope`
+(`edgecamp.accounts.scope.scope_for(request.user)`) and keeps to its sites, and hides
+protection-sensitive specific needs from everyone but protection officers of the site. `scope`
+None means unrestricted and is for internal callers (commands, services), never for a request."""
 
 from __future__ import annotations
 
@@ -9,16 +14,26 @@ from datetime import date
 from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from edgecamp.registry.codes import AGE_BRACKETS
+from edgecamp.accounts.scope import Scope
+from edgecamp.registry.codes import AGE_BRACKETS, PROTECTION_SENSITIVE_NEEDS
 from edgecamp.registry.models import Household, Individual, SpecificNeedRecord, StatusChange
 from edgecamp.registry.text import fold
 from edgecamp.shelters.models import Block, Shelter, Site
 
 
-def search_households(query: str = "", *, site_id: int | None = None) -> QuerySet[Household]:
+def visible_households(scope: Scope | None) -> QuerySet[Household]:
+    """The households of the scope's sites."""
+    if scope is None:
+        return Household.objects.all()
+    return Household.objects.filter(scope.sites_q("site_id"))
+
+
+def search_households(
+    query: str = "", *, site_id: int | None = None, scope: Scope | None = None
+) -> QuerySet[Household]:
     """Households whose number matches, or with a member whose name or alias contains every
     word of the query (accents and case ignored)."""
-    households = Household.objects.select_related("site", "shelter", "focal_point")
+    households = visible_households(scope).select_related("site", "shelter", "focal_point")
     if site_id is not None:
         households = households.filter(site_id=site_id)
     text = query.strip()
@@ -32,13 +47,34 @@ def search_households(query: str = "", *, site_id: int | None = None) -> QuerySe
     return households.filter(pk__in=members.values("household_id")).order_by("number")
 
 
-def household_detail(number: str) -> Household | None:
+def visible_needs(scope: Scope | None) -> QuerySet[SpecificNeedRecord]:
+    """Specific-needs records, without the protection-sensitive ones the scope may not read."""
+    needs = SpecificNeedRecord.objects.order_by("code")
+    if scope is None:
+        return needs
+    return needs.exclude(scope.sensitive_hidden_q("individual__household__site_id"))
+
+
+def has_sensitive_needs(individuals: Sequence[Individual]) -> bool:
+    """Whether any of these (prefetched) people shows a protection-sensitive need: the read is
+    then audited."""
+    return any(
+        need.code in PROTECTION_SENSITIVE_NEEDS
+        for person in individuals
+        for need in person.specific_needs.all()
+    )
+
+
+def household_detail(number: str, *, scope: Scope | None = None) -> Household | None:
     return (
-        Household.objects.select_related("site", "shelter__block", "focal_point", "registered_by")
+        visible_households(scope)
+        .select_related("site", "shelter__block", "focal_point", "registered_by")
         .prefetch_related(
             Prefetch(
                 "members",
-                queryset=Individual.objects.prefetch_related("specific_needs", "documents"),
+                queryset=Individual.objects.prefetch_related(
+                    Prefetch("specific_needs", queryset=visible_needs(scope)), "documents"
+                ),
             ),
             "status_changes",
             "memberships__individual",
@@ -48,21 +84,36 @@ def household_detail(number: str) -> Household | None:
     )
 
 
-def individual_detail(individual_id: int) -> Individual | None:
+def individual_detail(individual_id: int, *, scope: Scope | None = None) -> Individual | None:
+    people = Individual.objects.all()
+    if scope is not None:
+        people = people.filter(scope.sites_q("household__site_id"))
     return (
-        Individual.objects.select_related("household__site")
-        .prefetch_related("specific_needs", "documents", "status_changes", "memberships__household")
+        people.select_related("household__site")
+        .prefetch_related(
+            Prefetch("specific_needs", queryset=visible_needs(scope)),
+            "documents",
+            "status_changes",
+            "memberships__household",
+        )
         .filter(pk=individual_id)
         .first()
     )
 
 
-def sites_with_counts() -> QuerySet[Site]:
+def visible_sites(scope: Scope | None) -> QuerySet[Site]:
+    if scope is None:
+        return Site.objects.all()
+    return Site.objects.filter(scope.sites_q("pk"))
+
+
+def sites_with_counts(scope: Scope | None = None) -> QuerySet[Site]:
     """Sites with `block_count`, `shelter_count` and `active_household_count`, in one query.
     Each figure is a counting subquery: joining blocks, shelters and households at once would
     multiply the rows."""
     return (
-        Site.objects.select_related("managing_organisation")
+        visible_sites(scope)
+        .select_related("managing_organisation")
         .annotate(
             block_count=_count_per_site(Block.objects.all(), "site"),
             shelter_count=_count_per_site(Shelter.objects.all(), "block__site"),
@@ -74,7 +125,7 @@ def sites_with_counts() -> QuerySet[Site]:
     )
 
 
-def site_with_counts(site_id: int) -> Site | None:
+def site_with_counts(site_id: int, *, scope: Scope | None = None) -> Site | None:
     """One site with the counts of `sites_with_counts` and `active_people_count` (active people
     in active households, as on the dashboard). People are counted for one site at a time:
     for every row of a list it would mean reading the whole individuals table."""
@@ -82,7 +133,7 @@ def site_with_counts(site_id: int) -> Site | None:
         status=Individual.Status.ACTIVE, household__status=Household.Status.ACTIVE
     )
     return (
-        sites_with_counts()
+        sites_with_counts(scope)
         .annotate(active_people_count=_count_per_site(active_people, "household__site"))
         .filter(pk=site_id)
         .first()
@@ -125,7 +176,7 @@ def bracket_labels() -> list[str]:
     return [label for label, _lo, _hi in AGE_BRACKETS] + ["unknown"]
 
 
-def population_by_site(today: date) -> list[SitePopulation]:
+def population_by_site(today: date, *, scope: Scope | None = None) -> list[SitePopulation]:
     """Active people in active households, by site, sex and age bracket: one grouped query."""
     aggregates: dict[str, Count] = {}
     for label, low, high in AGE_BRACKETS:
@@ -137,6 +188,7 @@ def population_by_site(today: date) -> list[SitePopulation]:
     aggregates["unknown"] = Count("id", filter=Q(date_of_birth__isnull=True))
     rows = (
         Individual.objects.filter(status=Individual.Status.ACTIVE, household__status="active")
+        .filter(scope.sites_q("household__site_id") if scope else Q())
         .values("household__site_id", "household__site__name", "sex")
         .annotate(**aggregates)
         .order_by("household__site__name", "sex")
@@ -210,12 +262,12 @@ def status_history(household: Household) -> QuerySet[StatusChange]:
     )
 
 
-def all_sites() -> QuerySet[Site]:
-    return Site.objects.order_by("name")
+def all_sites(*, scope: Scope | None = None) -> QuerySet[Site]:
+    return visible_sites(scope).order_by("name")
 
 
-def sites_open_for_registration() -> QuerySet[Site]:
-    return Site.objects.exclude(status=Site.Status.CLOSED).order_by("name")
+def sites_open_for_registration(*, scope: Scope | None = None) -> QuerySet[Site]:
+    return visible_sites(scope).exclude(status=Site.Status.CLOSED).order_by("name")
 
 
 def available_shelters(site_id: int) -> QuerySet[Shelter]:
@@ -226,20 +278,31 @@ def available_shelters(site_id: int) -> QuerySet[Shelter]:
     )
 
 
-def shelter_counts_by_site() -> dict[int, dict[str, int]]:
+def shelter_counts_by_site(*, scope: Scope | None = None) -> dict[int, dict[str, int]]:
     """Shelters per site and status: {site_id: {"available": 12, "occupied": 340, ...}}."""
     counts: dict[int, dict[str, int]] = {}
-    rows = Shelter.objects.values("block__site_id", "status").annotate(n=Count("id")).order_by()
+    rows = (
+        Shelter.objects.filter(scope.sites_q("block__site_id") if scope else Q())
+        .values("block__site_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     for row in rows:
         counts.setdefault(row["block__site_id"], {})[row["status"]] = row["n"]
     return counts
 
 
-def specific_needs_by_site() -> dict[int, dict[str, int]]:
-    """Active people in active households with each specific need: {site_id: {code: n}}."""
+def specific_needs_by_site(*, scope: Scope | None = None) -> dict[int, dict[str, int]]:
+    """Active people in active households with each specific need: {site_id: {code: n}}.
+    Protection-sensitive needs are counted only where the scope may read them."""
     counts: dict[int, dict[str, int]] = {}
+    needs = SpecificNeedRecord.objects.all()
+    if scope is not None:
+        needs = needs.filter(scope.sites_q("individual__household__site_id")).exclude(
+            scope.sensitive_hidden_q("individual__household__site_id")
+        )
     rows = (
-        SpecificNeedRecord.objects.filter(
+        needs.filter(
             individual__status=Individual.Status.ACTIVE,
             individual__household__status=Household.Status.ACTIVE,
         )

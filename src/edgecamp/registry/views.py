@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
+from edgecamp.accounts.scope import Scope, scope_for
+from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.registry import queries
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, Sex, SpecificNeed
 from edgecamp.registry.forms import (
@@ -95,12 +97,13 @@ def _population_table(counts: dict[str, dict[str, int]], brackets: list[str]) ->
     )
 
 
-def _visible_needs(counts: dict[str, int]) -> list[tuple[str, str, int]]:
-    # Protection-sensitive categories are for protection staff only, even as counts.
+def _visible_needs(counts: dict[str, int], protection: bool) -> list[tuple[str, str, int]]:
+    # Protection-sensitive categories are for protection officers only, even as counts (and
+    # the query counts them only at their sites).
     return [
         (code, str(label), counts.get(code, 0))
         for code, label in SpecificNeed.choices
-        if code not in PROTECTION_SENSITIVE_NEEDS
+        if protection or code not in PROTECTION_SENSITIVE_NEEDS
     ]
 
 
@@ -112,14 +115,17 @@ def _add_counts(into: dict[str, dict[str, int]], counts: dict[str, dict[str, int
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
     brackets = queries.bracket_labels()
-    population = {p.site_id: p for p in queries.population_by_site(timezone.localdate())}
-    shelters = queries.shelter_counts_by_site()
-    needs = queries.specific_needs_by_site()
+    population = {
+        p.site_id: p for p in queries.population_by_site(timezone.localdate(), scope=scope)
+    }
+    shelters = queries.shelter_counts_by_site(scope=scope)
+    needs = queries.specific_needs_by_site(scope=scope)
     sites = []
     camp_counts: dict[str, dict[str, int]] = {}
     camp_needs: dict[str, int] = {}
-    for site in queries.all_sites():
+    for site in queries.all_sites(scope=scope):
         site_population = population.get(site.pk)
         if site_population is None and site.status == site.Status.CLOSED:
             continue
@@ -135,7 +141,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 households=site_population.households if site_population else 0,
                 population=_population_table(counts, brackets),
                 shelters={**site_shelters, "total": sum(site_shelters.values())},
-                needs=_visible_needs(needs.get(site.pk, {})),
+                needs=_visible_needs(needs.get(site.pk, {}), scope.protection),
             )
         )
     camp = SiteSummary(
@@ -147,7 +153,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             status: sum(s.shelters.get(status, 0) for s in sites)
             for status in ("available", "occupied", "total")
         },
-        needs=_visible_needs(camp_needs),
+        needs=_visible_needs(camp_needs, scope.protection),
     )
     return render(
         request,
@@ -170,10 +176,11 @@ def _bracket_headers(brackets: list[str]) -> list[str]:
 
 @require_GET
 def household_list(request: HttpRequest) -> HttpResponse:
-    form = HouseholdSearchForm(request.GET)
+    scope = scope_for(request.user)
+    form = HouseholdSearchForm(request.GET, scope=scope)
     form.is_valid()  # a bad site id must not also drop the text typed
     query, site = form.cleaned_data.get("q", ""), form.cleaned_data.get("site")
-    found = queries.search_households(query, site_id=site.pk if site else None)
+    found = queries.search_households(query, site_id=site.pk if site else None, scope=scope)
     page = Paginator(found.values_list("pk", flat=True), HOUSEHOLDS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -216,9 +223,12 @@ class StatusRow:
 
 @require_GET
 def household_detail(request: HttpRequest, number: str) -> HttpResponse:
-    household = queries.household_detail(number)
+    household = queries.household_detail(number, scope=scope_for(request.user))
     if household is None:
+        # The same answer for a number at another site: its existence is not revealed.
         raise Http404(_("No household has the number %(number)s.") % {"number": number})
+    if queries.has_sensitive_needs(household.members.all()):
+        record_sensitive_read(household, "specific needs")
     today = timezone.localdate()
     names = nationality_names()
     members = [
@@ -251,12 +261,14 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def household_register(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
     if request.method != "POST":
         household_form = HouseholdForm(
             initial={
-                "site": request.session.get(SESSION_SITE) or _only_open_site(),
+                "site": request.session.get(SESSION_SITE) or _only_open_site(scope),
                 "registration_desk": request.session.get(SESSION_DESK, ""),
-            }
+            },
+            scope=scope,
         )
         return _render_register(request, household_form, MemberFormSet(prefix=MEMBER_PREFIX))
 
@@ -267,11 +279,11 @@ def household_register(request: HttpRequest) -> HttpResponse:
         data[total_key] = str(min(_int(data.get(total_key)) + 1, MAX_MEMBERS))
         return _render_register(
             request,
-            HouseholdForm(data, validate=False),
+            HouseholdForm(data, validate=False, scope=scope),
             MemberFormSet(data, prefix=MEMBER_PREFIX, validate=False),
         )
 
-    household_form = HouseholdForm(request.POST)
+    household_form = HouseholdForm(request.POST, scope=scope)
     formset = MemberFormSet(request.POST, prefix=MEMBER_PREFIX)
     about_members: list[str] = []
     if household_form.is_valid() and formset.is_valid():
@@ -341,12 +353,12 @@ def household_member_form(request: HttpRequest) -> HttpResponse:
 @require_GET
 def household_shelter_options(request: HttpRequest) -> HttpResponse:
     """The shelter field for the site just chosen (htmx swaps it in on site change)."""
-    form = HouseholdForm(initial={"site": request.GET.get("site")})
+    form = HouseholdForm(initial={"site": request.GET.get("site")}, scope=scope_for(request.user))
     return render(request, "registry/includes/shelter_field.html", {"household_form": form})
 
 
-def _only_open_site() -> int | None:
-    sites = list(queries.sites_open_for_registration().values_list("pk", flat=True)[:2])
+def _only_open_site(scope: Scope) -> int | None:
+    sites = list(queries.sites_open_for_registration(scope=scope).values_list("pk", flat=True)[:2])
     return sites[0] if len(sites) == 1 else None
 
 

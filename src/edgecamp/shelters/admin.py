@@ -1,6 +1,15 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from edgecamp.shelters.models import Block, Shelter, Site
+from edgecamp.shelters.models import (
+    AdditionalShelter,
+    AllocationLine,
+    AllocationPlan,
+    Block,
+    Shelter,
+    ShelterChange,
+    Site,
+)
 
 
 class BlockInline(admin.TabularInline):
@@ -26,8 +35,62 @@ class BlockAdmin(admin.ModelAdmin):
 
 @admin.register(Shelter)
 class ShelterAdmin(admin.ModelAdmin):
-    list_display = ["code", "block", "type", "covered_m2", "capacity", "accessible", "status"]
-    list_filter = ["type", "status", "accessible", "block__site"]
+    list_display = [
+        "code",
+        "block",
+        "type",
+        "covered_m2",
+        "capacity",
+        "accessible",
+        "near_facilities",
+        "status",
+    ]
+    list_filter = ["type", "status", "accessible", "near_facilities", "block__site"]
     search_fields = ["code", "block__code"]
     list_select_related = ["block__site"]
     raw_id_fields = ["block"]
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Written only by the allocation services: plans are confirmed or discarded in the staff
+    UI, the API or the command line, never edited."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AllocationPlan)
+class AllocationPlanAdmin(_ReadOnly):
+    list_display = ["id", "site", "status", "rebalance", "created_at", "created_by", "decided_at"]
+    list_filter = ["status", "site"]
+    list_select_related = ["site", "created_by"]
+    exclude = ["fingerprint"]
+
+
+@admin.register(AllocationLine)
+class AllocationLineAdmin(_ReadOnly):
+    list_display = ["plan", "household", "change", "shelter_codes", "previous_codes", "people"]
+    list_filter = ["change", "plan__site"]
+    search_fields = ["household__number"]
+    list_select_related = ["plan__site", "household"]
+    raw_id_fields = ["plan", "household"]
+
+
+@admin.register(ShelterChange)
+class ShelterChangeAdmin(_ReadOnly):
+    list_display = ["household", "old_codes", "new_codes", "reason", "changed_at", "changed_by"]
+    search_fields = ["household__number"]
+    list_select_related = ["household", "changed_by"]
+
+
+@admin.register(AdditionalShelter)
+class AdditionalShelterAdmin(admin.ModelAdmin):
+    list_display = ["household", "shelter"]
+    search_fields = ["household__number", "shelter__code"]
+    raw_id_fields = ["household", "shelter"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
-from edgecamp.shelters.models import Site
+from edgecamp.shelters.models import AllocationLine, AllocationPlan, Site
+from edgecamp.shelters.services import UNMET_KEYS, ProposalSettings
 
 
 class OrganisationRef(Schema):
@@ -33,3 +36,125 @@ class SiteOut(Schema):
 
 class SiteDetail(SiteOut):
     active_people_count: int = Field(description="Active people in active households.")
+
+
+# --- Allocation plans ----------------------------------------------------------------------------
+
+
+class ProposeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    rebalance: bool = Field(False, description="Also move households that already have a shelter.")
+    space_standard: Decimal = Field(
+        Decimal("3.5"), description="Covered m² per person counted as adequate (Sphere: 3.5)."
+    )
+    emergency_minimum: Decimal = Field(
+        Decimal("2.5"), description="No shelter is filled more densely than this, in m²/person."
+    )
+
+    def to_settings(self) -> ProposalSettings:
+        return ProposalSettings(
+            rebalance=self.rebalance,
+            space_standard_m2=self.space_standard,
+            emergency_minimum_m2=self.emergency_minimum,
+        )
+
+
+class UserRef(Schema):
+    id: int
+    username: str
+
+
+class PlanMetricsOut(Schema):
+    households: int
+    shelters: int
+    households_housed: int
+    households_unhoused: int
+    people_housed: int
+    people_unhoused: int
+    people_below_standard: int
+    needs_unmet: int = Field(description="Households with a priority need (DS ER WR SP SC) unmet.")
+    split_households: int
+    households_kept_overcrowded: int = Field(
+        description="Kept without rebalance in shelters holding more than they may."
+    )
+    community_cohesion: float
+    objective: float
+    bound: float | None = Field(description="Upper bound on the objective of any plan.")
+    gap: float | None = Field(description="(bound - objective) / bound.")
+    method: str
+    seconds: float
+
+
+class BlockSummaryOut(Schema):
+    block: str
+    shelters: int
+    households: int
+    people: int
+    area_in_use_m2: float
+    m2_per_person: float | None
+    people_below_standard: int
+    needs_unmet: int
+
+
+class PlanOut(Schema):
+    id: int
+    site: int
+    status: str = Field(json_schema_extra={"enum": list(AllocationPlan.Status.values)})
+    rebalance: bool
+    space_standard: Decimal
+    emergency_minimum: Decimal
+    created_at: datetime
+    created_by: UserRef | None
+    decided_at: datetime | None
+    decided_by: UserRef | None
+    metrics: PlanMetricsOut
+    blocks: list[BlockSummaryOut]
+    changes: dict[str, int] = Field(description="Households by change: new, kept, moved, ...")
+
+
+class PlanLineOut(Schema):
+    household: str = Field(description="Household number.")
+    people: int
+    shelters: list[int] = Field(description="Shelter ids; several for a split household.")
+    shelter_codes: list[str] = Field(description="BLOCK/CODE of each shelter.")
+    previous_shelters: list[int]
+    change: str = Field(json_schema_extra={"enum": list(AllocationLine.Change.values)})
+    block: str
+    m2_per_person: Decimal | None
+    below_standard: bool
+    unmet_needs: list[str] = Field(
+        json_schema_extra={"items": {"type": "string", "enum": list(UNMET_KEYS)}}
+    )
+    rule: str
+    explanation: str
+
+    @staticmethod
+    def resolve_household(line: AllocationLine) -> str:
+        return line.household.number
+
+    @staticmethod
+    def resolve_shelters(line: AllocationLine) -> list[int]:
+        return list(line.shelter_ids)
+
+    @staticmethod
+    def resolve_shelter_codes(line: AllocationLine) -> list[str]:
+        return line.shelter_codes.split()
+
+    @staticmethod
+    def resolve_previous_shelters(line: AllocationLine) -> list[int]:
+        return list(line.previous_shelter_ids)
+
+    @staticmethod
+    def resolve_unmet_needs(line: AllocationLine) -> list[str]:
+        return line.unmet_needs.split()
+
+
+class ConfirmedOut(Schema):
+    plan: PlanOut
+    newly_housed: int
+    moved: int
+    unhoused: int
+    vacated: int = Field(
+        description="Households no longer active whose shelter went to an active household."
+    )

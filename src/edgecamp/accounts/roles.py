@@ -1,0 +1,30 @@
+"""Staff roles. A user holds one role, at one or more sites (or at every site)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("Administrator")
+    CAMP_MANAGER = "camp_manager", _("Camp manager")
+    REGISTRATION_CLERK = "registration_clerk", _("Registration clerk")
+    DISTRIBUTION_STAFF = "distribution_staff", _("Distribution staff")
+    PROTECTION_OFFICER = "protection_officer", _("Protection officer")
+    PARTNER_VIEWER = "partner_viewer", _("Partner viewer")
+
+
+ALL_ROLES = frozenset(Role)
+# Everyone who works with registered people by name; partner viewers see aggregates only.
+PERSONAL_DATA = ALL_ROLES - {Role.PARTNER_VIEWER}
+REGISTRATION = frozenset({Role.ADMINISTRATOR, Role.CAMP_MANAGER, Role.REGISTRATION_CLERK})
+SUPPLY = frozenset({Role.ADMINISTRATOR, Role.CAMP_MANAGER, Role.DISTRIBUTION_STAFF})
+MANAGEMENT = frozenset({Role.ADMINISTRATOR, Role.CAMP_MANAGER})
+ADMINISTRATION = frozenset({Role.ADMINISTRATOR})
+
+# API token scopes and the roles that may hold each: a token never grants more than its
+# owner's role allows, and the policy table names the scope every API operation needs.
+TOKEN_SCOPES: dict[str, frozenset[str]] = {
+    "read": ALL_ROLES,
+    "register": REGISTRATION,
+    "distribute": SUPPLY,
+}

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from edgecamp.accounts.scope import scope_for
+from edgecamp.audit import queries
+from edgecamp.audit.models import AuditEntry
+from edgecamp.registry import queries as registry_queries
+
+ENTRIES_PER_PAGE = 50
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("User"), required=False, max_length=150)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", "—"), *AuditEntry.Action.choices]
+    )
+    model = forms.ChoiceField(label=_("Record type"), required=False, choices=())
+    site = forms.ChoiceField(label=_("Site"), required=False, choices=())
+    record = forms.CharField(label=_("Record (number or id)"), required=False, max_length=64)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: object, sites: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["model"].choices = [("", "—")] + [
+            (label, label) for label in queries.recorded_models()
+        ]
+        self.fields["site"].choices = [("", "—"), *sites]
+
+
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    sites = [(str(s.pk), s.name) for s in registry_queries.all_sites(scope=scope)]
+    form = AuditFilterForm(request.GET or None, sites=sites)
+    data = form.cleaned_data if form.is_valid() else {}
+    wanted = queries.AuditFilter(
+        actor=data.get("actor", ""),
+        action=data.get("action", ""),
+        model=data.get("model", ""),
+        site_id=int(data["site"]) if data.get("site") else None,
+        record=data.get("record", ""),
+        since=data.get("since"),
+        until=data.get("until"),
+    )
+    before = request.GET.get("before", "")
+    before_id = int(before) if before.isdigit() else None
+    rows = list(queries.audit_entries(scope, wanted, before_id=before_id)[: ENTRIES_PER_PAGE + 1])
+    entries, more = rows[:ENTRIES_PER_PAGE], len(rows) > ENTRIES_PER_PAGE
+    params = request.GET.copy()
+    params.pop("before", None)
+    if more:
+        params["before"] = str(entries[-1].pk)
+    site_names = dict(sites)
+    return render(
+        request,
+        "audit/audit_log.html",
+        {
+            "form": form,
+            "entries": [
+                (entry, site_names.get(str(entry.site_id), ""), _change_rows(entry.changes))
+                for entry in entries
+            ],
+            "older_url": f"?{params.urlencode()}" if more else "",
+        },
+    )
+
+
+def _change_rows(changes: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = []
+    for field, change in changes.items():
+        if isinstance(change, list) and len(change) == 2:
+            before, after = ("—" if v is None else str(v) for v in change)
+            rows.append((field, f"{before} → {after}"))
+        else:
+            rows.append((field, json.dumps(change, ensure_ascii=False)))
+    return rows

@@ -1,0 +1,73 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from edgecamp.distributions.models import (
+    Cycle,
+    Entitlement,
+    EntitlementLine,
+    EntitlementRule,
+    Redemption,
+)
+
+
+class _Snapshot(admin.ModelAdmin):
+    """Entitlements are the snapshot taken when a cycle starts and redemptions are written with
+    their stock movements: both are read-only here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EntitlementRuleInline(admin.TabularInline):
+    model = EntitlementRule
+    extra = 0
+
+
+@admin.register(Cycle)
+class CycleAdmin(admin.ModelAdmin):
+    list_display = ["name", "site", "warehouse", "starts_on", "ends_on", "status"]
+    list_filter = ["status", "site"]
+    search_fields = ["name"]
+    # Starting a cycle takes the snapshot: it happens in the cycle page, the API or the CLI.
+    readonly_fields = ["status", "started_at", "started_by"]
+    inlines = [EntitlementRuleInline]
+
+
+@admin.register(EntitlementRule)
+class EntitlementRuleAdmin(admin.ModelAdmin):
+    list_display = ["cycle", "item", "basis", "quantity", "cap"]
+    list_filter = ["basis"]
+
+
+class EntitlementLineInline(admin.TabularInline):
+    model = EntitlementLine
+    extra = 0
+
+
+@admin.register(Entitlement)
+class EntitlementAdmin(_Snapshot):
+    list_display = ["household_number", "cycle", "household_size"]
+    list_filter = ["cycle"]
+    search_fields = ["household_number"]
+    inlines = [EntitlementLineInline]
+
+
+@admin.register(EntitlementLine)
+class EntitlementLineAdmin(_Snapshot):
+    list_display = ["entitlement", "item", "quantity"]
+
+
+@admin.register(Redemption)
+class RedemptionAdmin(_Snapshot):
+    list_display = ["entitlement", "redeemed_at", "collector", "proxy_name", "desk", "redeemed_by"]
+    list_filter = ["collector", "entitlement__cycle"]
+    search_fields = ["entitlement__household_number"]
+    list_select_related = ["entitlement", "redeemed_by"]

@@ -1,0 +1,167 @@
+"""Distribution cycles, redemption at a desk, coverage and the stock position. Each route
+parses the request, calls a query or a distribution service and renders the result;
+SupplyError becomes a 422 with field errors in api.py."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from edgecamp.distributions import queries, services
+from edgecamp.distributions.export import hxl_csv_response
+from edgecamp.distributions.models import Cycle
+from edgecamp.distributions.schemas import (
+    AlreadyCollected,
+    CodeIn,
+    CoverageOut,
+    CycleIn,
+    CycleOut,
+    EntitlementSummary,
+    PositionOut,
+    RedeemIn,
+    RedemptionOut,
+    StartedOut,
+)
+from edgecamp.registry.schemas import FieldProblems, Pages, Problem
+
+router = Router(tags=["distributions"])
+
+
+@router.get("/cycles", response=list[CycleOut], summary="List distribution cycles")
+@paginate(Pages)
+def list_cycles(request: HttpRequest) -> QuerySet[Cycle]:
+    return queries.cycles().prefetch_related("rules__item")
+
+
+@router.post(
+    "/cycles", response={201: CycleOut, 422: FieldProblems}, summary="Create a draft cycle"
+)
+def create_cycle(request: HttpRequest, payload: CycleIn) -> Status[Cycle]:
+    """A cycle with its entitlement rules; nobody is on its list until it is started."""
+    cycle = services.create_cycle(payload.to_input())
+    return Status(201, _cycle_or_404(cycle.pk))
+
+
+@router.get("/cycles/{cycle_id}", response={200: CycleOut, 404: Problem}, summary="Get a cycle")
+def get_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
+    return _cycle_or_404(cycle_id)
+
+
+@router.post(
+    "/cycles/{cycle_id}/start",
+    response={200: StartedOut, 404: Problem, 422: FieldProblems},
+    summary="Start a cycle (snapshot its households and entitlements)",
+)
+def start_cycle(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
+    _cycle_or_404(cycle_id)
+    households = services.start_cycle(cycle_id, started_by=request.user)
+    return {"cycle": _cycle_or_404(cycle_id), "households": households}
+
+
+@router.get(
+    "/cycles/{cycle_id}/coverage",
+    response={200: CoverageOut, 404: Problem},
+    summary="Coverage of a cycle",
+)
+def cycle_coverage(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
+    """Households and people served against those eligible, and quantities by item."""
+    coverage = queries.coverage(_cycle_or_404(cycle_id))
+    return {
+        **{name: getattr(coverage, name) for name in CoverageOut.model_fields if name != "items"},
+        "items": [
+            {
+                "item": row.item.code,
+                "unit": row.item.unit,
+                "entitled": row.entitled,
+                "distributed": row.distributed,
+            }
+            for row in coverage.items
+        ],
+    }
+
+
+@router.post(
+    "/cycles/{cycle_id}/verify",
+    response={200: EntitlementSummary, 404: Problem, 422: FieldProblems},
+    summary="Read a ration card: who it is and what is due",
+)
+def verify_card(request: HttpRequest, cycle_id: int, payload: CodeIn) -> Any:
+    """Checks the card's signature and returns the household's entitlement in this cycle,
+    with the earlier redemption if it was already collected. Writes nothing."""
+    entitlement = services.find_entitlement(_cycle_or_404(cycle_id), payload.code)
+    return queries.entitlement_summary(entitlement)
+
+
+@router.post(
+    "/cycles/{cycle_id}/redemptions",
+    response={201: RedemptionOut, 404: Problem, 409: AlreadyCollected, 422: FieldProblems},
+    summary="Hand out an entitlement",
+)
+def redeem(request: HttpRequest, cycle_id: int, payload: RedeemIn) -> Any:
+    """Records the collection and moves the stock out, in one transaction. 409 when the card
+    was already collected in this cycle (the answer says when, where and by whom); 422 with
+    nothing written when the card is invalid or the warehouse holds too little."""
+    if not queries.cycle_exists(cycle_id):
+        _cycle_or_404(cycle_id)
+    outcome = services.redeem(cycle_id, payload.to_input(), redeemed_by=request.user)
+    if not outcome.created:
+        return Status(
+            409,
+            {
+                "detail": queries.already_collected_message(outcome.redemption),
+                "redemption": outcome.redemption,
+            },
+        )
+    return Status(201, outcome.redemption)
+
+
+@router.get(
+    "/stock/position",
+    response=list[PositionOut],
+    summary="Stock position with days of cover and pipeline breaks",
+)
+def stock_position(
+    request: HttpRequest, site: int | None = Query(None, description="Only this site (id).")
+) -> list[dict[str, Any]]:
+    """Per site and item: usable stock on hand, what is in the pipeline (in transit and
+    pledged), what open and planned cycles still need, days of cover at planned consumption,
+    and `pipeline_break` when the need exceeds stock plus expected arrivals."""
+    return [
+        {
+            "site": row.site.code,
+            "item": row.item.code,
+            "unit": row.item.unit,
+            "on_hand": row.on_hand,
+            "in_pipeline": row.in_pipeline,
+            "requirement": row.requirement,
+            "daily_consumption": row.daily_consumption,
+            "days_of_cover": row.days_of_cover,
+            "shortfall": row.shortfall,
+            "pipeline_break": row.pipeline_break,
+        }
+        for row in queries.stock_position(site)
+    ]
+
+
+@router.get(
+    "/cycles/{cycle_id}/distributions.csv",
+    response={200: None, 404: Problem},
+    summary="HXL-tagged CSV of what a cycle distributed",
+)
+def cycle_hxl(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    return hxl_csv_response(_cycle_or_404(cycle_id))
+
+
+def _cycle_or_404(cycle_id: int) -> Cycle:
+    cycle = queries.cycle_detail(cycle_id)
+    if cycle is None:
+        raise HttpError(
+            404,
+            _("No distribution cycle has the id %(id)d; GET /api/v1/cycles lists them.")
+            % {"id": cycle_id},
+        )
+    return cycle

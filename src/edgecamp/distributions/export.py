@@ -1,0 +1,25 @@
+"""HXL-tagged CSV of distributed quantities (open data: no personal data in it)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import HttpResponse
+
+from edgecamp.distributions import queries
+from edgecamp.distributions.models import Cycle
+
+
+def hxl_csv(cycle: Cycle | None = None) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(queries.hxl_rows(cycle))
+    return buffer.getvalue()
+
+
+def hxl_csv_response(cycle: Cycle | None = None) -> HttpResponse:
+    name = f"distributions-cycle-{cycle.pk}.csv" if cycle is not None else "distributions.csv"
+    response = HttpResponse(hxl_csv(cycle), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

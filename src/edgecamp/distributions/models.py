@@ -1,0 +1,204 @@
+"""Distribution cycles: what each household is entitled to (rules), the fixed list of
+eligible households and their entitlements taken when the cycle starts (the snapshot), and
+the redemption of each entitlement, at most once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from edgecamp.stock.models import QUANTITY
+
+
+class Cycle(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=120)
+    site = models.ForeignKey(
+        "shelters.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="cycles"
+    )
+    warehouse = models.ForeignKey(
+        "stock.Warehouse",
+        verbose_name=_("issuing warehouse"),
+        on_delete=models.PROTECT,
+        related_name="cycles",
+    )
+    organisation = models.ForeignKey(
+        "partners.Organisation",
+        verbose_name=_("distributing organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cycles",
+    )
+    # The period one ration covers: consumption per day = entitlement / days in the period.
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    target_statuses = models.JSONField(_("household statuses served"), default=list)
+    target_needs = models.JSONField(
+        _("only households with one of these specific needs"), default=list, blank=True
+    )
+    card_boxes = models.PositiveSmallIntegerField(_("boxes on the ration card"), default=12)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="cycle_ends_after_start",
+            )
+        ]
+        verbose_name = _("distribution cycle")
+        verbose_name_plural = _("distribution cycles")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+
+class EntitlementRule(models.Model):
+    """How much of one item a household receives in a cycle."""
+
+    class Basis(models.TextChoices):
+        PER_PERSON = "per_person", _("Per person")
+        PER_HOUSEHOLD = "per_household", _("Per household")
+        SIZE_BANDS = "size_bands", _("By household size band")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="rules")
+    item = models.ForeignKey("stock.Item", verbose_name=_("item"), on_delete=models.PROTECT)
+    basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices)
+    quantity = models.DecimalField(
+        _("quantity per person or household"), null=True, blank=True, **QUANTITY
+    )
+    # [{"min": 1, "max": 3, "quantity": "1"}, {"min": 4, "max": null, "quantity": "2"}]
+    size_bands = models.JSONField(_("size bands"), default=list, blank=True)
+    cap = models.DecimalField(_("cap per household"), null=True, blank=True, **QUANTITY)
+
+    class Meta:
+        ordering = ["cycle", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "item"], name="one_rule_per_item_and_cycle")
+        ]
+        verbose_name = _("entitlement rule")
+        verbose_name_plural = _("entitlement rules")
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.get_basis_display()}"
+
+
+class Entitlement(models.Model):
+    """A household's entitlement in a started cycle, as snapshotted: later registry changes
+    (members added, status changed) do not alter it."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="entitlements")
+    household = models.ForeignKey(
+        "registry.Household", on_delete=models.PROTECT, related_name="entitlements"
+    )
+    household_number = models.CharField(_("household number"), max_length=20)
+    household_size = models.PositiveSmallIntegerField(_("household size at the snapshot"))
+
+    class Meta:
+        ordering = ["cycle", "household_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "household"], name="one_entitlement_per_household_and_cycle"
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "household_number"], name="entitlement_number_unique_in_cycle"
+            ),
+        ]
+        verbose_name = _("entitlement")
+        verbose_name_plural = _("entitlements")
+
+    def __str__(self) -> str:
+        return f"{self.household_number} in {self.cycle_id}"
+
+
+class EntitlementLine(models.Model):
+    entitlement = models.ForeignKey(Entitlement, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey("stock.Item", verbose_name=_("item"), on_delete=models.PROTECT)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+
+    class Meta:
+        ordering = ["entitlement", "item"]
+        constraints = [
+            models.UniqueConstraint(fields=["entitlement", "item"], name="entitlement_line_once"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="entitlement_quantity_positive"
+            ),
+        ]
+        verbose_name = _("entitlement line")
+        verbose_name_plural = _("entitlement lines")
+
+    def __str__(self) -> str:
+        return f"{self.quantity} {self.item}"
+
+
+class Redemption(models.Model):
+    """The one collection of an entitlement. The unique entitlement is the database's
+    guarantee that no household is served twice in a cycle."""
+
+    class Collector(models.TextChoices):
+        FOCAL_POINT = "focal_point", _("Focal point")
+        PROXY = "proxy", _("Authorised proxy")
+
+    entitlement = models.OneToOneField(
+        Entitlement, on_delete=models.PROTECT, related_name="redemption"
+    )
+    redeemed_at = models.DateTimeField(_("collected at"), auto_now_add=True)
+    redeemed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("served by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    desk = models.CharField(_("distribution point"), max_length=40, blank=True)
+    collector = models.CharField(
+        _("collected by"), max_length=20, choices=Collector.choices, default=Collector.FOCAL_POINT
+    )
+    proxy_name = models.CharField(_("name of the proxy"), max_length=120, blank=True)
+    proxy_relationship = models.CharField(
+        _("relationship of the proxy to the household"), max_length=60, blank=True
+    )
+    movements = models.ManyToManyField("stock.Movement", related_name="+", blank=True)
+
+    class Meta:
+        ordering = ["-redeemed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(collector="focal_point", proxy_name="")
+                | (
+                    models.Q(collector="proxy")
+                    & ~models.Q(proxy_name="")
+                    & ~models.Q(proxy_relationship="")
+                ),
+                name="proxy_named_when_collected_by_proxy",
+            )
+        ]
+        verbose_name = _("redemption")
+        verbose_name_plural = _("redemptions")
+
+    def __str__(self) -> str:
+        return f"{self.entitlement} at {self.redeemed_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,111 @@
+"""Printable ration cards: A4 sheets of eight cards, each with the household number, its size
+at the snapshot, a box per distribution and the QR code of `cards.card_code`. No names."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from edgecamp.distributions.cards import card_code
+from edgecamp.distributions.models import Cycle
+
+COLUMNS, ROWS = 2, 4
+CARD_W, CARD_H = 90 * mm, 64 * mm
+GUTTER = 5 * mm
+QR_SIZE = 30 * mm
+CARDS_PER_PAGE = COLUMNS * ROWS
+
+
+@dataclass(frozen=True)
+class Card:
+    household_number: str
+    household_size: int
+
+
+def cycle_cards(cycle: Cycle) -> list[Card]:
+    return [
+        Card(number, size)
+        for number, size in cycle.entitlements.order_by("household_number").values_list(
+            "household_number", "household_size"
+        )
+    ]
+
+
+def ration_cards_pdf(cycle: Cycle, cards: Iterable[Card] | None = None) -> bytes:
+    """The cycle's cards (all its households unless `cards` is given) as one PDF."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas.setTitle(_("Ration cards: %(cycle)s") % {"cycle": cycle.name})
+    canvas.setCreator("edgecamp")
+    page_w, page_h = A4
+    left = (page_w - COLUMNS * CARD_W - (COLUMNS - 1) * GUTTER) / 2
+    top = page_h - (page_h - ROWS * CARD_H - (ROWS - 1) * GUTTER) / 2
+    labels = {
+        "title": _("RATION CARD"),
+        "size": _("Household size"),
+        "site": cycle.site.name,
+        "boxes": _("Distributions"),
+    }
+    count = 0
+    for card in cards if cards is not None else cycle_cards(cycle):
+        slot = count % CARDS_PER_PAGE
+        if count and slot == 0:
+            canvas.showPage()
+        column, row = slot % COLUMNS, slot // COLUMNS
+        x = left + column * (CARD_W + GUTTER)
+        y = top - (row + 1) * CARD_H - row * GUTTER
+        _draw_card(canvas, x, y, card, cycle.card_boxes, labels)
+        count += 1
+    if count == 0:
+        canvas.setFont("Helvetica", 12)
+        canvas.drawString(20 * mm, page_h - 30 * mm, _("This cycle has no households yet."))
+    canvas.save()
+    return buffer.getvalue()
+
+
+def _draw_card(
+    canvas: Canvas, x: float, y: float, card: Card, boxes: int, labels: dict[str, str]
+) -> None:
+    pad = 4 * mm
+    canvas.setLineWidth(0.6)
+    canvas.roundRect(x, y, CARD_W, CARD_H, 3 * mm)
+    text_x, line_y = x + pad, y + CARD_H - pad - 3 * mm
+    canvas.setFont("Helvetica-Bold", 9)
+    canvas.drawString(text_x, line_y, labels["title"])
+    canvas.setFont("Helvetica", 8)
+    canvas.drawString(text_x, line_y - 5 * mm, labels["site"][:34])
+    canvas.setFont("Helvetica-Bold", 16)
+    canvas.drawString(text_x, line_y - 14 * mm, card.household_number)
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(text_x, line_y - 21 * mm, f"{labels['size']}: {card.household_size}")
+
+    code = card_code(card.household_number)
+    widget = QrCodeWidget(code, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(
+        QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0]
+    )
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, x + CARD_W - QR_SIZE - pad / 2, y + CARD_H - QR_SIZE - pad / 2)
+
+    # The code in print, so a desk can type it when the QR is damaged.
+    canvas.setFont("Courier", 6.5)
+    canvas.drawString(text_x, y + 17 * mm, code)
+
+    canvas.setFont("Helvetica", 6)
+    canvas.drawString(text_x, y + 12.5 * mm, labels["boxes"])
+    box = (CARD_W - 2 * pad) / boxes
+    side = min(box - 1 * mm, 8 * mm)
+    for index in range(boxes):
+        bx = text_x + index * box
+        canvas.rect(bx, y + pad, side, side)
+        canvas.drawString(bx + 0.8 * mm, y + pad + side - 2.5 * mm, str(index + 1))

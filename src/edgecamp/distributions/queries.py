@@ -1,0 +1,370 @@
+"""Read-side queries of supply, shared by the web UI, the API and the CLI: eligible
+households, coverage of a cycle, distributed quantities, the HXL export and the stock
+position with days of cover and pipeline breaks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from edgecamp.distributions import rules
+from edgecamp.distributions.models import (
+    Cycle,
+    Entitlement,
+    EntitlementLine,
+    EntitlementRule,
+    Redemption,
+)
+from edgecamp.registry.models import Household, Individual, SpecificNeedRecord
+from edgecamp.shelters.models import Site
+from edgecamp.stock.models import (
+    Item,
+    Movement,
+    Pledge,
+    PledgeLine,
+    Shipment,
+    ShipmentLine,
+    StockBalance,
+)
+
+ZERO = Decimal(0)
+
+
+def as_rule(rule: EntitlementRule) -> rules.Rule:
+    return rules.Rule(
+        basis=rule.basis,
+        quantity=rule.quantity,
+        bands=rules.parse_bands(rule.size_bands) if rule.basis == rules.SIZE_BANDS else (),
+        cap=rule.cap,
+    )
+
+
+def eligible_households(cycle: Cycle) -> Iterator[tuple[int, str, int]]:
+    """(household id, number, size) of the households a cycle serves now: at its site, with
+    one of its statuses, with at least one active member (and one of its specific needs, if
+    it targets some). Size counts active members."""
+    households = Household.objects.filter(
+        site_id=cycle.site_id, status__in=cycle.target_statuses
+    ).annotate(
+        size=Count("members", filter=Q(members__status=Individual.Status.ACTIVE), distinct=True)
+    )
+    if cycle.target_needs:
+        households = households.filter(
+            pk__in=SpecificNeedRecord.objects.filter(
+                code__in=cycle.target_needs, individual__status=Individual.Status.ACTIVE
+            ).values("individual__household_id")
+        )
+    rows = households.filter(size__gt=0).order_by("number").values_list("id", "number", "size")
+    yield from rows.iterator(chunk_size=2000)
+
+
+def cycles() -> QuerySet[Cycle]:
+    return Cycle.objects.select_related("site", "warehouse", "organisation").annotate(
+        households_eligible=Count("entitlements", distinct=True),
+        households_served=Count("entitlements__redemption", distinct=True),
+    )
+
+
+def cycle_exists(cycle_id: int) -> bool:
+    return Cycle.objects.filter(pk=cycle_id).exists()
+
+
+def cycle_detail(cycle_id: int) -> Cycle | None:
+    return (
+        Cycle.objects.select_related("site", "warehouse", "organisation", "started_by")
+        .prefetch_related("rules__item")
+        .filter(pk=cycle_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ItemCoverage:
+    item: Item
+    entitled: Decimal
+    distributed: Decimal
+
+
+@dataclass(frozen=True)
+class Coverage:
+    households_eligible: int
+    people_eligible: int
+    households_served: int
+    people_served: int
+    collected_by_proxy: int
+    items: list[ItemCoverage] = field(default_factory=list)
+
+    @property
+    def households_percent(self) -> float:
+        return _percent(self.households_served, self.households_eligible)
+
+    @property
+    def people_percent(self) -> float:
+        return _percent(self.people_served, self.people_eligible)
+
+
+def coverage(cycle: Cycle) -> Coverage:
+    entitlements = Entitlement.objects.filter(cycle=cycle)
+    eligible = entitlements.aggregate(n=Count("id"), people=Sum("household_size"))
+    served = entitlements.filter(redemption__isnull=False).aggregate(
+        n=Count("id"),
+        people=Sum("household_size"),
+        proxy=Count("id", filter=Q(redemption__collector=Redemption.Collector.PROXY)),
+    )
+    lines = EntitlementLine.objects.filter(entitlement__cycle=cycle)
+    entitled = dict(lines.values_list("item").annotate(total=Sum("quantity")))
+    distributed = dict(
+        lines.filter(entitlement__redemption__isnull=False)
+        .values_list("item")
+        .annotate(total=Sum("quantity"))
+    )
+    items = [
+        ItemCoverage(item, entitled.get(item.pk, ZERO), distributed.get(item.pk, ZERO))
+        for item in Item.objects.filter(pk__in=entitled.keys()).order_by("name")
+    ]
+    return Coverage(
+        households_eligible=eligible["n"] or 0,
+        people_eligible=eligible["people"] or 0,
+        households_served=served["n"] or 0,
+        people_served=served["people"] or 0,
+        collected_by_proxy=served["proxy"] or 0,
+        items=items,
+    )
+
+
+@dataclass(frozen=True)
+class DistributedRow:
+    site: str
+    item: str
+    unit: str
+    quantity: Decimal
+
+
+def distributed_by_item_and_site() -> list[DistributedRow]:
+    """What left the warehouses in distributions, by item and site (from the ledger)."""
+    rows = (
+        Movement.objects.filter(kind=Movement.Kind.DISTRIBUTION)
+        .values_list("warehouse__site__name", "item__name", "item__unit")
+        .annotate(total=Sum("quantity"))
+        .order_by("warehouse__site__name", "item__name")
+    )
+    return [DistributedRow(site, item, unit, -total) for site, item, unit, total in rows]
+
+
+HXL_HEADERS = [
+    ("Organisation", "#org"),
+    ("Item", "#item +name"),
+    ("Quantity distributed", "#value"),
+    ("Households reached", "#reached"),
+    ("Site", "#loc"),
+    ("Date", "#date"),
+]
+
+
+def hxl_rows(cycle: Cycle | None = None) -> Iterator[list[str]]:
+    """Distributed quantities and households reached per cycle and item, HXL-tagged: a
+    header row, a hashtag row, then the data. Holds no personal data."""
+    yield [label for label, _tag in HXL_HEADERS]
+    yield [tag for _label, tag in HXL_HEADERS]
+    lines = EntitlementLine.objects.filter(entitlement__redemption__isnull=False)
+    if cycle is not None:
+        lines = lines.filter(entitlement__cycle=cycle)
+    grouped = (
+        lines.values_list(
+            "entitlement__cycle__organisation__name",
+            "item__name",
+            "entitlement__cycle__site__name",
+            "entitlement__cycle__starts_on",
+        )
+        .annotate(total=Sum("quantity"), reached=Count("entitlement", distinct=True))
+        .order_by("entitlement__cycle__starts_on", "entitlement__cycle__site__name", "item__name")
+    )
+    for organisation, item, site, starts_on, total, reached in grouped:
+        yield [organisation or "", item, _plain(total), str(reached), site, starts_on.isoformat()]
+
+
+@dataclass(frozen=True)
+class EntitlementSummary:
+    """What a desk sees after a scan."""
+
+    entitlement: Entitlement
+    lines: list[EntitlementLine]
+    redemption: Redemption | None
+
+    @property
+    def household_number(self) -> str:
+        return self.entitlement.household_number
+
+    @property
+    def household_size(self) -> int:
+        return self.entitlement.household_size
+
+    @property
+    def focal_point(self) -> str | None:
+        person = self.entitlement.household.focal_point
+        return (person.full_name or None) if person is not None else None
+
+    @property
+    def status(self) -> str:
+        return "collected" if self.redemption is not None else "due"
+
+    @property
+    def message(self) -> str:
+        if self.redemption is not None:
+            return already_collected_message(self.redemption)
+        return str(_("Due: check the card holder, then confirm to hand out."))
+
+
+def entitlement_summary(entitlement: Entitlement) -> EntitlementSummary:
+    lines = list(entitlement.lines.select_related("item").order_by("item__name"))
+    redemption = (
+        Redemption.objects.select_related("redeemed_by", "entitlement")
+        .filter(entitlement=entitlement)
+        .first()
+    )
+    return EntitlementSummary(entitlement, lines, redemption)
+
+
+def already_collected_message(redemption: Redemption) -> str:
+    when = timezone.localtime(redemption.redeemed_at)
+    if redemption.collector == Redemption.Collector.PROXY:
+        who = _("%(name)s (%(relationship)s, proxy)") % {
+            "name": redemption.proxy_name,
+            "relationship": redemption.proxy_relationship,
+        }
+    else:
+        who = _("the focal point")
+    message = _(
+        "Already collected on %(date)s at %(time)s by %(who)s, served by %(clerk)s at "
+        "%(desk)s. Nothing more is due in this cycle."
+    ) % {
+        "date": f"{when:%Y-%m-%d}",
+        "time": f"{when:%H:%M}",
+        "who": who,
+        "clerk": redemption.redeemed_by.get_username() if redemption.redeemed_by else "—",
+        "desk": redemption.desk or "—",
+    }
+    return str(message)
+
+
+# --- Stock position ----------------------------------------------------------------------------
+
+
+@dataclass
+class PositionRow:
+    site: Site
+    item: Item
+    on_hand: Decimal = ZERO  # usable: expired lots left out
+    in_pipeline: Decimal = ZERO  # in transit, plus pledged but not yet shipped
+    requirement: Decimal = ZERO  # still to hand out in open cycles and draft ones to come
+    daily_consumption: Decimal = ZERO
+
+    @property
+    def days_of_cover(self) -> int | None:
+        if self.daily_consumption <= 0:
+            return None
+        return int(self.on_hand / self.daily_consumption)
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(ZERO, self.requirement - self.on_hand - self.in_pipeline)
+
+    @property
+    def pipeline_break(self) -> bool:
+        return self.shortfall > 0
+
+
+def stock_position(site_id: int | None = None, today: date | None = None) -> list[PositionRow]:
+    day = today or timezone.localdate()
+    rows: dict[tuple[int, int], PositionRow] = {}
+    sites = {s.pk: s for s in Site.objects.all()}
+    items = {i.pk: i for i in Item.objects.all()}
+
+    def row(site: int, item: int) -> PositionRow:
+        key = (site, item)
+        if key not in rows:
+            rows[key] = PositionRow(sites[site], items[item])
+        return rows[key]
+
+    balances = StockBalance.objects.filter(quantity__gt=0).exclude(lot__expires_on__lt=day)
+    for site, item, total in (
+        balances.values_list("warehouse__site", "item").annotate(total=Sum("quantity")).order_by()
+    ):
+        row(site, item).on_hand += total
+
+    for site, item, total in (
+        ShipmentLine.objects.filter(shipment__status=Shipment.Status.IN_TRANSIT)
+        .values_list("shipment__destination__site", "item")
+        .annotate(total=Sum("manifest_quantity"))
+        .order_by()
+    ):
+        row(site, item).in_pipeline += total
+    open_pledges = Pledge.objects.filter(
+        status__in=[Pledge.Status.PLEDGED, Pledge.Status.IN_TRANSIT]
+    )
+    shipped: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
+    for pledge, item, total in (
+        ShipmentLine.objects.filter(shipment__pledge__in=open_pledges)
+        .values_list("shipment__pledge", "item")
+        .annotate(total=Sum("manifest_quantity"))
+        .order_by()
+    ):
+        shipped[pledge, item] += total
+    for line in PledgeLine.objects.filter(pledge__in=open_pledges).select_related(
+        "pledge__destination"
+    ):
+        outstanding = line.quantity - shipped[line.pledge_id, line.item_id]
+        if outstanding > 0:
+            row(line.pledge.destination.site_id, line.item_id).in_pipeline += outstanding
+
+    running = Cycle.objects.filter(ends_on__gte=day, status=Cycle.Status.OPEN)
+    for cycle in running:
+        lines = EntitlementLine.objects.filter(entitlement__cycle=cycle)
+        for item, total, outstanding in (
+            lines.values_list("item")
+            .annotate(
+                total=Sum("quantity"),
+                outstanding=Sum("quantity", filter=Q(entitlement__redemption__isnull=True)),
+            )
+            .order_by()
+        ):
+            position = row(cycle.site_id, item)
+            position.requirement += outstanding or ZERO
+            position.daily_consumption += total / cycle.days
+    for cycle in Cycle.objects.filter(ends_on__gte=day, status=Cycle.Status.DRAFT):
+        for item, total in planned_requirement(cycle).items():
+            position = row(cycle.site_id, item)
+            position.requirement += total
+            position.daily_consumption += total / cycle.days
+
+    result = [r for r in rows.values() if site_id is None or r.site.pk == site_id]
+    return sorted(result, key=lambda r: (r.site.name, r.item.name))
+
+
+def planned_requirement(cycle: Cycle) -> dict[int, Decimal]:
+    """What a draft cycle would hand out if it started now: per item id."""
+    cycle_rules = [(rule.item_id, as_rule(rule)) for rule in cycle.rules.all()]
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    sizes: dict[int, int] = defaultdict(int)
+    for _hid, _number, size in eligible_households(cycle):
+        sizes[size] += 1
+    for size, count in sizes.items():
+        for item_id, rule in cycle_rules:
+            totals[item_id] += rules.entitled_quantity(rule, size) * count
+    return dict(totals)
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def _plain(quantity: Decimal) -> str:
+    text = f"{quantity:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,0 +1,242 @@
+"""The distributions API's shapes: cycles and their rules, coverage, the entitlement summary a
+desk sees after a scan, redemptions, and the stock position."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from edgecamp.distributions import services
+from edgecamp.distributions.models import Cycle, EntitlementLine, EntitlementRule, Redemption
+from edgecamp.registry.models import Household
+
+
+class _Input(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SizeBandIn(_Input):
+    min: int
+    max: int | None = Field(None, description="Empty for “and larger”.")
+    quantity: Decimal
+
+
+class RuleIn(_Input):
+    item: int
+    basis: str = Field(json_schema_extra={"enum": list(EntitlementRule.Basis.values)})
+    quantity: Decimal | None = Field(
+        None, description="Per person or per household; not used with size bands."
+    )
+    size_bands: list[SizeBandIn] = Field(default_factory=list)
+    cap: Decimal | None = Field(None, description="Most a household can receive.")
+
+    def to_input(self) -> services.RuleInput:
+        return services.RuleInput(
+            item_id=self.item,
+            basis=self.basis,
+            quantity=self.quantity,
+            size_bands=[
+                {"min": band.min, "max": band.max, "quantity": str(band.quantity)}
+                for band in self.size_bands
+            ],
+            cap=self.cap,
+        )
+
+
+class CycleIn(_Input):
+    name: str
+    site: int
+    warehouse: int = Field(description="Id of the warehouse the cycle issues from.")
+    organisation: int | None = None
+    starts_on: date
+    ends_on: date = Field(description="Last day the ration covers.")
+    target_statuses: list[str] = Field(
+        default_factory=lambda: [Household.Status.ACTIVE.value],
+        json_schema_extra={"items": {"type": "string", "enum": list(Household.Status.values)}},
+    )
+    target_needs: list[str] = Field(
+        default_factory=list, description="Only households with one of these specific needs."
+    )
+    card_boxes: int = 12
+    rules: list[RuleIn]
+
+    def to_input(self) -> services.CycleInput:
+        return services.CycleInput(
+            name=self.name,
+            site_id=self.site,
+            warehouse_id=self.warehouse,
+            organisation_id=self.organisation,
+            starts_on=self.starts_on,
+            ends_on=self.ends_on,
+            target_statuses=tuple(self.target_statuses),
+            target_needs=tuple(self.target_needs),
+            card_boxes=self.card_boxes,
+            rules=[rule.to_input() for rule in self.rules],
+        )
+
+
+class CodeIn(_Input):
+    code: str = Field(description="The text of the ration card's QR code (or typed from it).")
+
+
+class RedeemIn(CodeIn):
+    collector: str = Field(
+        Redemption.Collector.FOCAL_POINT.value,
+        json_schema_extra={"enum": list(Redemption.Collector.values)},
+    )
+    proxy_name: str = ""
+    proxy_relationship: str = ""
+    desk: str = ""
+
+    def to_input(self) -> services.RedeemInput:
+        return services.RedeemInput(
+            code=self.code,
+            collector=self.collector,
+            proxy_name=self.proxy_name,
+            proxy_relationship=self.proxy_relationship,
+            desk=self.desk,
+        )
+
+
+# --- Output ------------------------------------------------------------------------------------
+
+
+class RuleOut(Schema):
+    item: str
+    basis: str
+    quantity: float | None
+    size_bands: list[dict[str, Any]]
+    cap: float | None
+
+    @staticmethod
+    def resolve_item(rule: EntitlementRule) -> str:
+        return rule.item.code
+
+
+class CycleOut(Schema):
+    id: int
+    name: str
+    site: int
+    warehouse: int
+    organisation: int | None
+    starts_on: date
+    ends_on: date
+    status: str = Field(json_schema_extra={"enum": list(Cycle.Status.values)})
+    target_statuses: list[str]
+    target_needs: list[str]
+    card_boxes: int
+    started_at: datetime | None
+    rules: list[RuleOut]
+
+    @staticmethod
+    def resolve_site(cycle: Cycle) -> int:
+        return cycle.site_id
+
+    @staticmethod
+    def resolve_warehouse(cycle: Cycle) -> int:
+        return cycle.warehouse_id
+
+    @staticmethod
+    def resolve_organisation(cycle: Cycle) -> int | None:
+        return cycle.organisation_id
+
+    @staticmethod
+    def resolve_rules(cycle: Cycle) -> list[EntitlementRule]:
+        return list(cycle.rules.all())
+
+
+class StartedOut(Schema):
+    cycle: CycleOut
+    households: int = Field(description="Households on the cycle's fixed list.")
+
+
+class ItemCoverageOut(Schema):
+    item: str
+    unit: str
+    entitled: float
+    distributed: float
+
+
+class CoverageOut(Schema):
+    households_eligible: int
+    households_served: int
+    households_percent: float
+    people_eligible: int
+    people_served: int
+    people_percent: float
+    collected_by_proxy: int
+    items: list[ItemCoverageOut]
+
+
+class EntitlementLineOut(Schema):
+    item: str
+    name: str
+    unit: str
+    quantity: float
+
+    @staticmethod
+    def resolve_item(line: EntitlementLine) -> str:
+        return line.item.code
+
+    @staticmethod
+    def resolve_name(line: EntitlementLine) -> str:
+        return line.item.name
+
+    @staticmethod
+    def resolve_unit(line: EntitlementLine) -> str:
+        return line.item.unit
+
+
+class RedemptionOut(Schema):
+    id: int
+    household_number: str
+    redeemed_at: datetime
+    redeemed_by: str | None
+    desk: str
+    collector: str = Field(json_schema_extra={"enum": list(Redemption.Collector.values)})
+    proxy_name: str
+    proxy_relationship: str
+
+    @staticmethod
+    def resolve_household_number(redemption: Redemption) -> str:
+        return redemption.entitlement.household_number
+
+    @staticmethod
+    def resolve_redeemed_by(redemption: Redemption) -> str | None:
+        user = redemption.redeemed_by
+        return user.get_username() if user is not None else None
+
+
+class EntitlementSummary(Schema):
+    """What the desk checks before handing out: the card's household, its size at the
+    snapshot, the focal point to compare with an ID, and what is due."""
+
+    household_number: str
+    household_size: int
+    focal_point: str | None
+    status: str = Field(description="`due`, or `collected` with the earlier redemption.")
+    lines: list[EntitlementLineOut]
+    redemption: RedemptionOut | None
+    message: str
+
+
+class AlreadyCollected(Schema):
+    detail: str
+    redemption: RedemptionOut
+
+
+class PositionOut(Schema):
+    site: str
+    item: str
+    unit: str
+    on_hand: float
+    in_pipeline: float
+    requirement: float
+    daily_consumption: float
+    days_of_cover: int | None
+    shortfall: float
+    pipeline_break: bool

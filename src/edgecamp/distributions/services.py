@@ -1,0 +1,383 @@
+"""Distribution services: create a cycle with its entitlement rules, start it (snapshot the
+eligible households and their entitlements), redeem an entitlement exactly once, close it.
+Each public function is one transaction; errors are `SupplyError` field errors and nothing
+is written."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from edgecamp.distributions import queries, rules
+from edgecamp.distributions.cards import InvalidCard, read_card_code
+from edgecamp.distributions.models import (
+    Cycle,
+    Entitlement,
+    EntitlementLine,
+    EntitlementRule,
+    Redemption,
+)
+from edgecamp.partners.models import Organisation
+from edgecamp.registry.codes import SpecificNeed
+from edgecamp.registry.models import Household
+from edgecamp.shelters.models import Site
+from edgecamp.stock.models import Item, Warehouse
+from edgecamp.stock.services import MAX_QUANTITY, IssueLine, SupplyError, issue_stock_lines
+
+log = logging.getLogger(__name__)
+
+MAX_CARD_BOXES = 24
+SNAPSHOT_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    item_id: int
+    basis: str
+    quantity: Decimal | None = None
+    size_bands: Sequence[dict[str, object]] = ()
+    cap: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class CycleInput:
+    name: str
+    site_id: int
+    warehouse_id: int
+    starts_on: date
+    ends_on: date
+    rules: Sequence[RuleInput]
+    target_statuses: Sequence[str] = (Household.Status.ACTIVE,)
+    target_needs: Sequence[str] = ()
+    organisation_id: int | None = None
+    card_boxes: int = 12
+
+
+@dataclass(frozen=True)
+class RedeemInput:
+    code: str
+    collector: str = Redemption.Collector.FOCAL_POINT
+    proxy_name: str = ""
+    proxy_relationship: str = ""
+    desk: str = ""
+
+
+@dataclass(frozen=True)
+class RedemptionOutcome:
+    redemption: Redemption
+    created: bool  # False: the entitlement had been collected before (a replayed scan)
+
+
+def create_cycle(data: CycleInput) -> Cycle:
+    errors = SupplyError()
+    name = data.name.strip()
+    if not name or len(name) > 120:
+        errors.add("name", _("Name the cycle (at most 120 characters), e.g. “Food, March”."))
+    site = Site.objects.filter(pk=data.site_id).first()
+    if site is None:
+        errors.add("site", _("Choose a site that exists."))
+    warehouse = Warehouse.objects.filter(pk=data.warehouse_id).first()
+    if warehouse is None:
+        errors.add("warehouse", _("Choose a warehouse that exists."))
+    elif site is not None and warehouse.site_id != site.pk:
+        errors.add("warehouse", _("Choose a warehouse of the cycle's site."))
+    organisation = None
+    if data.organisation_id is not None:
+        organisation = Organisation.objects.filter(pk=data.organisation_id).first()
+        if organisation is None:
+            errors.add("organisation", _("Choose an organisation that exists, or none."))
+    if data.ends_on < data.starts_on:
+        errors.add("ends_on", _("The cycle cannot end before it starts."))
+    statuses = list(dict.fromkeys(data.target_statuses))
+    if not statuses or any(s not in Household.Status.values for s in statuses):
+        errors.add(
+            "target_statuses",
+            _("Choose household statuses among %(values)s.")
+            % {"values": ", ".join(Household.Status.values)},
+        )
+    needs = list(dict.fromkeys(code.strip().upper() for code in data.target_needs))
+    if any(code not in SpecificNeed.values for code in needs):
+        errors.add(
+            "target_needs",
+            _("Use specific-needs codes among %(codes)s.")
+            % {"codes": ", ".join(SpecificNeed.values)},
+        )
+    if not 1 <= data.card_boxes <= MAX_CARD_BOXES:
+        errors.add("card_boxes", _("Print between 1 and %(max)d boxes.") % {"max": MAX_CARD_BOXES})
+    if not data.rules:
+        errors.add("rules", _("Give at least one entitlement rule (item and quantity)."))
+    seen: set[int] = set()
+    for index, rule in enumerate(data.rules):
+        _validate_rule(rule, f"rules.{index}", seen, errors)
+    if errors.errors:
+        raise errors
+    with transaction.atomic():
+        cycle = Cycle.objects.create(
+            name=name,
+            site=site,
+            warehouse=warehouse,
+            organisation=organisation,
+            starts_on=data.starts_on,
+            ends_on=data.ends_on,
+            target_statuses=statuses,
+            target_needs=needs,
+            card_boxes=data.card_boxes,
+        )
+        EntitlementRule.objects.bulk_create(
+            EntitlementRule(
+                cycle=cycle,
+                item_id=rule.item_id,
+                basis=rule.basis,
+                quantity=rule.quantity,
+                size_bands=[_band_json(b) for b in rules.parse_bands(rule.size_bands)]
+                if rule.basis == rules.SIZE_BANDS
+                else [],
+                cap=rule.cap,
+            )
+            for rule in data.rules
+        )
+    return cycle
+
+
+def start_cycle(cycle_id: int, *, started_by: AbstractBaseUser | None = None) -> int:
+    """Snapshot the eligible households and their entitlements; returns how many. From now
+    on the cycle's list and quantities are fixed, whatever happens in the registry."""
+    with transaction.atomic():
+        cycle = Cycle.objects.select_for_update().filter(pk=cycle_id).first()
+        if cycle is None:
+            raise SupplyError({"cycle": [_("No distribution cycle has this id.")]})
+        if cycle.status != Cycle.Status.DRAFT:
+            raise SupplyError(
+                {
+                    "cycle": [
+                        _("Cycle “%(name)s” was started on %(when)s; its list is fixed.")
+                        % {"name": cycle.name, "when": _when(cycle.started_at)}
+                    ]
+                }
+            )
+        cycle_rules = [(rule.item_id, queries.as_rule(rule)) for rule in cycle.rules.all()]
+        if not cycle_rules:
+            raise SupplyError({"rules": [_("Add at least one entitlement rule first.")]})
+        snapshot = []
+        for household_id, number, size in queries.eligible_households(cycle):
+            lines = [
+                (item_id, quantity)
+                for item_id, rule in cycle_rules
+                if (quantity := rules.entitled_quantity(rule, size)) > 0
+            ]
+            if lines:
+                snapshot.append((household_id, number, size, lines))
+        entitlements = Entitlement.objects.bulk_create(
+            (
+                Entitlement(
+                    cycle=cycle, household_id=hid, household_number=number, household_size=size
+                )
+                for hid, number, size, _lines in snapshot
+            ),
+            batch_size=SNAPSHOT_BATCH,
+        )
+        EntitlementLine.objects.bulk_create(
+            (
+                EntitlementLine(entitlement=entitlement, item_id=item_id, quantity=quantity)
+                for entitlement, (_hid, _number, _size, lines) in zip(
+                    entitlements, snapshot, strict=True
+                )
+                for item_id, quantity in lines
+            ),
+            batch_size=SNAPSHOT_BATCH * 2,
+        )
+        cycle.status = Cycle.Status.OPEN
+        cycle.started_at = timezone.now()
+        cycle.started_by = started_by if started_by is not None and started_by.pk else None
+        cycle.save(update_fields=["status", "started_at", "started_by"])
+    log.info("cycle %s started with %d households", cycle.pk, len(snapshot))
+    return len(snapshot)
+
+
+def close_cycle(cycle_id: int) -> None:
+    with transaction.atomic():
+        cycle = Cycle.objects.select_for_update().filter(pk=cycle_id).first()
+        if cycle is None or cycle.status != Cycle.Status.OPEN:
+            raise SupplyError({"cycle": [_("Only an open cycle can be closed.")]})
+        cycle.status = Cycle.Status.CLOSED
+        cycle.save(update_fields=["status"])
+
+
+def find_entitlement(cycle: Cycle, code: str) -> Entitlement:
+    """The entitlement a scanned or typed card code points to in this cycle."""
+    entitlements = Entitlement.objects.select_related("household__focal_point", "household__site")
+    return _entitlement_of(cycle, _card_number(code), entitlements)
+
+
+def _card_number(code: str) -> str:
+    try:
+        return read_card_code(code)
+    except InvalidCard:
+        raise SupplyError(
+            {
+                "code": [
+                    _(
+                        "This is not a valid ration card of this operation: the code is "
+                        "damaged, altered or forged. Scan again or type the code printed under "
+                        "the QR; if it still fails, send the household to the help desk."
+                    )
+                ]
+            }
+        ) from None
+
+
+def _entitlement_of(
+    cycle: Cycle, number: str, entitlements: QuerySet[Entitlement] | None = None
+) -> Entitlement:
+    found = (entitlements if entitlements is not None else Entitlement.objects.all()).filter(
+        cycle=cycle
+    )
+    # Numbers are upper case unless an operation chose a lower-case prefix.
+    entitlement = (
+        found.filter(household_number=number).first()
+        or found.filter(household_number__iexact=number).first()
+    )
+    if entitlement is None:
+        raise SupplyError(
+            {
+                "code": [
+                    _(
+                        "Household %(number)s is not on the list of “%(cycle)s” (not eligible, "
+                        "or registered after the cycle started)."
+                    )
+                    % {"number": number, "cycle": cycle.name}
+                ]
+            }
+        )
+    return entitlement
+
+
+def redeem(
+    cycle_id: int, data: RedeemInput, *, redeemed_by: AbstractBaseUser | None = None
+) -> RedemptionOutcome:
+    """Hand out an entitlement: record who collected and move the stock out, in one
+    transaction. A second scan of the same card (at this desk or another, now or later) gets
+    the earlier redemption back with `created=False`; too little stock refuses the whole
+    redemption."""
+    errors = SupplyError()
+    if data.collector not in Redemption.Collector.values:
+        errors.add("collector", _("Choose who collects: the focal point or a proxy."))
+    if data.collector == Redemption.Collector.PROXY:
+        if not data.proxy_name.strip():
+            errors.add("proxy_name", _("Write the name of the person collecting."))
+        if not data.proxy_relationship.strip():
+            errors.add(
+                "proxy_relationship",
+                _("Write how the proxy is related to the household (e.g. neighbour, sister)."),
+            )
+    if len(data.proxy_name.strip()) > 120:
+        errors.add("proxy_name", _("Keep the name under 120 characters."))
+    if len(data.proxy_relationship.strip()) > 60:
+        errors.add("proxy_relationship", _("Keep the relationship under 60 characters."))
+    if len(data.desk.strip()) > 40:
+        errors.add("desk", _("Keep the distribution point under 40 characters."))
+    if errors.errors:
+        raise errors
+    cycle = Cycle.objects.select_related("warehouse").filter(pk=cycle_id).first()
+    if cycle is None:
+        raise SupplyError({"cycle": [_("No distribution cycle has this id.")]})
+    if cycle.status != Cycle.Status.OPEN:
+        raise SupplyError(
+            {
+                "cycle": [
+                    _("Cycle “%(name)s” is %(status)s: nothing can be collected in it.")
+                    % {"name": cycle.name, "status": cycle.get_status_display().lower()}
+                ]
+            }
+        )
+    number = _card_number(data.code)
+    is_proxy = data.collector == Redemption.Collector.PROXY
+    entitlement: Entitlement | None = None
+    try:
+        with transaction.atomic():
+            # Every desk scanning this card queues on this row; the first one through
+            # redeems, the others then find its redemption.
+            entitlement = _entitlement_of(cycle, number, Entitlement.objects.select_for_update())
+            earlier = _existing_redemption(entitlement)
+            if earlier is not None:
+                return RedemptionOutcome(earlier, created=False)
+            redemption = Redemption.objects.create(
+                entitlement=entitlement,
+                redeemed_by=redeemed_by if redeemed_by is not None and redeemed_by.pk else None,
+                desk=data.desk.strip(),
+                collector=data.collector,
+                proxy_name=data.proxy_name.strip() if is_proxy else "",
+                proxy_relationship=data.proxy_relationship.strip() if is_proxy else "",
+            )
+            lines = EntitlementLine.objects.filter(entitlement=entitlement).select_related("item")
+            movements = issue_stock_lines(
+                cycle.warehouse,
+                [
+                    IssueLine(line.item, line.quantity, f"lines.{index}")
+                    for index, line in enumerate(lines.order_by("item_id"))
+                ],
+                reference=f"redemption:{redemption.pk}",
+                recorded_by=redeemed_by,
+            )
+            links = Redemption.movements.through
+            links.objects.bulk_create(
+                links(redemption_id=redemption.pk, movement_id=movement.pk)
+                for movement in movements
+            )
+    except IntegrityError:
+        # The unique constraint is the backstop should the row lock ever be bypassed.
+        earlier = _existing_redemption(entitlement) if entitlement is not None else None
+        if earlier is None:
+            raise
+        return RedemptionOutcome(earlier, created=False)
+    return RedemptionOutcome(redemption, created=True)
+
+
+def _existing_redemption(entitlement: Entitlement) -> Redemption | None:
+    return (
+        Redemption.objects.select_related("redeemed_by", "entitlement")
+        .filter(entitlement=entitlement)
+        .first()
+    )
+
+
+def _validate_rule(rule: RuleInput, path: str, seen: set[int], errors: SupplyError) -> None:
+    if not Item.objects.filter(pk=rule.item_id).exists():
+        errors.add(f"{path}.item", _("Choose an item from the catalogue."))
+    elif rule.item_id in seen:
+        errors.add(f"{path}.item", _("One rule per item: merge the two rules."))
+    seen.add(rule.item_id)
+    if rule.basis not in rules.BASES:
+        errors.add(
+            f"{path}.basis",
+            _("Choose per_person, per_household or size_bands."),
+        )
+    elif rule.basis == rules.SIZE_BANDS:
+        try:
+            if not rules.parse_bands(rule.size_bands):
+                errors.add(f"{path}.size_bands", _("Give at least one size band."))
+        except ValueError as error:
+            errors.add(f"{path}.size_bands", str(error))
+    elif rule.quantity is None or not Decimal(0) < rule.quantity <= MAX_QUANTITY:
+        errors.add(f"{path}.quantity", _("Enter the quantity per person or household (> 0)."))
+    if rule.cap is not None and not Decimal(0) < rule.cap <= MAX_QUANTITY:
+        errors.add(f"{path}.cap", _("A cap is greater than zero, or left empty."))
+
+
+def _band_json(band: rules.SizeBand) -> dict[str, object]:
+    return {"min": band.min_size, "max": band.max_size, "quantity": str(band.quantity)}
+
+
+def _when(moment: object) -> str:
+    if moment is None:
+        return "—"
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"  # type: ignore[arg-type]

@@ -1,0 +1,184 @@
+"""Supply pages: stock position, distribution cycles with coverage, ration cards and the
+redemption desk. Thin views: parse the request, call `queries` or `services`, render. htmx
+requests to the desk get only the desk panel; everything works without JavaScript too."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from edgecamp.distributions import queries, services
+from edgecamp.distributions.export import hxl_csv_response
+from edgecamp.distributions.forms import CycleForm, RedeemForm, ScanForm, apply_supply_errors
+from edgecamp.distributions.models import Cycle
+from edgecamp.distributions.pdf import ration_cards_pdf
+from edgecamp.stock import queries as stock_queries
+from edgecamp.stock.services import SupplyError
+
+SESSION_DESK = "distribution_desk"
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def _cycle_or_404(cycle_id: int) -> Cycle:
+    cycle = queries.cycle_detail(cycle_id)
+    if cycle is None:
+        raise Http404(_("No distribution cycle has this id."))
+    return cycle
+
+
+@require_GET
+def stock_position(request: HttpRequest) -> HttpResponse:
+    rows = queries.stock_position()
+    return render(
+        request,
+        "distributions/stock_position.html",
+        {
+            "rows": rows,
+            "breaks": sum(row.pipeline_break for row in rows),
+            "distributed": queries.distributed_by_item_and_site(),
+            "warehouses": stock_queries.warehouses(),
+        },
+    )
+
+
+@require_GET
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "distributions/cycle_list.html", {"cycles": queries.cycles()})
+
+
+@require_http_methods(["GET", "POST"])
+def cycle_create(request: HttpRequest) -> HttpResponse:
+    form = CycleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.create_cycle(form.to_input())
+        except SupplyError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(
+                request,
+                _("Cycle “%(name)s” created as a draft. Start it to fix its list.")
+                % {"name": cycle.name},
+            )
+            return redirect("cycle-detail", cycle_id=cycle.pk)
+    return render(request, "distributions/cycle_form.html", {"form": form})
+
+
+@require_GET
+def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle_or_404(cycle_id)
+    context: dict[str, object] = {"cycle": cycle, "coverage": queries.coverage(cycle)}
+    if cycle.status == Cycle.Status.DRAFT:
+        context["planned"] = [
+            (rule, queries.planned_requirement(cycle).get(rule.item_id, 0))
+            for rule in cycle.rules.all()
+        ]
+    return render(request, "distributions/cycle_detail.html", context)
+
+
+@require_POST
+def cycle_start(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle_or_404(cycle_id)
+    try:
+        households = services.start_cycle(cycle.pk, started_by=request.user)
+    except SupplyError as error:
+        for problems in error.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Cycle started: %(n)d household on its list.",
+                "Cycle started: %(n)d households on its list.",
+                households,
+            )
+            % {"n": households},
+        )
+    return redirect("cycle-detail", cycle_id=cycle.pk)
+
+
+@require_GET
+def cycle_cards(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    cycle = _cycle_or_404(cycle_id)
+    if cycle.status == Cycle.Status.DRAFT:
+        messages.error(request, _("Start the cycle first: cards are printed for its fixed list."))
+        return redirect("cycle-detail", cycle_id=cycle.pk)
+    response = HttpResponse(ration_cards_pdf(cycle), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="ration-cards-cycle-{cycle.pk}.pdf"'
+    return response
+
+
+@require_GET
+def cycle_export(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    return hxl_csv_response(_cycle_or_404(cycle_id))
+
+
+@require_http_methods(["GET", "POST"])
+def redemption_desk(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """Scan or type → household summary and entitlement → confirm → handed out."""
+    cycle = _cycle_or_404(cycle_id)
+    desk = request.session.get(SESSION_DESK, "")
+    context: dict[str, object] = {"cycle": cycle, "scan_form": ScanForm()}
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action == "verify":
+        scan_form = ScanForm(request.POST)
+        context["scan_form"] = scan_form
+        if scan_form.is_valid():
+            try:
+                entitlement = services.find_entitlement(cycle, scan_form.cleaned_data["code"])
+            except SupplyError as error:
+                apply_supply_errors(scan_form, error, {})
+            else:
+                summary = queries.entitlement_summary(entitlement)
+                context["summary"] = summary
+                if summary.redemption is None:
+                    context["redeem_form"] = RedeemForm(
+                        initial={"code": scan_form.cleaned_data["code"], "desk": desk}
+                    )
+    elif request.method == "POST" and action == "redeem":
+        redeem_form = RedeemForm(request.POST)
+        if redeem_form.is_valid():
+            request.session[SESSION_DESK] = redeem_form.cleaned_data["desk"]
+            try:
+                outcome = services.redeem(
+                    cycle.pk, redeem_form.to_input(), redeemed_by=request.user
+                )
+            except SupplyError as error:
+                apply_supply_errors(redeem_form, error, {})
+                _keep_summary(context, cycle, redeem_form)
+                context["redeem_form"] = redeem_form
+            else:
+                summary = queries.entitlement_summary(outcome.redemption.entitlement)
+                context["result"] = outcome
+                context["summary"] = summary
+        else:
+            _keep_summary(context, cycle, redeem_form)
+            context["redeem_form"] = redeem_form
+    template = (
+        "distributions/includes/desk_panel.html"
+        if _is_htmx(request)
+        else ("distributions/desk.html")
+    )
+    response = render(request, template, context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+def _keep_summary(context: dict[str, object], cycle: Cycle, form: RedeemForm) -> None:
+    """Show the household again next to a form that needs correcting."""
+    try:
+        entitlement = services.find_entitlement(cycle, form.data.get("code", ""))
+    except SupplyError:
+        return
+    context["summary"] = queries.entitlement_summary(entitlement)

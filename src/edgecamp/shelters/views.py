@@ -1,0 +1,153 @@
+"""Shelter pages: sites with their occupancy, proposing an allocation plan, reviewing it and
+confirming or discarding it. Thin views: parse the request, call `queries` or `services`,
+render. The list of plan lines also answers htmx with just the fragment it swaps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from edgecamp.shelters import queries, services
+from edgecamp.shelters.forms import LineFilterForm, ProposeForm
+from edgecamp.shelters.models import AllocationLine, AllocationPlan, Site
+
+LINES_PER_PAGE = 50
+UNMET_LABELS = {
+    services.UNMET_ACCESSIBLE: gettext_lazy("accessible shelter"),
+    services.UNMET_FACILITIES: gettext_lazy("near facilities"),
+    services.UNMET_OWN_SHELTER: gettext_lazy("own shelter"),
+    services.UNMET_HOUSING: gettext_lazy("a shelter"),
+}
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def _site_or_404(code: str) -> Site:
+    site = queries.site_by_code(code)
+    if site is None:
+        raise Http404(_("No site has the code %(code)s.") % {"code": code})
+    return site
+
+
+def _plan_or_404(plan_id: int) -> AllocationPlan:
+    plan = queries.plan_detail(plan_id)
+    if plan is None:
+        raise Http404(_("No allocation plan has this id."))
+    return plan
+
+
+@require_GET
+def site_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "shelters/site_list.html", {"sites": queries.sites_with_occupancy()})
+
+
+@require_http_methods(["GET", "POST"])
+def site_allocation(request: HttpRequest, site_code: str) -> HttpResponse:
+    """The site's plans, and the form that proposes a new one."""
+    site = _site_or_404(site_code)
+    form = ProposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.propose_plan(site, form.to_settings(), by=request.user)
+        except services.AllocationError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(
+                request,
+                _("Plan proposed. Review it, then confirm it: nothing has changed yet."),
+            )
+            return redirect("allocation-plan", plan_id=plan.pk)
+    occupancy = queries.sites_with_occupancy().get(pk=site.pk)
+    return render(
+        request,
+        "shelters/site_allocation.html",
+        {"site": occupancy, "form": form, "plans": queries.plans_for_site(site)},
+    )
+
+
+@dataclass(frozen=True)
+class LineRow:
+    line: AllocationLine
+    unmet: list[str]
+
+
+@require_GET
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan_or_404(plan_id)
+    form = LineFilterForm(request.GET)
+    lines = queries.plan_lines(plan, **form.filters())  # type: ignore[arg-type]
+    page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [
+        LineRow(line, [str(UNMET_LABELS.get(key, key)) for key in line.unmet_needs.split()])
+        for line in page.object_list
+    ]
+    params = request.GET.copy()
+    params.pop("page", None)
+    page_url = f"{reverse('allocation-plan', args=[plan.pk])}?{params.urlencode()}"
+    context = {
+        "plan": plan,
+        "metrics": plan.metrics,
+        "gap_percent": _percent(plan.metrics.get("gap")),
+        "blocks": plan.blocks,
+        "changes": queries.change_counts(plan),
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "page_url": page_url + ("&" if params else ""),
+    }
+    if _is_htmx(request):
+        response = render(request, "shelters/includes/plan_lines.html", context)
+    else:
+        response = render(request, "shelters/plan_detail.html", context)
+    # The same URL answers with a fragment or a page: caches must keep them apart.
+    response["Vary"] = ", ".join(filter(None, [response.get("Vary"), "HX-Request"]))
+    return response
+
+
+def _percent(value: object) -> float | None:
+    return round(float(value) * 100, 2) if isinstance(value, int | float) else None
+
+
+@require_POST
+def plan_confirm(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan_or_404(plan_id)
+    try:
+        outcome = services.confirm_plan(plan, by=request.user)
+    except services.PlanConflict as conflict:
+        messages.error(request, str(conflict))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Plan confirmed: %(n)d household changed shelter.",
+                "Plan confirmed: %(n)d households changed shelter.",
+                outcome.changed,
+            )
+            % {"n": outcome.changed},
+        )
+    return redirect("allocation-plan", plan_id=plan.pk)
+
+
+@require_POST
+def plan_discard(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = _plan_or_404(plan_id)
+    try:
+        services.discard_plan(plan, by=request.user)
+    except services.PlanConflict as conflict:
+        messages.error(request, str(conflict))
+        return redirect("allocation-plan", plan_id=plan.pk)
+    messages.success(request, _("Plan discarded; nothing was changed."))
+    return redirect("site-allocation", site_code=plan.site.code)

@@ -1,0 +1,64 @@
+"""Read-side queries of stock, shared by the web UI and the API."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from edgecamp.stock.models import (
+    Item,
+    KitComponent,
+    Movement,
+    Pledge,
+    Shipment,
+    ShipmentLine,
+    StockBalance,
+    Warehouse,
+)
+
+
+def items() -> QuerySet[Item]:
+    return Item.objects.prefetch_related(
+        Prefetch("components", KitComponent.objects.select_related("component"))
+    ).order_by("name")
+
+
+def warehouses(site_id: int | None = None) -> QuerySet[Warehouse]:
+    found = Warehouse.objects.select_related("site").order_by("site__name", "code")
+    return found.filter(site_id=site_id) if site_id is not None else found
+
+
+def movements(
+    *, warehouse_id: int | None = None, item_id: int | None = None, kind: str = ""
+) -> QuerySet[Movement]:
+    """The ledger, newest first."""
+    found = Movement.objects.select_related("warehouse", "item", "lot", "recorded_by")
+    if warehouse_id is not None:
+        found = found.filter(warehouse_id=warehouse_id)
+    if item_id is not None:
+        found = found.filter(item_id=item_id)
+    if kind:
+        found = found.filter(kind=kind)
+    return found.order_by("-occurred_at", "-id")
+
+
+def balances(warehouse_id: int) -> QuerySet[StockBalance]:
+    return (
+        StockBalance.objects.filter(warehouse_id=warehouse_id)
+        .select_related("item", "lot")
+        .order_by("item__name", "lot__expires_on", "lot__code")
+    )
+
+
+def pledges() -> QuerySet[Pledge]:
+    return Pledge.objects.select_related("donor", "destination").prefetch_related("lines__item")
+
+
+def shipments(status: str = "") -> QuerySet[Shipment]:
+    found = Shipment.objects.select_related("sender", "destination", "pledge").prefetch_related(
+        Prefetch("lines", ShipmentLine.objects.select_related("item").order_by("id"))
+    )
+    return found.filter(status=status) if status else found
+
+
+def shipment_detail(shipment_id: int) -> Shipment | None:
+    return shipments().filter(pk=shipment_id).first()
