@@ -121,3 +121,22 @@ def test_site_and_allocation_api_keep_to_the_users_sites(client, two_sites):
     assert manager.post(f"/api/v1/allocation-plans/{plan.pk}/confirm").status_code == 404
     plan.refresh_from_db()
     assert plan.status == "proposed"
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        ("distribution_staff", ["/supply/stock/"], ["/households/new/", "/audit/"]),
+        ("registration_clerk", ["/households/new/"], ["/supply/stock/", "/audit/"]),
+        ("partner_viewer", [], ["/households/", "/supply/stock/", "/shelters/"]),
+    ],
+)
+def test_navigation_offers_only_what_the_role_may_open(client, two_sites, role, shown, hidden):
+    north = two_sites[0]
+    page = _signed_in(client, role, [north]).get("/").content.decode()
+    nav = page.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+    for href in shown:
+        assert f'href="{href}"' in nav
+        assert client.get(href).status_code == 200
+    for href in hidden:
+        assert f'href="{href}"' not in nav

@@ -146,3 +146,14 @@ def test_no_sensitive_code_anywhere_in_the_log():
     assert "'TR'" not in text
     assert "'LP'" not in text
     assert "'WR'" in text
+
+
+def test_stock_movements_are_audited_but_derived_balances_are_not(site):
+    from tests.supply_factories import make_item, make_warehouse, stock_up
+
+    warehouse = make_warehouse(site)
+    item = make_item()
+    stock_up(warehouse, item, 40)
+    models = set(AuditEntry.objects.values_list("model", flat=True))
+    assert "stock.movement" in models
+    assert "stock.stockbalance" not in models

@@ -25,9 +25,16 @@ from edgecamp.audit.models import AuditEntry
 _request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
 _suppressed: ContextVar[bool] = ContextVar("audit_suppressed", default=False)
 
-# Counters and bookkeeping, not records: their changes say nothing about anybody.
+# Counters and bookkeeping, not records: their changes say nothing about anybody. Stock
+# balances are derived from the movement ledger, which is audited and append-only; auditing
+# the balance too would add queries inside the row lock every distribution desk waits on.
 EXCLUDED = frozenset(
-    {"audit.auditentry", "registry.householdnumbersequence", "accounts.loginthrottle"}
+    {
+        "audit.auditentry",
+        "registry.householdnumbersequence",
+        "accounts.loginthrottle",
+        "stock.stockbalance",
+    }
 )
 # Fields whose values are secrets even to auditors.
 SECRET_FIELDS = frozenset({"key_hash", "password"})
