@@ -77,6 +77,9 @@ def test_loads_a_consistent_camp():
     assert counts["Household"] == len(camp.households) == summary.households
     assert counts["Site"] == 3 == summary.sites
     assert counts["Shelter"] == sum(1 for _ in camp.shelters()) == summary.shelters
+    assert Shelter.objects.filter(near_facilities=True).count() == sum(
+        s.near_facilities for s in camp.shelters()
+    )
     assert counts["Organisation"] == len(camp.organisations)
     assert counts["Membership"] == counts["Individual"]
     assert counts["StatusChange"] == counts["Household"]

@@ -248,6 +248,7 @@ def test_fewer_shelters_than_households_and_most_households_housed(camp, origina
     assert all(s.id in occupants for s in shelters.values() if s.status == "occupied")
     status = Counter(s.status for s in shelters.values())
     assert status["damaged"] > 0
+
     assert status["available"] > 0
     assert 0.03 < _share([s.accessible for s in shelters.values()]) < 0.3
     for shelter in shelters.values():
@@ -402,3 +403,10 @@ def test_dedupe_csv_with_database_ids(tmp_path):
         records = list(csv.DictReader(handle))
     assert [int(r["record_id"]) for r in records] == sorted(record_ids.values())
     assert {r["household_ref"] for r in records} == set(refs.values())
+
+
+def test_some_shelters_are_near_facilities_accessible_ones_included(camp):
+    shelters = list(camp.shelters())
+    near = _share([s.near_facilities for s in shelters])
+    assert 0.15 <= near <= 0.4
+    assert all(s.near_facilities for s in shelters if s.accessible)

@@ -190,9 +190,18 @@ def _store(camp: synthetic.SyntheticCamp, report: Progress) -> _StoredIds:
     shelters = [(block_pks[block.id], s) for _, block in blocks for s in block.shelters]
     _insert_rows(
         Shelter,
-        ("block", "code", "type", "covered_m2", "capacity", "accessible", "status"),
         (
-            (b, s.code, s.type, s.covered_m2, s.capacity, s.accessible, s.status)
+            "block",
+            "code",
+            "type",
+            "covered_m2",
+            "capacity",
+            "accessible",
+            "near_facilities",
+            "status",
+        ),
+        (
+            (b, s.code, s.type, s.covered_m2, s.capacity, s.accessible, s.near_facilities, s.status)
             for b, s in shelters
         ),
         created_at=now,

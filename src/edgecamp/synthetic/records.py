@@ -51,6 +51,8 @@ class Shelter:
     capacity: int
     accessible: bool
     status: str  # available, occupied, damaged
+    # Near lighting, women's WASH and facilities (what priority needs ask for).
+    near_facilities: bool = False
 
 
 @dataclass(slots=True)

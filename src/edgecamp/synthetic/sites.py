@@ -155,6 +155,13 @@ def build_shelters(
         ):
             shelter.id = shelter_id
             shelter.code = f"{code}-{position:03d}"
+            # The first rows of a block face the lit path with the latrines and the women's
+            # WASH block; accessible shelters and halls (inside buildings) are put near too.
+            shelter.near_facilities = (
+                position <= max(1, round(per_block * NEAR_FACILITIES_SHARE))
+                or shelter.accessible
+                or shelter.type == COLLECTIVE_HALL
+            )
             for household in occupants:
                 household.shelter_id = shelter_id
             shelter_id += 1
@@ -165,6 +172,7 @@ def build_shelters(
 
 
 Allocation = tuple[Shelter, list[Household]]
+NEAR_FACILITIES_SHARE = 0.15
 
 
 def _housing_priority(rnd: random.Random, household: Household) -> float:
