@@ -1,6 +1,10 @@
 """Distribution cycles, redemption at a desk, coverage and the stock position. Each route
 parses the request, calls a query or a distribution service and renders the result;
-SupplyError becomes a 422 with field errors in api.py."""
+SupplyError becomes a 422 with field errors in api.py.
+
+Row-level access: only the cycles and stock of the caller's sites; another site's cycle answers
+404 (coverage, export, verification and redemption alike), and creating a cycle at another site
+answers 422 on `site`."""
 
 from typing import Any
 
@@ -11,8 +15,10 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from edgecamp.accounts.scope import scope_for
 from edgecamp.distributions import queries, services
 from edgecamp.distributions.export import hxl_csv_response
+from edgecamp.distributions.forms import NOT_YOUR_SITE
 from edgecamp.distributions.models import Cycle
 from edgecamp.distributions.schemas import (
     AlreadyCollected,
@@ -27,6 +33,7 @@ from edgecamp.distributions.schemas import (
     StartedOut,
 )
 from edgecamp.registry.schemas import FieldProblems, Pages, Problem
+from edgecamp.stock.services import SupplyError
 
 router = Router(tags=["distributions"])
 
@@ -34,21 +41,24 @@ router = Router(tags=["distributions"])
 @router.get("/cycles", response=list[CycleOut], summary="List distribution cycles")
 @paginate(Pages)
 def list_cycles(request: HttpRequest) -> QuerySet[Cycle]:
-    return queries.cycles().prefetch_related("rules__item")
+    return queries.cycles(scope_for(request.user)).prefetch_related("rules__item")
 
 
 @router.post(
     "/cycles", response={201: CycleOut, 422: FieldProblems}, summary="Create a draft cycle"
 )
 def create_cycle(request: HttpRequest, payload: CycleIn) -> Status[Cycle]:
-    """A cycle with its entitlement rules; nobody is on its list until it is started."""
+    """A cycle with its entitlement rules; nobody is on its list until it is started. Only at
+    the caller's sites."""
+    if not scope_for(request.user).includes(payload.site):
+        raise SupplyError({"site": [str(NOT_YOUR_SITE)]})
     cycle = services.create_cycle(payload.to_input())
-    return Status(201, _cycle_or_404(cycle.pk))
+    return Status(201, _cycle_or_404(cycle.pk, request))
 
 
 @router.get("/cycles/{cycle_id}", response={200: CycleOut, 404: Problem}, summary="Get a cycle")
 def get_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
-    return _cycle_or_404(cycle_id)
+    return _cycle_or_404(cycle_id, request)
 
 
 @router.post(
@@ -57,9 +67,9 @@ def get_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
     summary="Start a cycle (snapshot its households and entitlements)",
 )
 def start_cycle(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
-    _cycle_or_404(cycle_id)
+    _cycle_or_404(cycle_id, request)
     households = services.start_cycle(cycle_id, started_by=request.user)
-    return {"cycle": _cycle_or_404(cycle_id), "households": households}
+    return {"cycle": _cycle_or_404(cycle_id, request), "households": households}
 
 
 @router.get(
@@ -69,7 +79,7 @@ def start_cycle(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
 )
 def cycle_coverage(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
     """Households and people served against those eligible, and quantities by item."""
-    coverage = queries.coverage(_cycle_or_404(cycle_id))
+    coverage = queries.coverage(_cycle_or_404(cycle_id, request))
     return {
         **{name: getattr(coverage, name) for name in CoverageOut.model_fields if name != "items"},
         "items": [
@@ -92,7 +102,7 @@ def cycle_coverage(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
 def verify_card(request: HttpRequest, cycle_id: int, payload: CodeIn) -> Any:
     """Checks the card's signature and returns the household's entitlement in this cycle,
     with the earlier redemption if it was already collected. Writes nothing."""
-    entitlement = services.find_entitlement(_cycle_or_404(cycle_id), payload.code)
+    entitlement = services.find_entitlement(_cycle_or_404(cycle_id, request), payload.code)
     return queries.entitlement_summary(entitlement)
 
 
@@ -105,8 +115,8 @@ def redeem(request: HttpRequest, cycle_id: int, payload: RedeemIn) -> Any:
     """Records the collection and moves the stock out, in one transaction. 409 when the card
     was already collected in this cycle (the answer says when, where and by whom); 422 with
     nothing written when the card is invalid or the warehouse holds too little."""
-    if not queries.cycle_exists(cycle_id):
-        _cycle_or_404(cycle_id)
+    if not queries.cycle_exists(cycle_id, scope=scope_for(request.user)):
+        _cycle_or_404(cycle_id, request)
     outcome = services.redeem(cycle_id, payload.to_input(), redeemed_by=request.user)
     if not outcome.created:
         return Status(
@@ -143,7 +153,7 @@ def stock_position(
             "shortfall": row.shortfall,
             "pipeline_break": row.pipeline_break,
         }
-        for row in queries.stock_position(site)
+        for row in queries.stock_position(site, scope=scope_for(request.user))
     ]
 
 
@@ -153,11 +163,11 @@ def stock_position(
     summary="HXL-tagged CSV of what a cycle distributed",
 )
 def cycle_hxl(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    return hxl_csv_response(_cycle_or_404(cycle_id))
+    return hxl_csv_response(_cycle_or_404(cycle_id, request))
 
 
-def _cycle_or_404(cycle_id: int) -> Cycle:
-    cycle = queries.cycle_detail(cycle_id)
+def _cycle_or_404(cycle_id: int, request: HttpRequest) -> Cycle:
+    cycle = queries.cycle_detail(cycle_id, scope=scope_for(request.user))
     if cycle is None:
         raise HttpError(
             404,

@@ -7,19 +7,22 @@ import io
 
 from django.http import HttpResponse
 
+from edgecamp.accounts.scope import Scope
 from edgecamp.distributions import queries
 from edgecamp.distributions.models import Cycle
 
 
-def hxl_csv(cycle: Cycle | None = None) -> str:
+def hxl_csv(cycle: Cycle | None = None, *, scope: Scope | None = None) -> str:
+    """`scope` keeps an export of every cycle to the scope's sites; a single cycle is
+    checked against the scope by the caller (404 before it gets here)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(queries.hxl_rows(cycle))
+    writer.writerows(queries.hxl_rows(cycle, scope=scope))
     return buffer.getvalue()
 
 
-def hxl_csv_response(cycle: Cycle | None = None) -> HttpResponse:
+def hxl_csv_response(cycle: Cycle | None = None, *, scope: Scope | None = None) -> HttpResponse:
     name = f"distributions-cycle-{cycle.pk}.csv" if cycle is not None else "distributions.csv"
-    response = HttpResponse(hxl_csv(cycle), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(hxl_csv(cycle, scope=scope), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

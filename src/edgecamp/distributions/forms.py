@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.accounts.scope import Scope
 from edgecamp.distributions.models import EntitlementRule, Redemption
 from edgecamp.distributions.services import CycleInput, RedeemInput, RuleInput
 from edgecamp.partners.models import Organisation
@@ -20,6 +21,10 @@ from edgecamp.stock.models import Item, Warehouse
 from edgecamp.stock.services import SupplyError
 
 RULE_ROWS = 3
+NOT_YOUR_SITE = _(
+    "You do not work at this site: choose one of your sites, or ask an administrator to add "
+    "this site to your account."
+)
 _BAND = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)|(\+))?\s*:\s*(\d+(?:\.\d+)?)\s*$")
 
 
@@ -93,8 +98,18 @@ class CycleForm(forms.Form):
     )
     card_boxes = forms.IntegerField(label=_("Boxes on the ration card"), initial=12)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, scope: Scope | None = None, **kwargs: Any) -> None:
+        """`scope` limits the sites and warehouses offered (and accepted) to the user's."""
         super().__init__(*args, **kwargs)
+        if scope is not None:
+            site_field = self.fields["site"]
+            warehouse_field = self.fields["warehouse"]
+            assert isinstance(site_field, forms.ModelChoiceField)
+            assert isinstance(warehouse_field, forms.ModelChoiceField)
+            site_field.queryset = Site.objects.filter(scope.sites_q("pk"))
+            warehouse_field.queryset = Warehouse.objects.select_related("site").filter(
+                scope.sites_q("site_id")
+            )
         for n in range(RULE_ROWS):
             self.fields[f"rule_{n}_item"] = forms.ModelChoiceField(
                 label=_("Item"), queryset=Item.objects.all(), required=n == 0

@@ -1,6 +1,11 @@
 """Read-side queries of supply, shared by the web UI, the API and the CLI: eligible
 households, coverage of a cycle, distributed quantities, the HXL export and the stock
-position with days of cover and pipeline breaks."""
+position with days of cover and pipeline breaks.
+
+Row-level access lives here too: entry points pass the user's `scope`
+(`edgecamp.accounts.scope.scope_for(request.user)`), which keeps to the cycles, warehouses and
+stock of its sites. `scope` None is unrestricted, for internal callers (commands, services),
+never for a request."""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from edgecamp.accounts.scope import Scope
 from edgecamp.distributions import rules
 from edgecamp.distributions.models import (
     Cycle,
@@ -65,20 +71,32 @@ def eligible_households(cycle: Cycle) -> Iterator[tuple[int, str, int]]:
     yield from rows.iterator(chunk_size=2000)
 
 
-def cycles() -> QuerySet[Cycle]:
-    return Cycle.objects.select_related("site", "warehouse", "organisation").annotate(
-        households_eligible=Count("entitlements", distinct=True),
-        households_served=Count("entitlements__redemption", distinct=True),
+def visible_cycles(scope: Scope | None) -> QuerySet[Cycle]:
+    """The cycles of the scope's sites."""
+    if scope is None:
+        return Cycle.objects.all()
+    return Cycle.objects.filter(scope.sites_q("site_id"))
+
+
+def cycles(scope: Scope | None = None) -> QuerySet[Cycle]:
+    return (
+        visible_cycles(scope)
+        .select_related("site", "warehouse", "organisation")
+        .annotate(
+            households_eligible=Count("entitlements", distinct=True),
+            households_served=Count("entitlements__redemption", distinct=True),
+        )
     )
 
 
-def cycle_exists(cycle_id: int) -> bool:
-    return Cycle.objects.filter(pk=cycle_id).exists()
+def cycle_exists(cycle_id: int, *, scope: Scope | None = None) -> bool:
+    return visible_cycles(scope).filter(pk=cycle_id).exists()
 
 
-def cycle_detail(cycle_id: int) -> Cycle | None:
+def cycle_detail(cycle_id: int, *, scope: Scope | None = None) -> Cycle | None:
     return (
-        Cycle.objects.select_related("site", "warehouse", "organisation", "started_by")
+        visible_cycles(scope)
+        .select_related("site", "warehouse", "organisation", "started_by")
         .prefetch_related("rules__item")
         .filter(pk=cycle_id)
         .first()
@@ -147,11 +165,13 @@ class DistributedRow:
     quantity: Decimal
 
 
-def distributed_by_item_and_site() -> list[DistributedRow]:
+def distributed_by_item_and_site(scope: Scope | None = None) -> list[DistributedRow]:
     """What left the warehouses in distributions, by item and site (from the ledger)."""
+    movements = Movement.objects.filter(kind=Movement.Kind.DISTRIBUTION)
+    if scope is not None:
+        movements = movements.filter(scope.sites_q("warehouse__site_id"))
     rows = (
-        Movement.objects.filter(kind=Movement.Kind.DISTRIBUTION)
-        .values_list("warehouse__site__name", "item__name", "item__unit")
+        movements.values_list("warehouse__site__name", "item__name", "item__unit")
         .annotate(total=Sum("quantity"))
         .order_by("warehouse__site__name", "item__name")
     )
@@ -168,12 +188,14 @@ HXL_HEADERS = [
 ]
 
 
-def hxl_rows(cycle: Cycle | None = None) -> Iterator[list[str]]:
+def hxl_rows(cycle: Cycle | None = None, *, scope: Scope | None = None) -> Iterator[list[str]]:
     """Distributed quantities and households reached per cycle and item, HXL-tagged: a
     header row, a hashtag row, then the data. Holds no personal data."""
     yield [label for label, _tag in HXL_HEADERS]
     yield [tag for _label, tag in HXL_HEADERS]
     lines = EntitlementLine.objects.filter(entitlement__redemption__isnull=False)
+    if scope is not None:
+        lines = lines.filter(scope.sites_q("entitlement__cycle__site_id"))
     if cycle is not None:
         lines = lines.filter(entitlement__cycle=cycle)
     grouped = (
@@ -281,7 +303,10 @@ class PositionRow:
         return self.shortfall > 0
 
 
-def stock_position(site_id: int | None = None, today: date | None = None) -> list[PositionRow]:
+def stock_position(
+    site_id: int | None = None, today: date | None = None, *, scope: Scope | None = None
+) -> list[PositionRow]:
+    """Per site and item (of the scope's sites): on hand, pipeline, requirement, cover."""
     day = today or timezone.localdate()
     rows: dict[tuple[int, int], PositionRow] = {}
     sites = {s.pk: s for s in Site.objects.all()}
@@ -344,7 +369,12 @@ def stock_position(site_id: int | None = None, today: date | None = None) -> lis
             position.requirement += total
             position.daily_consumption += total / cycle.days
 
-    result = [r for r in rows.values() if site_id is None or r.site.pk == site_id]
+    result = [
+        r
+        for r in rows.values()
+        if (site_id is None or r.site.pk == site_id)
+        and (scope is None or scope.includes(r.site.pk))
+    ]
     return sorted(result, key=lambda r: (r.site.name, r.item.name))
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from edgecamp.accounts.scope import scope_for
 from edgecamp.distributions import queries, services
 from edgecamp.distributions.export import hxl_csv_response
 from edgecamp.distributions.forms import CycleForm, RedeemForm, ScanForm, apply_supply_errors
@@ -29,8 +30,10 @@ def _is_htmx(request: HttpRequest) -> bool:
     )
 
 
-def _cycle_or_404(cycle_id: int) -> Cycle:
-    cycle = queries.cycle_detail(cycle_id)
+def _cycle_or_404(cycle_id: int, request: HttpRequest) -> Cycle:
+    """The cycle, if it is at one of the caller's sites: another site's answers 404 like a
+    missing one."""
+    cycle = queries.cycle_detail(cycle_id, scope=scope_for(request.user))
     if cycle is None:
         raise Http404(_("No distribution cycle has this id."))
     return cycle
@@ -38,27 +41,32 @@ def _cycle_or_404(cycle_id: int) -> Cycle:
 
 @require_GET
 def stock_position(request: HttpRequest) -> HttpResponse:
-    rows = queries.stock_position()
+    scope = scope_for(request.user)
+    rows = queries.stock_position(scope=scope)
     return render(
         request,
         "distributions/stock_position.html",
         {
             "rows": rows,
             "breaks": sum(row.pipeline_break for row in rows),
-            "distributed": queries.distributed_by_item_and_site(),
-            "warehouses": stock_queries.warehouses(),
+            "distributed": queries.distributed_by_item_and_site(scope),
+            "warehouses": stock_queries.warehouses(scope=scope),
         },
     )
 
 
 @require_GET
 def cycle_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "distributions/cycle_list.html", {"cycles": queries.cycles()})
+    return render(
+        request,
+        "distributions/cycle_list.html",
+        {"cycles": queries.cycles(scope_for(request.user))},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def cycle_create(request: HttpRequest) -> HttpResponse:
-    form = CycleForm(request.POST or None)
+    form = CycleForm(request.POST or None, scope=scope_for(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             cycle = services.create_cycle(form.to_input())
@@ -76,7 +84,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _cycle_or_404(cycle_id)
+    cycle = _cycle_or_404(cycle_id, request)
     context: dict[str, object] = {"cycle": cycle, "coverage": queries.coverage(cycle)}
     if cycle.status == Cycle.Status.DRAFT:
         context["planned"] = [
@@ -88,7 +96,7 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_POST
 def cycle_start(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _cycle_or_404(cycle_id)
+    cycle = _cycle_or_404(cycle_id, request)
     try:
         households = services.start_cycle(cycle.pk, started_by=request.user)
     except SupplyError as error:
@@ -110,7 +118,7 @@ def cycle_start(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_GET
 def cycle_cards(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    cycle = _cycle_or_404(cycle_id)
+    cycle = _cycle_or_404(cycle_id, request)
     if cycle.status == Cycle.Status.DRAFT:
         messages.error(request, _("Start the cycle first: cards are printed for its fixed list."))
         return redirect("cycle-detail", cycle_id=cycle.pk)
@@ -121,13 +129,13 @@ def cycle_cards(request: HttpRequest, cycle_id: int) -> HttpResponse:
 
 @require_GET
 def cycle_export(request: HttpRequest, cycle_id: int) -> HttpResponse:
-    return hxl_csv_response(_cycle_or_404(cycle_id))
+    return hxl_csv_response(_cycle_or_404(cycle_id, request))
 
 
 @require_http_methods(["GET", "POST"])
 def redemption_desk(request: HttpRequest, cycle_id: int) -> HttpResponse:
     """Scan or type → household summary and entitlement → confirm → handed out."""
-    cycle = _cycle_or_404(cycle_id)
+    cycle = _cycle_or_404(cycle_id, request)
     desk = request.session.get(SESSION_DESK, "")
     context: dict[str, object] = {"cycle": cycle, "scan_form": ScanForm()}
     action = request.POST.get("action", "")

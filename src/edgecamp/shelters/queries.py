@@ -1,23 +1,26 @@
 """Read-side queries of shelters and allocation plans, shared by the web UI, the API and the
-command line."""
+command line. Entry points pass the user's `scope` (`edgecamp.accounts.scope.scope_for`) to
+keep to their sites; `scope` None is unrestricted, for internal callers only."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from edgecamp.accounts.scope import Scope
 from edgecamp.registry.models import Household
 from edgecamp.shelters.models import AllocationLine, AllocationPlan, Shelter, Site
 
 LINE_FILTERS = ("change", "block", "q", "unmet")
 
 
-def sites_with_occupancy() -> QuerySet[Site]:
+def sites_with_occupancy(scope: Scope | None = None) -> QuerySet[Site]:
     """Sites with shelters counted by status, active households counted housed and unhoused,
     and the number of plans awaiting a decision; one counting subquery per figure."""
     shelters = Shelter.objects.all()
     active = Household.objects.filter(status=Household.Status.ACTIVE)
-    return Site.objects.annotate(
+    sites = Site.objects.all() if scope is None else Site.objects.filter(scope.sites_q("pk"))
+    return sites.annotate(
         shelters_total=_count(shelters, "block__site"),
         shelters_available=_count(shelters.filter(status=Shelter.Status.AVAILABLE), "block__site"),
         shelters_occupied=_count(shelters.filter(status=Shelter.Status.OCCUPIED), "block__site"),
@@ -33,8 +36,9 @@ def sites_with_occupancy() -> QuerySet[Site]:
     ).order_by("name")
 
 
-def site_by_code(code: str) -> Site | None:
-    return Site.objects.filter(code=code).first()
+def site_by_code(code: str, *, scope: Scope | None = None) -> Site | None:
+    sites = Site.objects.all() if scope is None else Site.objects.filter(scope.sites_q("pk"))
+    return sites.filter(code=code).first()
 
 
 def plans_for_site(site: Site, limit: int = 20) -> QuerySet[AllocationPlan]:
@@ -43,12 +47,11 @@ def plans_for_site(site: Site, limit: int = 20) -> QuerySet[AllocationPlan]:
     )[:limit]
 
 
-def plan_detail(plan_id: int) -> AllocationPlan | None:
-    return (
-        AllocationPlan.objects.select_related("site", "created_by", "decided_by")
-        .filter(pk=plan_id)
-        .first()
-    )
+def plan_detail(plan_id: int, *, scope: Scope | None = None) -> AllocationPlan | None:
+    plans = AllocationPlan.objects.all()
+    if scope is not None:
+        plans = plans.filter(scope.sites_q("site_id"))
+    return plans.select_related("site", "created_by", "decided_by").filter(pk=plan_id).first()
 
 
 def plan_lines(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from edgecamp.accounts.scope import scope_for
 from edgecamp.shelters import queries, services
 from edgecamp.shelters.forms import LineFilterForm, ProposeForm
 from edgecamp.shelters.models import AllocationLine, AllocationPlan, Site
@@ -35,15 +36,16 @@ def _is_htmx(request: HttpRequest) -> bool:
     )
 
 
-def _site_or_404(code: str) -> Site:
-    site = queries.site_by_code(code)
+def _site_or_404(code: str, request: HttpRequest) -> Site:
+    """The site, if it is one of the caller's: another site answers 404 like a missing one."""
+    site = queries.site_by_code(code, scope=scope_for(request.user))
     if site is None:
         raise Http404(_("No site has the code %(code)s.") % {"code": code})
     return site
 
 
-def _plan_or_404(plan_id: int) -> AllocationPlan:
-    plan = queries.plan_detail(plan_id)
+def _plan_or_404(plan_id: int, request: HttpRequest) -> AllocationPlan:
+    plan = queries.plan_detail(plan_id, scope=scope_for(request.user))
     if plan is None:
         raise Http404(_("No allocation plan has this id."))
     return plan
@@ -51,13 +53,17 @@ def _plan_or_404(plan_id: int) -> AllocationPlan:
 
 @require_GET
 def site_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "shelters/site_list.html", {"sites": queries.sites_with_occupancy()})
+    return render(
+        request,
+        "shelters/site_list.html",
+        {"sites": queries.sites_with_occupancy(scope_for(request.user))},
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def site_allocation(request: HttpRequest, site_code: str) -> HttpResponse:
     """The site's plans, and the form that proposes a new one."""
-    site = _site_or_404(site_code)
+    site = _site_or_404(site_code, request)
     form = ProposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,7 +92,7 @@ class LineRow:
 
 @require_GET
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan_or_404(plan_id)
+    plan = _plan_or_404(plan_id, request)
     form = LineFilterForm(request.GET)
     lines = queries.plan_lines(plan, **form.filters())  # type: ignore[arg-type]
     page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
@@ -123,7 +129,7 @@ def _percent(value: object) -> float | None:
 
 @require_POST
 def plan_confirm(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan_or_404(plan_id)
+    plan = _plan_or_404(plan_id, request)
     try:
         outcome = services.confirm_plan(plan, by=request.user)
     except services.PlanConflict as conflict:
@@ -143,7 +149,7 @@ def plan_confirm(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @require_POST
 def plan_discard(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = _plan_or_404(plan_id)
+    plan = _plan_or_404(plan_id, request)
     try:
         services.discard_plan(plan, by=request.user)
     except services.PlanConflict as conflict:

@@ -1,6 +1,10 @@
 """Stock: the item catalogue, warehouses, the ledger and its movements, pledges and
 shipments. Each route parses the request, calls a query or a stock service and renders the
-result; SupplyError becomes a 422 with field errors in api.py."""
+result; SupplyError becomes a 422 with field errors in api.py.
+
+Row-level access: lists keep to the caller's sites' warehouses; a shipment of another site
+answers 404, and naming another site's warehouse in a request answers 422 on that field, with
+the message a warehouse that does not exist gets."""
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -9,6 +13,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from edgecamp.accounts.scope import scope_for
 from edgecamp.registry.schemas import FieldProblems, Pages, Problem
 from edgecamp.stock import queries, services
 from edgecamp.stock.models import Item, Movement, Pledge, Shipment
@@ -42,7 +47,7 @@ def list_warehouses(
 ) -> list[dict[str, object]]:
     return [
         {"id": w.pk, "code": w.code, "name": w.name, "site": w.site_id}
-        for w in queries.warehouses(site)
+        for w in queries.warehouses(site, scope=scope_for(request.user))
     ]
 
 
@@ -54,7 +59,9 @@ def list_movements(
     item: int | None = Query(None, description="Only this item (id)."),
     kind: str = Query("", description="Only this kind of movement.", enum=Movement.Kind.values),
 ) -> QuerySet[Movement]:
-    return queries.movements(warehouse_id=warehouse, item_id=item, kind=kind)
+    return queries.movements(
+        warehouse_id=warehouse, item_id=item, kind=kind, scope=scope_for(request.user)
+    )
 
 
 @router.post(
@@ -63,6 +70,7 @@ def list_movements(
     summary="Receive stock into a warehouse",
 )
 def post_receipt(request: HttpRequest, payload: ReceiptIn) -> Status[Movement]:
+    _check_warehouses(request, warehouse=payload.warehouse)
     return Status(201, services.receive_stock(payload.to_input(), recorded_by=request.user))
 
 
@@ -72,7 +80,11 @@ def post_receipt(request: HttpRequest, payload: ReceiptIn) -> Status[Movement]:
     summary="Transfer stock between warehouses",
 )
 def post_transfer(request: HttpRequest, payload: TransferIn) -> Status[list[Movement]]:
-    """Writes two movements (out of one warehouse, into the other) in one transaction."""
+    """Writes two movements (out of one warehouse, into the other) in one transaction. Both
+    warehouses must be at the caller's sites."""
+    _check_warehouses(
+        request, from_warehouse=payload.from_warehouse, to_warehouse=payload.to_warehouse
+    )
     return Status(201, list(services.transfer_stock(payload.to_input(), recorded_by=request.user)))
 
 
@@ -82,6 +94,7 @@ def post_transfer(request: HttpRequest, payload: TransferIn) -> Status[list[Move
     summary="Record a loss or damage",
 )
 def post_loss(request: HttpRequest, payload: LossIn) -> Status[Movement]:
+    _check_warehouses(request, warehouse=payload.warehouse)
     return Status(201, services.record_loss(payload.to_input(), recorded_by=request.user))
 
 
@@ -92,6 +105,7 @@ def post_loss(request: HttpRequest, payload: LossIn) -> Status[Movement]:
 )
 def post_adjustment(request: HttpRequest, payload: CountIn) -> Status[dict[str, object]]:
     """Adjusts the ledger by the difference between the count and the recorded balance."""
+    _check_warehouses(request, warehouse=payload.warehouse)
     movement = services.adjust_to_count(payload.to_input(), recorded_by=request.user)
     return Status(201, {"movement": movement})
 
@@ -99,11 +113,12 @@ def post_adjustment(request: HttpRequest, payload: CountIn) -> Status[dict[str, 
 @router.get("/pledges", response=list[PledgeOut], summary="List donor pledges")
 @paginate(Pages)
 def list_pledges(request: HttpRequest) -> QuerySet[Pledge]:
-    return queries.pledges()
+    return queries.pledges(scope_for(request.user))
 
 
 @router.post("/pledges", response={201: PledgeOut, 422: FieldProblems}, summary="Record a pledge")
 def post_pledge(request: HttpRequest, payload: PledgeIn) -> Status[Pledge]:
+    _check_warehouses(request, destination=payload.destination)
     pledge = services.create_pledge(payload.to_input())
     return Status(201, queries.pledges().get(pk=pledge.pk))
 
@@ -114,7 +129,7 @@ def list_shipments(
     request: HttpRequest,
     status: str = Query("", description="Only this status.", enum=Shipment.Status.values),
 ) -> QuerySet[Shipment]:
-    return queries.shipments(status)
+    return queries.shipments(status, scope=scope_for(request.user))
 
 
 @router.post(
@@ -123,8 +138,9 @@ def list_shipments(
     summary="Record a shipment in transit, with its manifest",
 )
 def post_shipment(request: HttpRequest, payload: ShipmentIn) -> Status[Shipment]:
+    _check_warehouses(request, destination=payload.destination)
     shipment = services.dispatch_shipment(payload.to_input())
-    return Status(201, _shipment_or_404(shipment.pk))
+    return Status(201, _shipment_or_404(shipment.pk, request))
 
 
 @router.post(
@@ -136,13 +152,29 @@ def receive_shipment(request: HttpRequest, shipment_id: int, payload: ReceiveIn)
     """Give the quantity received for every manifest line; a line that differs from the
     manifest needs a `discrepancy_reason`. The received quantities enter the destination
     warehouse's ledger."""
-    _shipment_or_404(shipment_id)
+    _shipment_or_404(shipment_id, request)
     services.receive_shipment(shipment_id, payload.to_input(), received_by=request.user)
-    return _shipment_or_404(shipment_id)
+    return _shipment_or_404(shipment_id, request)
 
 
-def _shipment_or_404(shipment_id: int) -> Shipment:
-    shipment = queries.shipment_detail(shipment_id)
+def _check_warehouses(request: HttpRequest, **fields: int) -> None:
+    """Refuse (422 on the field) a warehouse that is not at one of the caller's sites, with
+    the message a missing warehouse gets, so another site's warehouses are not confirmed."""
+    visible = set(
+        queries.warehouses(scope=scope_for(request.user))
+        .filter(pk__in=fields.values())
+        .values_list("pk", flat=True)
+    )
+    errors = services.SupplyError()
+    for path, warehouse_id in fields.items():
+        if warehouse_id not in visible:
+            errors.add(path, _("Choose a warehouse that exists."))
+    if errors.errors:
+        raise errors
+
+
+def _shipment_or_404(shipment_id: int, request: HttpRequest) -> Shipment:
+    shipment = queries.shipment_detail(shipment_id, scope=scope_for(request.user))
     if shipment is None:
         raise HttpError(
             404,

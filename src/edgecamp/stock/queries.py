@@ -1,9 +1,15 @@
-"""Read-side queries of stock, shared by the web UI and the API."""
+"""Read-side queries of stock, shared by the web UI and the API.
+
+Row-level access lives here too: entry points pass the user's `scope`
+(`edgecamp.accounts.scope.scope_for(request.user)`), which keeps to the warehouses of its
+sites (pledges and shipments by their destination warehouse). `scope` None is unrestricted,
+for internal callers (commands, services), never for a request."""
 
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
+from edgecamp.accounts.scope import Scope
 from edgecamp.stock.models import (
     Item,
     KitComponent,
@@ -22,16 +28,28 @@ def items() -> QuerySet[Item]:
     ).order_by("name")
 
 
-def warehouses(site_id: int | None = None) -> QuerySet[Warehouse]:
+def warehouses(site_id: int | None = None, *, scope: Scope | None = None) -> QuerySet[Warehouse]:
     found = Warehouse.objects.select_related("site").order_by("site__name", "code")
+    if scope is not None:
+        found = found.filter(scope.sites_q("site_id"))
     return found.filter(site_id=site_id) if site_id is not None else found
 
 
+def warehouse_detail(warehouse_id: int, *, scope: Scope | None = None) -> Warehouse | None:
+    return warehouses(scope=scope).filter(pk=warehouse_id).first()
+
+
 def movements(
-    *, warehouse_id: int | None = None, item_id: int | None = None, kind: str = ""
+    *,
+    warehouse_id: int | None = None,
+    item_id: int | None = None,
+    kind: str = "",
+    scope: Scope | None = None,
 ) -> QuerySet[Movement]:
     """The ledger, newest first."""
     found = Movement.objects.select_related("warehouse", "item", "lot", "recorded_by")
+    if scope is not None:
+        found = found.filter(scope.sites_q("warehouse__site_id"))
     if warehouse_id is not None:
         found = found.filter(warehouse_id=warehouse_id)
     if item_id is not None:
@@ -49,16 +67,21 @@ def balances(warehouse_id: int) -> QuerySet[StockBalance]:
     )
 
 
-def pledges() -> QuerySet[Pledge]:
-    return Pledge.objects.select_related("donor", "destination").prefetch_related("lines__item")
+def pledges(scope: Scope | None = None) -> QuerySet[Pledge]:
+    found = Pledge.objects.select_related("donor", "destination").prefetch_related("lines__item")
+    if scope is not None:
+        found = found.filter(scope.sites_q("destination__site_id"))
+    return found
 
 
-def shipments(status: str = "") -> QuerySet[Shipment]:
+def shipments(status: str = "", *, scope: Scope | None = None) -> QuerySet[Shipment]:
     found = Shipment.objects.select_related("sender", "destination", "pledge").prefetch_related(
         Prefetch("lines", ShipmentLine.objects.select_related("item").order_by("id"))
     )
+    if scope is not None:
+        found = found.filter(scope.sites_q("destination__site_id"))
     return found.filter(status=status) if status else found
 
 
-def shipment_detail(shipment_id: int) -> Shipment | None:
-    return shipments().filter(pk=shipment_id).first()
+def shipment_detail(shipment_id: int, *, scope: Scope | None = None) -> Shipment | None:
+    return shipments(scope=scope).filter(pk=shipment_id).first()

@@ -6,20 +6,24 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from edgecamp.accounts.scope import scope_for
 from edgecamp.stock import queries, services
 from edgecamp.stock.forms import ReceiveShipmentForm
-from edgecamp.stock.models import Movement, Shipment, Warehouse
+from edgecamp.stock.models import Movement, Shipment
 
 MOVEMENTS_PER_PAGE = 50
 
 
 @require_GET
 def warehouse_ledger(request: HttpRequest, warehouse_id: int) -> HttpResponse:
-    warehouse = get_object_or_404(Warehouse.objects.select_related("site"), pk=warehouse_id)
+    scope = scope_for(request.user)
+    warehouse = queries.warehouse_detail(warehouse_id, scope=scope)
+    if warehouse is None:
+        raise Http404(_("No warehouse has this id."))
     kind = request.GET.get("kind", "")
     if kind not in Movement.Kind.values:
         kind = ""
@@ -31,7 +35,7 @@ def warehouse_ledger(request: HttpRequest, warehouse_id: int) -> HttpResponse:
         "stock/warehouse_ledger.html",
         {
             "warehouse": warehouse,
-            "warehouses": queries.warehouses(),
+            "warehouses": queries.warehouses(scope=scope),
             "balances": queries.balances(warehouse.pk),
             "page": page,
             "kind": kind,
@@ -42,16 +46,20 @@ def warehouse_ledger(request: HttpRequest, warehouse_id: int) -> HttpResponse:
 
 @require_GET
 def shipment_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
     return render(
         request,
         "stock/shipment_list.html",
-        {"shipments": queries.shipments()[:200], "pledges": queries.pledges()[:200]},
+        {
+            "shipments": queries.shipments(scope=scope)[:200],
+            "pledges": queries.pledges(scope)[:200],
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
 def shipment_receive(request: HttpRequest, shipment_id: int) -> HttpResponse:
-    shipment = queries.shipment_detail(shipment_id)
+    shipment = queries.shipment_detail(shipment_id, scope=scope_for(request.user))
     if shipment is None:
         raise Http404(_("No shipment has this id."))
     if shipment.status == Shipment.Status.RECEIVED:
