@@ -152,6 +152,12 @@ def _build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     dedupe.set_defaults(handler=_dedupe)
 
+    dedupe_registry = commands.add_parser(
+        "dedupe-registry",
+        help="find likely duplicate registrations in the registry and queue them for review",
+    )
+    dedupe_registry.set_defaults(handler=_dedupe_registry)
+
     manage = commands.add_parser(
         "manage", help="run a Django management command (e.g. `edgecamp manage migrate`)"
     )
@@ -575,6 +581,19 @@ def _dedupe(args: argparse.Namespace) -> int:
         f"more than once ({summary.duplicates} duplicate records), in "
         f"{summary.result.seconds:.1f} s.",
         highlight=False,
+    )
+    return 0
+
+
+def _dedupe_registry(args: argparse.Namespace) -> int:
+    _setup_django()
+    from edgecamp.registry.duplicates import run_dedupe_job
+
+    summary = run_dedupe_job()
+    _console().print(
+        f"{summary.individuals} active people compared: {summary.pairs} likely pairs, "
+        f"{summary.proposed} new for review ({summary.skipped_open} already open, "
+        f"{summary.skipped_not_same} marked not the same person)."
     )
     return 0
 

@@ -74,6 +74,8 @@ WEB_ROUTES: dict[str, Access] = {
     "household-register": allow(REGISTRATION),
     "household-member-form": allow(REGISTRATION),
     "household-shelter-options": allow(REGISTRATION),
+    "duplicate-review": allow(MANAGEMENT),
+    "duplicate-not-same": allow(MANAGEMENT),
     # Supply
     "warehouse-ledger": allow(SUPPLY),
     "shipment-list": allow(SUPPLY),
@@ -116,6 +118,7 @@ API_OPERATIONS: dict[str, Access] = {
     "edgecamp.registry.api.get_household": allow(PERSONAL_DATA, scope="read"),
     "edgecamp.registry.api.get_individual": allow(PERSONAL_DATA, scope="read"),
     "edgecamp.registry.api.register_household": allow(REGISTRATION, scope="register"),
+    "edgecamp.registry.api.check_duplicates": allow(REGISTRATION, scope="register"),
     # Stock
     "edgecamp.stock.api.list_items": allow(SUPPLY, scope="read"),
     "edgecamp.stock.api.list_warehouses": allow(SUPPLY, scope="read"),

@@ -1,6 +1,8 @@
 """Households and individuals: search, register, read. Each route parses the request, calls
 a query or the registration service and renders the result; errors are rendered in api.py."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -10,9 +12,12 @@ from ninja.pagination import paginate
 
 from edgecamp.accounts.scope import scope_for
 from edgecamp.audit.capture import record_sensitive_read
-from edgecamp.registry import queries, services
+from edgecamp.registry import duplicates, queries, services
 from edgecamp.registry.models import Household, Individual
 from edgecamp.registry.schemas import (
+    DuplicateCheckIn,
+    DuplicateCheckOut,
+    DuplicatesFound,
     FieldProblems,
     HouseholdDetail,
     HouseholdIn,
@@ -41,12 +46,16 @@ def list_households(
 
 @router.post(
     "/households",
-    response={201: HouseholdDetail, 422: FieldProblems},
+    response={201: HouseholdDetail, 409: DuplicatesFound, 422: FieldProblems},
     summary="Register a household",
 )
-def register_household(request: HttpRequest, payload: HouseholdIn) -> Status[Household]:
+def register_household(request: HttpRequest, payload: HouseholdIn) -> Status[Any]:
     """Registers the household and all its members at once, or nothing: every invalid field is
-    reported in `errors` under its path in the request. Only at the caller's sites."""
+    reported in `errors` under its path in the request. Only at the caller's sites.
+
+    Each member is first checked against the active people of the caller's sites: a likely
+    duplicate answers 409 with the matches, and nothing is written, unless the body carries
+    `duplicates_confirmed_reason`."""
     scope = scope_for(request.user)
     if not scope.includes(payload.site):
         raise services.RegistrationError(
@@ -59,8 +68,66 @@ def register_household(request: HttpRequest, payload: HouseholdIn) -> Status[Hou
                 ]
             }
         )
-    household = services.register_household(payload.to_input(), registered_by=request.user)
+    data = payload.to_input()
+    if not payload.duplicates_confirmed_reason.strip():
+        found = _matches_out(duplicates.household_matches(data, scope=scope))
+        if found:
+            return Status(
+                409,
+                {
+                    "detail": _(
+                        "Some members look already registered. Check the matches; to register "
+                        "anyway, send the request again with duplicates_confirmed_reason."
+                    ),
+                    "members": found,
+                },
+            )
+    household = services.register_household(data, registered_by=request.user)
     return Status(201, _household_or_404(household.number, request))
+
+
+@router.post(
+    "/households/check-duplicates",
+    response={200: DuplicateCheckOut},
+    summary="Check members against the registry",
+)
+def check_duplicates(request: HttpRequest, payload: DuplicateCheckIn) -> dict[str, Any]:
+    """The people of the caller's sites most likely to be each proposed member (probability at
+    least 0.8, best first); members without likely matches are left out. Writes nothing."""
+    scope = scope_for(request.user)
+    matches = [
+        duplicates.likely_matches(
+            member.to_input(),
+            scope=scope,
+            phone=payload.phone,
+            place_of_origin=payload.place_of_origin,
+        )
+        for member in payload.members
+    ]
+    return {"members": _matches_out(matches)}
+
+
+def _matches_out(matches: list[list[duplicates.PossibleMatch]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "member": index,
+            "matches": [
+                {
+                    "individual_id": m.individual.pk,
+                    "household_number": m.household_number,
+                    "given_name": m.individual.given_name,
+                    "family_name": m.individual.family_name,
+                    "sex": m.individual.sex,
+                    "date_of_birth": m.individual.date_of_birth,
+                    "probability": round(m.probability, 4),
+                    "evidence": list(m.evidence),
+                }
+                for m in found
+            ],
+        }
+        for index, found in enumerate(matches)
+        if found
+    ]
 
 
 @router.get(

@@ -66,6 +66,14 @@ class Household(models.Model):
     )
     registration_date = models.DateField(_("registration date"))
     registration_desk = models.CharField(_("registration desk"), max_length=40, blank=True)
+    # Why the clerk registered this household although the desk check found likely duplicates.
+    duplicate_override_reason = models.CharField(
+        _("reason for registering despite possible duplicates"),
+        max_length=300,
+        blank=True,
+        default="",
+        db_default="",  # bulk loaders insert households with raw SQL and leave it out
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),
@@ -268,3 +276,71 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_status or '-'} → {self.new_status}"
+
+
+class DuplicateCandidate(models.Model):
+    """A pair of individuals the dedupe job found likely to be one person, for review.
+    `individual_l` has the lower id."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        MERGED = "merged", _("Merged")
+        NOT_SAME = "not_same", _("Not the same person")
+
+    individual_l = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="+")
+    individual_r = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="+")
+    probability = models.FloatField()
+    evidence = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-probability", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["individual_l", "individual_r"],
+                condition=models.Q(status="open"),
+                name="duplicate_candidate_open_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(individual_l__lt=models.F("individual_r")),
+                name="duplicate_candidate_ordered",
+            ),
+        ]
+        verbose_name = _("duplicate candidate")
+        verbose_name_plural = _("duplicate candidates")
+
+    def __str__(self) -> str:
+        return f"{self.individual_l_id} ~ {self.individual_r_id} ({self.probability:.2f})"
+
+
+class NotSamePerson(models.Model):
+    """A reviewer's decision that two individuals are different people: never proposed again.
+    `individual_l` has the lower id."""
+
+    individual_l = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="+")
+    individual_r = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["individual_l", "individual_r"], name="not_same_person_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(individual_l__lt=models.F("individual_r")),
+                name="not_same_person_ordered",
+            ),
+        ]
+        verbose_name = _("not the same person")
+        verbose_name_plural = _("not the same person")
+
+    def __str__(self) -> str:
+        return f"{self.individual_l_id} ≠ {self.individual_r_id}"

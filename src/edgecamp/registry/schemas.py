@@ -114,6 +114,13 @@ class HouseholdIn(_Input):
     # The service does not check this one and the column holds 40 characters.
     registration_desk: str = Field("", max_length=40)
     registration_date: date | None = Field(None, description="ISO 8601 date; today if omitted.")
+    duplicates_confirmed_reason: str = Field(
+        "",
+        max_length=300,
+        description="Why the household is registered although the desk check answered 409 "
+        "with likely duplicates (e.g. “twins”, “checked papers: different person”). Without "
+        "it a likely duplicate stops the registration.",
+    )
 
     def to_input(self) -> HouseholdInput:
         return HouseholdInput(
@@ -125,7 +132,14 @@ class HouseholdIn(_Input):
             language=self.language,
             registration_desk=self.registration_desk,
             registration_date=self.registration_date,
+            duplicate_override_reason=self.duplicates_confirmed_reason,
         )
+
+
+class DuplicateCheckIn(_Input):
+    members: list[MemberIn]
+    place_of_origin: str = ""
+    phone: str = ""
 
 
 # --- Output ------------------------------------------------------------------------------------
@@ -290,6 +304,36 @@ class FieldProblems(Schema):
         "`members.1.date_of_birth`, `members.0.documents.0.number`.",
         examples=[{"members.1.date_of_birth": ["The date of birth cannot be in the future."]}],
     )
+
+
+class EvidenceOut(Schema):
+    comparison: str = Field(description="The compared field, e.g. `given_name`.")
+    level: str = Field(description="How it compared, e.g. `exact`, `phonetic`, `different`.")
+    weight: float = Field(description="Match weight in bits: positive counts for a match.")
+
+
+class PossibleMatchOut(Schema):
+    individual_id: int
+    household_number: str
+    given_name: str
+    family_name: str
+    sex: str
+    date_of_birth: date | None
+    probability: float
+    evidence: list[EvidenceOut]
+
+
+class MemberMatches(Schema):
+    member: int = Field(description="Index of the member in the request's `members`.")
+    matches: list[PossibleMatchOut]
+
+
+class DuplicateCheckOut(Schema):
+    members: list[MemberMatches] = Field(description="Only members with likely matches.")
+
+
+class DuplicatesFound(DuplicateCheckOut):
+    detail: str
 
 
 # --- Lists -------------------------------------------------------------------------------------

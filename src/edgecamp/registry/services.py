@@ -78,6 +78,8 @@ class HouseholdInput:
     registration_desk: str = ""
     registration_date: date | None = None
     shelter_id: int | None = None
+    # Set when the clerk registers although the desk check found likely duplicates.
+    duplicate_override_reason: str = ""
 
 
 @dataclass
@@ -121,6 +123,7 @@ def register_household(
             language=data.language.strip().lower(),
             registration_date=data.registration_date or today,
             registration_desk=data.registration_desk.strip(),
+            duplicate_override_reason=data.duplicate_override_reason.strip()[:300],
             registered_by=registered_by if registered_by and registered_by.pk else None,
         )
         focal_point = None

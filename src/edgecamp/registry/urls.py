@@ -1,6 +1,6 @@
 from django.urls import path
 
-from edgecamp.registry import views
+from edgecamp.registry import duplicate_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -15,6 +15,12 @@ urlpatterns = [
         "households/new/shelters/",
         views.household_shelter_options,
         name="household-shelter-options",
+    ),
+    path("duplicates/", duplicate_views.duplicate_review, name="duplicate-review"),
+    path(
+        "duplicates/<int:candidate_id>/not-same/",
+        duplicate_views.duplicate_not_same,
+        name="duplicate-not-same",
     ),
     path("households/<str:number>/", views.household_detail, name="household-detail"),
 ]

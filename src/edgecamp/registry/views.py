@@ -4,6 +4,7 @@ swap; every page also works as a plain GET/POST without JavaScript."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -18,13 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from edgecamp.accounts.scope import Scope, scope_for
 from edgecamp.audit.capture import record_sensitive_read
-from edgecamp.registry import queries
+from edgecamp.registry import duplicates, queries
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, Sex, SpecificNeed
 from edgecamp.registry.forms import (
     MEMBER_PREFIX,
     BaseMemberFormSet,
     HouseholdForm,
     HouseholdSearchForm,
+    MemberForm,
     MemberFormSet,
     apply_registration_errors,
     error_summary,
@@ -289,6 +291,26 @@ def household_register(request: HttpRequest) -> HttpResponse:
     if household_form.is_valid() and formset.is_valid():
         member_forms = formset.filled_forms()
         household_input = household_form.to_input([form.to_input() for form in member_forms])
+        reason = request.POST.get("duplicate_override_reason", "").strip()[:300]
+        confirmed = request.POST.get("duplicates_confirmed") == "1"
+        if not (confirmed and reason):
+            found = duplicates.household_matches(household_input, scope=scope)
+            panels = [
+                DuplicatePanel(index + 1, _member_label(form), matches)
+                for index, (form, matches) in enumerate(zip(member_forms, found, strict=True))
+                if matches
+            ]
+            if panels:
+                return _render_register(
+                    request,
+                    household_form,
+                    formset,
+                    duplicate_panels=panels,
+                    duplicate_reason=reason,
+                    reason_missing=confirmed,
+                )
+        else:
+            household_input = dataclasses.replace(household_input, duplicate_override_reason=reason)
         try:
             household = register_household(household_input, registered_by=request.user)
         except RegistrationError as error:
@@ -310,11 +332,27 @@ def household_register(request: HttpRequest) -> HttpResponse:
     return _render_register(request, household_form, formset, about_members)
 
 
+@dataclass(frozen=True)
+class DuplicatePanel:
+    number: int  # the member's row, from 1
+    label: str
+    matches: list[duplicates.PossibleMatch]
+
+
+def _member_label(form: MemberForm) -> str:
+    data = form.cleaned_data
+    return " ".join(p for p in (data.get("given_name"), data.get("family_name")) if p)
+
+
 def _render_register(
     request: HttpRequest,
     household_form: HouseholdForm,
     formset: BaseMemberFormSet,
     about_members: list[str] | None = None,
+    *,
+    duplicate_panels: list[DuplicatePanel] | None = None,
+    duplicate_reason: str = "",
+    reason_missing: bool = False,
 ) -> HttpResponse:
     about_members = about_members or []
     summary = error_summary(household_form, formset, about_members) if formset.validate else []
@@ -327,6 +365,9 @@ def _render_register(
             "about_members": about_members,
             "error_summary": summary,
             "max_members": MAX_MEMBERS,
+            "duplicate_panels": duplicate_panels or [],
+            "duplicate_reason": duplicate_reason,
+            "reason_missing": reason_missing,
         },
     )
 
