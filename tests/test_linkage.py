@@ -215,6 +215,20 @@ def test_rare_full_name_alone_blocks_but_a_common_one_does_not() -> None:
     assert set(zip(l.tolist(), r.tolist(), strict=True)) == {(0, 1)}
 
 
+@pytest.mark.parametrize(
+    "values", [[], [5], [3, 1, 3, 2, 1], [7, 7, 7], list(range(50, 0, -3)) * 2]
+)
+def test_sort_based_distinct_matches_numpy_unique(values: list[int]) -> None:
+    from edgecamp.linkage._table import distinct, distinct_inverse
+
+    array = np.array(values, dtype=np.int64)
+    expected, expected_inverse = np.unique(array, return_inverse=True)
+    assert np.array_equal(distinct(array), expected)
+    found, inverse = distinct_inverse(array)
+    assert np.array_equal(found, expected)
+    assert np.array_equal(inverse, expected_inverse.reshape(-1))
+
+
 def test_day_month_swap() -> None:
     levels = _levels(_person("a"), _person("b", date_of_birth=date(1990, 5, 12)))
     assert levels["date_of_birth"] == "one_part"

@@ -29,9 +29,9 @@ Method
 2. Blocking (`blocking.RULES`): rules of a name part with a second field (birth year, exact
    date, phone, place, sex), the document number, and the full name alone; unioned. A key held
    by more than `max_block` records (or the rule's own lower cap: 30 for the two broad rules, 8
-   for the name alone) is skipped for that rule. Two households sharing two or more candidate
-   pairs are then compared member by member (families register again as families), and so are
-   two households with one pair scored ≥ 0.99 once the model is trained.
+   for the name alone) is skipped for that rule. Families register again as families: once
+   the model is trained, two households with one pair across them scored ≥ 0.99, or two
+   pairs ≥ 0.5, are compared member by member.
 3. Comparisons (`model.COMPARISONS`) with levels: given and family name (exact, phonetic,
    reordered between given and family, close — Jaro-Winkler ≥ 0.88 or one edit —, first word,
    different); date of birth aware of precision (exact, day/month swapped, one part different,

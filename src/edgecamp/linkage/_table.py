@@ -52,6 +52,30 @@ _SEX = {
 DAY_OFFSET = 100_000
 
 
+def distinct(values: Ints) -> Ints:
+    """The distinct values, sorted. np.unique without return_* takes a hash-based path in
+    numpy 2.3+ that is about a hundred times slower than sorting, on millions of pair codes."""
+    ordered = np.sort(values)
+    if len(ordered) == 0:
+        return ordered
+    keep = np.empty(len(ordered), dtype=np.bool_)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def distinct_inverse(values: Ints) -> tuple[Ints, Ints]:
+    """`np.unique(values, return_inverse=True)`, by one stable argsort (faster in numpy 2.5)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.empty(len(ordered), dtype=np.bool_)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
+
+
 def day_number(born: date) -> int:
     return born.toordinal() - date(1970, 1, 1).toordinal() + DAY_OFFSET
 

@@ -15,7 +15,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from edgecamp.linkage._table import Codes, Ints, Table, Vocabularies
+from edgecamp.linkage._table import Codes, Ints, Table, Vocabularies, distinct_inverse
 from edgecamp.linkage.model import COMPARISON_INDEX, COMPARISONS, SAME_HOUSEHOLD
 
 Levels = npt.NDArray[np.int8]
@@ -138,17 +138,17 @@ def distinct_pairs(
     into them, and the shorter string's length per distinct pair."""
     size = np.int64(len(strings))
     low, high = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
-    distinct, inverse = np.unique(low * size + high, return_inverse=True)
+    distinct, inverse = distinct_inverse(low * size + high)
     first, second = distinct // size, distinct % size
     # Only the strings these pairs use are looked up (the vocabulary may be much larger).
-    used, position = np.unique(np.concatenate((first, second)), return_inverse=True)
+    used, position = distinct_inverse(np.concatenate((first, second)))
     texts = [strings[i] for i in used.tolist()]
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     where_first, where_second = position[: len(first)], position[len(first) :]
     firsts = [texts[i] for i in where_first.tolist()]
     seconds = [texts[i] for i in where_second.tolist()]
     shortest = np.minimum(lengths[where_first], lengths[where_second])
-    return firsts, seconds, inverse.reshape(-1).astype(np.int64), shortest
+    return firsts, seconds, inverse, shortest
 
 
 def _workers(pairs: int) -> int:

@@ -19,9 +19,16 @@ from edgecamp.linkage._table import (
     Vocabularies,
     build_table,
     concat_tables,
+    distinct,
     table_of_record,
 )
-from edgecamp.linkage.blocking import DEFAULT_MAX_BLOCK, RULES, candidate_pairs, rule_keys
+from edgecamp.linkage.blocking import (
+    DEFAULT_MAX_BLOCK,
+    RULES,
+    BlockingRule,
+    candidate_pairs,
+    rule_keys,
+)
 from edgecamp.linkage.compare import compare
 from edgecamp.linkage.engine import Model, RecordsInput, evidence, records_frame, train
 from edgecamp.linkage.estimate import probability
@@ -36,6 +43,13 @@ _MERGE_AFTER = 5_000
 class _SortedKeys:
     keys: Ints  # sorted
     rows: Ints  # the table row of each sorted key
+
+
+def _desk_cap(rule: BlockingRule) -> int:
+    # A rule capped tightly in batch runs (a name alone) stays tighter at the desk too.
+    if rule.max_block is None:
+        return DESK_MAX_BLOCK
+    return min(DESK_MAX_BLOCK, rule.max_block * 25)
 
 
 class DeskIndex:
@@ -113,17 +127,17 @@ class DeskIndex:
 
     def _candidates(self, query: Table) -> Ints:
         found = []
-        for keys, index in zip(rule_keys(query, RULES), self._sorted, strict=True):
+        for rule, keys, index in zip(RULES, rule_keys(query, RULES), self._sorted, strict=True):
             key = keys[0]
             if key == 0:
                 continue
             low = int(np.searchsorted(index.keys, key, side="left"))
             high = int(np.searchsorted(index.keys, key, side="right"))
-            if 0 < high - low <= DESK_MAX_BLOCK:
+            if 0 < high - low <= _desk_cap(rule):
                 found.append(index.rows[low:high])
         if not found:
             return np.zeros(0, dtype=np.int64)
-        return np.unique(np.concatenate(found))
+        return distinct(np.concatenate(found))
 
     def _added_candidates(self, query: Table) -> tuple[Table, Ints]:
         """Rows of the added records sharing a blocking key with `query`."""

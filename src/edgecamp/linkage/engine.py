@@ -18,6 +18,7 @@ from edgecamp.linkage._table import (
     Vocabularies,
     build_table,
     concat_tables,
+    distinct,
     frame_from_records,
 )
 from edgecamp.linkage.blocking import (
@@ -313,7 +314,8 @@ def _random_pairs(table: Table) -> tuple[Ints, Ints, float]:
     return l.astype(np.int64), r.astype(np.int64), total
 
 
-# A pair this likely makes its two households candidates for member-by-member comparison.
+# Two households are compared member by member when one pair across them scores this, or
+# two pairs score _SUPPORT (a family registered again).
 _SURE = 0.99
 
 
@@ -328,10 +330,13 @@ def _expand_households(
     support: _HouseholdSupport,
     vocabularies: Vocabularies,
 ) -> tuple[Ints, Ints, Levels, Floats, Floats]:
-    sure = scores >= _SURE
-    family_l, family_r = household_pairs(table, l[sure], r[sure], min_shared=1)
+    sure, supported = scores >= _SURE, scores >= _SUPPORT
     n = np.int64(len(table))
-    new = ~np.isin(family_l * n + family_r, l * n + r)
+    sure_l, sure_r = household_pairs(table, l[sure], r[sure], min_shared=1)
+    shared_l, shared_r = household_pairs(table, l[supported], r[supported], min_shared=2)
+    family = distinct(np.concatenate((sure_l * n + sure_r, shared_l * n + shared_r)))
+    family_l, family_r = family // n, family % n
+    new = ~np.isin(family, l * n + r)
     family_l, family_r = family_l[new], family_r[new]
     if not len(family_l):
         return l, r, levels, weights, scores
