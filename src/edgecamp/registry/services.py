@@ -151,20 +151,7 @@ def set_household_status(
 ) -> None:
     if status not in Household.Status.values:
         raise RegistrationError({"status": [_("Unknown household status “%s”.") % status]})
-    with transaction.atomic():
-        locked = Household.objects.select_for_update().get(pk=household.pk)
-        if locked.status == status:
-            return
-        StatusChange.objects.create(
-            household=locked,
-            old_status=locked.status,
-            new_status=status,
-            reason=reason,
-            changed_by=_user_or_none(changed_by),
-        )
-        locked.status = status
-        locked.save(update_fields=["status", "updated_at"])
-        household.status = status
+    _change_status(household, "household", status, reason, changed_by)
 
 
 def set_individual_status(
@@ -176,12 +163,24 @@ def set_individual_status(
 ) -> None:
     if status not in Individual.Status.values:
         raise RegistrationError({"status": [_("Unknown individual status “%s”.") % status]})
+    _change_status(individual, "individual", status, reason, changed_by)
+
+
+def _change_status(
+    subject: Household | Individual,
+    subject_field: str,
+    status: str,
+    reason: str,
+    changed_by: AbstractBaseUser | None,
+) -> None:
+    """Set the status under a row lock and record the change in the history (one
+    transaction); setting the status it already has records nothing."""
     with transaction.atomic():
-        locked = Individual.objects.select_for_update().get(pk=individual.pk)
+        locked = type(subject).objects.select_for_update().get(pk=subject.pk)
         if locked.status == status:
             return
         StatusChange.objects.create(
-            individual=locked,
+            **{subject_field: locked},
             old_status=locked.status,
             new_status=status,
             reason=reason,
@@ -189,7 +188,7 @@ def set_individual_status(
         )
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
-        individual.status = status
+        subject.status = status
 
 
 def move_individual(
