@@ -1,7 +1,4 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from edgecamp.distributions.models import (
     Cycle,
@@ -10,20 +7,11 @@ from edgecamp.distributions.models import (
     EntitlementRule,
     Redemption,
 )
+from edgecamp.readonly_admin import ReadOnlyAdmin
 
-
-class _Snapshot(admin.ModelAdmin):
-    """Entitlements are the snapshot taken when a cycle starts and redemptions are written with
-    their stock movements: both are read-only here."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+# Entitlements are the snapshot taken when a cycle starts and redemptions are written with
+# their stock movements: both are read-only here.
+_Snapshot = ReadOnlyAdmin
 
 
 class EntitlementRuleInline(admin.TabularInline):

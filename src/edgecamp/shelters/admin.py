@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.http import HttpRequest
 
+from edgecamp.readonly_admin import ReadOnlyAdmin
 from edgecamp.shelters.models import (
     AdditionalShelter,
     AllocationLine,
@@ -51,18 +51,9 @@ class ShelterAdmin(admin.ModelAdmin):
     raw_id_fields = ["block"]
 
 
-class _ReadOnly(admin.ModelAdmin):
-    """Written only by the allocation services: plans are confirmed or discarded in the staff
-    UI, the API or the command line, never edited."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+# Written only by the allocation services: plans are confirmed or discarded in the staff
+# UI, the API or the command line, never edited.
+_ReadOnly = ReadOnlyAdmin
 
 
 @admin.register(AllocationPlan)

@@ -1,8 +1,6 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from edgecamp.readonly_admin import ReadOnlyAdmin
 from edgecamp.stock.models import (
     Item,
     KitComponent,
@@ -16,19 +14,8 @@ from edgecamp.stock.models import (
     Warehouse,
 )
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Stock changes only through the stock services, which keep ledger and balances equal;
-    the admin shows the ledger and never edits or deletes it."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+# Stock changes only through the stock services, which keep ledger and balances equal;
+# the admin shows the ledger and never edits or deletes it.
 
 
 class KitComponentInline(admin.TabularInline):
