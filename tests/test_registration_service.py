@@ -268,6 +268,25 @@ def test_collective_hall_takes_households_up_to_capacity(site):
     assert hall.status == Shelter.Status.OCCUPIED
 
 
+def test_an_inactive_household_keeps_its_place_in_a_hall(site):
+    # Room checks and the "full" mark count the same people: an inactive household still lives
+    # there until it is verified as departed; a departed one frees its places.
+    hall = make_shelter(site, type=Shelter.Type.COLLECTIVE_HALL, capacity=5, covered_m2=60)
+    first = make_household(site, shelter_id=hall.pk)  # 2 people
+    make_household(site, shelter_id=hall.pk)  # 4 people
+    set_household_status(first, "inactive", reason="not seen at two distributions")
+    register_household(household_input(site, members=[member()], shelter_id=hall.pk))
+    hall.refresh_from_db()
+    assert hall.status == Shelter.Status.OCCUPIED  # 2 inactive + 2 + 1 = 5 of 5
+
+    hall.status = Shelter.Status.AVAILABLE
+    hall.save()
+    set_household_status(first, "departed", reason="left the camp")
+    register_household(household_input(site, members=[member()], shelter_id=hall.pk))
+    hall.refresh_from_db()
+    assert hall.status == Shelter.Status.AVAILABLE  # 2 + 1 + 1 = 4 of 5
+
+
 def test_household_larger_than_the_shelter_is_refused(site):
     tent = make_shelter(site, capacity=1)
     with pytest.raises(RegistrationError) as caught:

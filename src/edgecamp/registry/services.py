@@ -13,7 +13,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -262,14 +262,8 @@ def _advance_sequence(prefix: str, count: int) -> int:
 def _mark_occupied_when_full(shelter: Shelter) -> None:
     # Locked so two desks filling the last places of a hall agree on its status.
     locked = Shelter.objects.select_for_update().get(pk=shelter.pk)
-    if locked.type == Shelter.Type.COLLECTIVE_HALL:
-        occupants = Individual.objects.filter(
-            household__shelter=locked,
-            household__status=Household.Status.ACTIVE,
-            status=Individual.Status.ACTIVE,
-        ).count()
-        if occupants < locked.capacity:
-            return
+    if locked.type == Shelter.Type.COLLECTIVE_HALL and _occupants(locked) < locked.capacity:
+        return
     if locked.status == Shelter.Status.AVAILABLE:
         locked.status = Shelter.Status.OCCUPIED
         locked.save(update_fields=["status", "updated_at"])
@@ -355,18 +349,28 @@ def _validate_household(
     return site, shelter
 
 
+def _housed(shelter: Shelter) -> QuerySet[Household]:
+    """The households a shelter houses. An inactive household keeps its place until it is
+    verified as departed or relocated; only those two statuses free the shelter."""
+    return Household.objects.filter(shelter=shelter).exclude(
+        status__in=[Household.Status.DEPARTED, Household.Status.RELOCATED]
+    )
+
+
+def _occupants(shelter: Shelter) -> int:
+    """The people living in a shelter: active members of the households it houses."""
+    return Individual.objects.filter(
+        household__in=_housed(shelter), status=Individual.Status.ACTIVE
+    ).count()
+
+
 def _validate_shelter_room(shelter: Shelter, people: int, errors: RegistrationError) -> None:
     """Family tents and prefab units house one household; collective halls several, up to
     their capacity."""
-    housed = Household.objects.filter(shelter=shelter).exclude(
-        status__in=[Household.Status.DEPARTED, Household.Status.RELOCATED]
-    )
-    if shelter.type != Shelter.Type.COLLECTIVE_HALL and housed.exists():
+    if shelter.type != Shelter.Type.COLLECTIVE_HALL and _housed(shelter).exists():
         errors.add("shelter", _("This shelter already houses a household; choose a free one."))
         return
-    occupants = Individual.objects.filter(
-        household__in=housed, status=Individual.Status.ACTIVE
-    ).count()
+    occupants = _occupants(shelter)
     if occupants + people > shelter.capacity:
         errors.add(
             "shelter",
