@@ -164,6 +164,9 @@ ROUTES_GIVEN_ONE_OBJECT = [
     ("post", "/api/v1/cycles/{cycle}/redemptions"),
     ("get", "/shelters/{site}/allocation/"),
     ("get", "/shelters/plans/{plan}/"),
+    ("get", "/supply/shipments/new/?pledge={pledge}"),
+    ("get", "/supply/cards/{household}/card.pdf"),
+    ("get", "/api/v1/cards/{household}"),
 ]
 
 
@@ -174,6 +177,8 @@ def _call(client, method, template, side):
         cycle=side.cycle.pk,
         site=side.site.code,
         plan=side.plan.pk,
+        pledge=side.pledge.pk,
+        household=side.household.number,
     )
     if method == "post":
         return _post(client, url, {"code": side.code})
@@ -355,3 +360,71 @@ def test_receiving_another_sites_shipment_answers_404(client, supply):
     own_body = {"lines": [{"line": own.pk, "received_quantity": 10}]}
     received = _post(client, f"/api/v1/shipments/{north.shipment.pk}/receive", own_body)
     assert received.status_code == 200, received.json()
+
+
+# --- The stock forms: another site's warehouse or pledge is refused on its field ---------------
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "body"),
+    [
+        ("/supply/stock/receive/", "warehouse", {"quantity": "1"}),
+        ("/supply/stock/transfer/", "to_warehouse", {"from_warehouse": "{own}", "quantity": "1"}),
+        ("/supply/stock/loss/", "warehouse", {"quantity": "1", "reason": "x"}),
+        ("/supply/stock/count/", "warehouse", {"counted_quantity": "1", "reason": "x"}),
+        ("/supply/pledges/new/", "destination", {"pledged_on": "2026-11-01"}),
+        ("/supply/shipments/new/", "destination", {"waybill": "W", "dispatched_on": "2026-11-01"}),
+    ],
+)
+def test_stock_forms_refuse_another_sites_warehouse(client, supply, url, field, body):
+    north, south, item = supply
+    _signed_in(client, "distribution_staff", [north.site])
+    form = client.get(url).content.decode()
+    assert f'value="{north.warehouse.pk}"' in form
+    assert f'value="{south.warehouse.pk}"' not in form
+    data = {key: (north.warehouse.pk if value == "{own}" else value) for key, value in body.items()}
+    data.update({field: south.warehouse.pk, "item": item.pk, "donor": north.pledge.donor_id})
+    data.update({"sender": north.pledge.donor_id, "line_0_item": item.pk, "line_0_quantity": "1"})
+    before = (Movement.objects.count(), Pledge.objects.count(), Shipment.objects.count())
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert (Movement.objects.count(), Pledge.objects.count(), Shipment.objects.count()) == before
+
+
+def test_dispatch_against_another_sites_pledge_is_refused(client, supply):
+    north, south, item = supply
+    _signed_in(client, "distribution_staff", [north.site])
+    assert f'value="{south.pledge.pk}"' not in client.get("/supply/shipments/new/").content.decode()
+    body = {
+        "sender": north.pledge.donor_id,
+        "destination": north.warehouse.pk,
+        "pledge": south.pledge.pk,
+        "waybill": "WB-X",
+        "dispatched_on": "2026-11-21",
+        "lines": [{"item": item.pk, "quantity": 1}],
+    }
+    response = _post(client, "/api/v1/shipments", body)
+    assert response.status_code == 422
+    assert "pledge" in str(response.json())
+    assert not Shipment.objects.filter(waybill="WB-X").exists()
+    assert "South-PLEDGE" not in client.get("/supply/pledges/").content.decode()
+    pledged = client.get("/api/v1/pledges?status=pledged").json()["items"]
+    assert [row["reference"] for row in pledged] == ["North-PLEDGE"]
+    assert client.get("/api/v1/pledges?status=received").json()["items"] == []
+
+
+def test_cards_of_another_sites_household_cannot_be_reissued_or_revoked(client, supply):
+    north, south, _item = supply
+    _signed_in(client, "camp_manager", [north.site])
+    for action in ("reissue", "revoke"):
+        url = f"/api/v1/cards/{south.household.number}/{action}"
+        assert _post(client, url, {"reason": "lost"}).status_code == 404
+        page = client.post(f"/supply/cards/{south.household.number}/{action}/", {})
+        assert page.status_code == 404
+    assert (
+        _post(
+            client, f"/api/v1/cards/{north.household.number}/reissue", {"reason": "lost"}
+        ).status_code
+        == 201
+    )

@@ -234,3 +234,87 @@ def test_many_desks_scanning_one_card_at_once_redeem_it_once(site):
     assert Redemption.objects.count() == 3
     assert _stock(maize) == Decimal(1000 - 3 * 20)
     assert Movement.objects.filter(kind="distribution").aggregate(q=Sum("quantity"))["q"] == -60
+
+
+# --- The balance rows are locked last -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_stock_taken_between_plan_and_lock_is_planned_again_under_the_lock(site, monkeypatch):
+    """A redemption plans from the balances without locking them; if another desk takes from a
+    planned lot before the rows are locked, the redemption is rolled back and redone with the
+    balances locked from the start, still first-expiry first."""
+    from datetime import date
+
+    from edgecamp.distributions import services
+    from edgecamp.stock.services import LossInput, record_loss
+
+    warehouse = make_warehouse(site)
+    oil = make_item(name="Oil", unit="l", tracks_expiry=True)
+    stock_up(warehouse, oil, 25, lot_code="EARLY", expires_on=date(2099, 1, 31))
+    stock_up(warehouse, oil, 100, lot_code="LATE", expires_on=date(2099, 12, 31))
+    household = make_household(site)
+    cycle = make_cycle(site, warehouse, [per_household(oil, "20")])
+    start_cycle(cycle.pk)
+    real_plan = services.plan_issue
+    plans: list[bool] = []
+
+    def plan_then_another_desk_takes(*args, lock=False, **kwargs):
+        plan = real_plan(*args, lock=lock, **kwargs)
+        plans.append(lock)
+        if not lock:  # another desk takes 10 l from the lot planned from
+            record_loss(LossInput(warehouse.pk, oil.pk, Decimal(10), "spilt", lot_code="EARLY"))
+        return plan
+
+    monkeypatch.setattr(services, "plan_issue", plan_then_another_desk_takes)
+    outcome = redeem(cycle.pk, RedeemInput(code=card_code(household.number)))
+
+    assert outcome.created
+    assert plans == [False, True]
+    taken = {m.lot.code: m.quantity for m in Movement.objects.filter(kind="distribution")}
+    assert taken == {"EARLY": Decimal(-15), "LATE": Decimal(-5)}
+    by_lot = dict(StockBalance.objects.values_list("lot__code", "quantity"))
+    assert by_lot == {"EARLY": Decimal(0), "LATE": Decimal(95)}
+    assert Redemption.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_desks_sharing_scarce_stock_never_overdraw_it(site):
+    """Desks redeeming different cards at once from a warehouse that holds too little for all
+    of them: exactly as many are served as the stock allows, each with its stock, and the
+    balances equal the ledger."""
+    if connection.vendor != "postgresql":
+        pytest.skip("real row-lock concurrency is exercised in the PostgreSQL run")
+    warehouse = make_warehouse(site)
+    maize = make_item(name="Maize")
+    stock_up(warehouse, maize, 90)  # nine households of two at 5 kg a person
+    households = [make_household(site) for _ in range(14)]
+    cycle = make_cycle(site, warehouse, [per_person(maize, "5")])
+    start_cycle(cycle.pk)
+    barrier = threading.Barrier(len(households))
+    results: list[object] = []
+
+    def desk(household) -> None:
+        try:
+            barrier.wait()
+            redeem(cycle.pk, RedeemInput(code=card_code(household.number)))
+            results.append("served")
+        except SupplyError as refused:
+            results.append(" ".join(m for ms in refused.errors.values() for m in ms))
+        except BaseException as exc:  # reported by the assertion below
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=desk, args=(h,)) for h in households]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert results.count("served") == 9, results
+    assert all(r == "served" or "Not enough Maize" in str(r) for r in results), results
+    assert Redemption.objects.count() == 9
+    assert _stock(maize) == Decimal(0)
+    ledger = Movement.objects.filter(item=maize).aggregate(q=Sum("quantity"))["q"]
+    assert ledger == Decimal(0)

@@ -158,6 +158,9 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     dedupe_registry.set_defaults(handler=_dedupe_registry)
 
+    _add_stock_commands(commands)
+    _add_card_commands(commands)
+
     manage = commands.add_parser(
         "manage", help="run a Django management command (e.g. `edgecamp manage migrate`)"
     )
@@ -540,6 +543,611 @@ def _redeem(args: argparse.Namespace) -> int:
     number = outcome.redemption.entitlement.household_number
     console.print(f"Handed out the entitlement of {number}.", highlight=False)
     return 0
+
+
+# --- Stock: movements, pledges, shipments, position ----------------------------------------
+
+
+STOCK_HELP = """Every command acts as the user named by --user (recorded on the ledger), within that
+user's role and sites, and is one transaction: all of it is written, or nothing."""
+
+
+def _add_stock_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    stock = commands.add_parser(
+        "stock",
+        help="stock operations: receive, transfer, loss, count, pledge, dispatch, "
+        "receive-shipment, position",
+        description=STOCK_HELP,
+    )
+    actions = stock.add_subparsers(title="stock commands", metavar="ACTION")
+
+    def action(
+        name: str, help_text: str, handler: Callable[[argparse.Namespace], int]
+    ) -> argparse.ArgumentParser:
+        sub = actions.add_parser(name, help=help_text, description=f"{help_text}. {STOCK_HELP}")
+        sub.add_argument(
+            "--user", required=True, help="the staff account acting (its role and sites apply)"
+        )
+        sub.set_defaults(handler=handler)
+        return sub
+
+    receive = action("receive", "receive stock into a warehouse", _stock_receive)
+    receive.add_argument("--warehouse", required=True, metavar="CODE")
+    receive.add_argument("--item", required=True, metavar="CODE")
+    receive.add_argument("--quantity", required=True, type=_decimal_argument)
+    receive.add_argument(
+        "--lot", default="", metavar="LOT_CODE", help="required for food and medicine"
+    )
+    receive.add_argument("--expires", type=_date_argument, metavar="YYYY-MM-DD")
+    receive.add_argument("--reason", default="", help="source or note")
+
+    transfer = action("transfer", "move stock from one warehouse to another", _stock_transfer)
+    transfer.add_argument("--from", dest="source", required=True, metavar="CODE")
+    transfer.add_argument("--to", dest="target", required=True, metavar="CODE")
+    transfer.add_argument("--item", required=True, metavar="CODE")
+    transfer.add_argument("--quantity", required=True, type=_decimal_argument)
+    transfer.add_argument("--lot", default="", metavar="LOT_CODE")
+    transfer.add_argument("--reason", default="")
+
+    loss = action("loss", "record a loss or damage, with its reason", _stock_loss)
+    loss.add_argument("--warehouse", required=True, metavar="CODE")
+    loss.add_argument("--item", required=True, metavar="CODE")
+    loss.add_argument("--quantity", required=True, type=_decimal_argument)
+    loss.add_argument("--lot", default="", metavar="LOT_CODE")
+    loss.add_argument("--reason", required=True)
+
+    count = action("count", "record a physical count: the ledger is adjusted to it", _stock_count)
+    count.add_argument("--warehouse", required=True, metavar="CODE")
+    count.add_argument("--item", required=True, metavar="CODE")
+    count.add_argument("--counted", required=True, type=_decimal_argument, metavar="QUANTITY")
+    count.add_argument("--lot", default="", metavar="LOT_CODE")
+    count.add_argument("--reason", required=True, help="who counted, why it differs")
+
+    pledge = action("pledge", "record a donor's pledge (lines from --line or a CSV)", _stock_pledge)
+    pledge.add_argument("--donor", required=True, metavar="NAME_OR_ACRONYM")
+    pledge.add_argument("--destination", required=True, metavar="WAREHOUSE_CODE")
+    pledge.add_argument("--pledged-on", required=True, type=_date_argument, metavar="YYYY-MM-DD")
+    pledge.add_argument("--expected-by", type=_date_argument, metavar="YYYY-MM-DD")
+    pledge.add_argument("--reference", default="")
+    lines = pledge.add_mutually_exclusive_group(required=True)
+    lines.add_argument("--line", action="append", metavar="ITEM=QUANTITY", help="repeat per item")
+    lines.add_argument("--csv", metavar="LINES.csv", help="columns: item,quantity")
+
+    dispatch = action(
+        "dispatch", "record a shipment in transit with its manifest (CSV)", _stock_dispatch
+    )
+    dispatch.add_argument("--sender", required=True, metavar="NAME_OR_ACRONYM")
+    dispatch.add_argument("--destination", required=True, metavar="WAREHOUSE_CODE")
+    dispatch.add_argument("--waybill", required=True)
+    dispatch.add_argument(
+        "--dispatched-on", required=True, type=_date_argument, metavar="YYYY-MM-DD"
+    )
+    dispatch.add_argument("--expected-on", type=_date_argument, metavar="YYYY-MM-DD")
+    dispatch.add_argument(
+        "--pledge", type=_positive_int, metavar="ID", help="the pledge it fulfils"
+    )
+    dispatch.add_argument(
+        "--csv",
+        required=True,
+        metavar="MANIFEST.csv",
+        help="columns: item,quantity,lot_code,expires_on",
+    )
+
+    arrived = action(
+        "receive-shipment", "receive a shipment against its manifest", _stock_receive_shipment
+    )
+    arrived.add_argument("--shipment", required=True, metavar="WAYBILL_OR_ID")
+    found = arrived.add_mutually_exclusive_group(required=True)
+    found.add_argument(
+        "--csv",
+        metavar="RECEIVED.csv",
+        help="columns: item,received_quantity,discrepancy_reason[,lot_code]",
+    )
+    found.add_argument(
+        "--as-manifest", action="store_true", help="everything arrived as on the manifest"
+    )
+
+    position = action(
+        "position", "stock position per site and item, with days of cover", _stock_position
+    )
+    position.add_argument("--site", metavar="NAME_OR_CODE")
+
+
+def _decimal_argument(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        raise argparse.ArgumentTypeError("must be a number, e.g. 12.5") from None
+
+
+def _date_argument(text: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a date written YYYY-MM-DD") from None
+
+
+class _Refused(Exception):
+    """A command cannot run as asked (unknown user, warehouse, item...): nothing written."""
+
+
+def _acting(username: str, route: str):  # type: ignore[no-untyped-def]
+    """The active user named, its scope, if its role may do what the page `route` does."""
+    from django.contrib.auth import get_user_model
+
+    from edgecamp.accounts.policy import web_access
+    from edgecamp.accounts.scope import scope_for
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise _Refused(f"No active user is named “{username}”: check --user.")
+    scope = scope_for(user)
+    access = web_access(route)
+    if access is None or not access.allows(scope.role):
+        raise _Refused(
+            f"{username} ({scope.role or 'no role'}) may not do this: it needs a supply role "
+            "(set it in the admin, Staff profiles)."
+        )
+    return user, scope
+
+
+def _warehouse_id(code: str, scope, option: str) -> int:  # type: ignore[no-untyped-def]
+    from edgecamp.stock import queries
+
+    found = queries.warehouses(scope=scope).filter(code__iexact=code).first()
+    if found is None and code.isdigit():
+        found = queries.warehouses(scope=scope).filter(pk=int(code)).first()
+    if found is None:
+        codes = ", ".join(w.code for w in queries.warehouses(scope=scope)) or "none"
+        raise _Refused(f"{option}: no warehouse “{code}” at your sites (yours: {codes}).")
+    return int(found.pk)
+
+
+def _item_id(code: str) -> int:
+    from edgecamp.stock.models import Item
+
+    found = (
+        Item.objects.filter(code__iexact=code).first()
+        or Item.objects.filter(name__iexact=code).first()
+    )
+    if found is None:
+        codes = ", ".join(Item.objects.values_list("code", flat=True)) or "none"
+        raise _Refused(f"--item: no item “{code}” in the catalogue (codes: {codes}).")
+    return int(found.pk)
+
+
+def _organisation_id(name: str, option: str) -> int:
+    from django.db.models import Q
+
+    from edgecamp.partners.models import Organisation
+
+    found = Organisation.objects.filter(Q(name__iexact=name) | Q(acronym__iexact=name)).first()
+    if found is None:
+        raise _Refused(f"{option}: no partner organisation is named or abbreviated “{name}”.")
+    return int(found.pk)
+
+
+FLAGS = {
+    "warehouse": "--warehouse",
+    "from_warehouse": "--from",
+    "to_warehouse": "--to",
+    "item": "--item",
+    "quantity": "--quantity",
+    "counted_quantity": "--counted",
+    "lot_code": "--lot",
+    "expires_on": "--expires",
+    "reason": "--reason",
+    "donor": "--donor",
+    "sender": "--sender",
+    "destination": "--destination",
+    "expected_by": "--expected-by",
+    "waybill": "--waybill",
+    "pledge": "--pledge",
+}
+
+
+def _run_stock(args: argparse.Namespace, route: str, work: Callable[..., str]) -> int:
+    """Set up, act as --user, run `work(user, scope)`; print its summary or what is wrong."""
+    _setup_django()
+    from edgecamp.audit.capture import acting_as
+    from edgecamp.stock.files import FileError
+    from edgecamp.stock.services import SupplyError
+
+    console = _console()
+    try:
+        user, scope = _acting(args.user, route)
+        # The audit log names this user, through "cli", for everything the command writes.
+        with acting_as(user, "cli"):
+            summary = work(user, scope)
+    except _Refused as refusal:
+        console.print(f"[red]Nothing written.[/red] {refusal}", highlight=False)
+        return 1
+    except FileError as error:
+        console.print("[red]Nothing written.[/red] Fix the file and run again:", highlight=False)
+        for problem in error.problems:
+            console.print(f"  {error.path}: {problem}", highlight=False)
+        return 1
+    except SupplyError as error:
+        console.print("[red]Nothing written.[/red]", highlight=False)
+        for path, messages in error.errors.items():
+            for message in messages:
+                console.print(f"  {FLAGS.get(path, path)}: {message}", highlight=False)
+        return 1
+    console.print(summary, highlight=False)
+    return 0
+
+
+def _stock_receive(args: argparse.Namespace) -> int:
+    def work(user, scope) -> str:  # type: ignore[no-untyped-def]
+        from edgecamp.stock import services
+
+        movement = services.receive_stock(
+            services.ReceiptInput(
+                warehouse_id=_warehouse_id(args.warehouse, scope, "--warehouse"),
+                item_id=_item_id(args.item),
+                quantity=args.quantity,
+                lot_code=args.lot,
+                expires_on=args.expires,
+                reason=args.reason,
+            ),
+            recorded_by=user,
+        )
+        return _movement_summary(movement)
+
+    return _run_stock(args, "stock-receive", work)
+
+
+def _stock_transfer(args: argparse.Namespace) -> int:
+    def work(user, scope) -> str:  # type: ignore[no-untyped-def]
+        from edgecamp.stock import services
+
+        out, into = services.transfer_stock(
+            services.TransferInput(
+                from_warehouse_id=_warehouse_id(args.source, scope, "--from"),
+                to_warehouse_id=_warehouse_id(args.target, scope, "--to"),
+                item_id=_item_id(args.item),
+                quantity=args.quantity,
+                lot_code=args.lot,
+                reason=args.reason,
+            ),
+            recorded_by=user,
+        )
+        return (
+            f"Transferred {services.plain_quantity(into.quantity)} {into.item.unit} "
+            f"{into.item.name} from {out.warehouse.name} to {into.warehouse.name} "
+            f"({into.reference})."
+        )
+
+    return _run_stock(args, "stock-transfer", work)
+
+
+def _stock_loss(args: argparse.Namespace) -> int:
+    def work(user, scope) -> str:  # type: ignore[no-untyped-def]
+        from edgecamp.stock import services
+
+        movement = services.record_loss(
+            services.LossInput(
+                warehouse_id=_warehouse_id(args.warehouse, scope, "--warehouse"),
+                item_id=_item_id(args.item),
+                quantity=args.quantity,
+                reason=args.reason,
+                lot_code=args.lot,
+            ),
+            recorded_by=user,
+        )
+        return _movement_summary(movement)
+
+    return _run_stock(args, "stock-loss", work)
+
+
+def _stock_count(args: argparse.Namespace) -> int:
+    def work(user, scope) -> str:  # type: ignore[no-untyped-def]
+        from edgecamp.stock import services
+
+        movement = services.adjust_to_count(
+            services.CountInput(
+                warehouse_id=_warehouse_id(args.warehouse, scope, "--warehouse"),
+                item_id=_item_id(args.item),
+                counted_quantity=args.counted,
+                reason=args.reason,
+                lot_code=args.lot,
+            ),
+            recorded_by=user,
+        )
+        if movement is None:
+            return "The count matches the ledger: nothing to adjust."
+        return _movement_summary(movement)
+
+    return _run_stock(args, "stock-count", work)
+
+
+def _movement_summary(movement) -> str:  # type: ignore[no-untyped-def]
+    from edgecamp.stock.services import plain_quantity as _plain
+
+    lot = f", lot {movement.lot.code}" if movement.lot_id else ""
+    return (
+        f"{movement.get_kind_display()}: {_plain(movement.quantity)} {movement.item.unit} "
+        f"{movement.item.name}{lot} in {movement.warehouse.name} (movement {movement.pk})."
+    )
+
+
+def _stock_pledge(args: argparse.Namespace) -> int:
+    def work(user, scope) -> str:  # type: ignore[no-untyped-def]
+        from edgecamp.stock import files, services
+
+        if args.csv:
+            lines = files.read_pledge_lines(args.csv)
+        else:
+            lines = []
+            for text in args.line:
+                item, sep, quantity = text.partition("=")
+                if not sep:
+                    raise _Refused(f"--line {text}: write ITEM=QUANTITY, e.g. maize=5000.")
+                lines.append(
+                    services.PledgeLineInput(
+                        _item_id(item.strip()), _decimal_option(quantity, "--line")
+                    )
+                )
+        data = services.PledgeInput(
+            donor_id=_organisation_id(args.donor, "--donor"),
+            destination_id=_warehouse_id(args.destination, scope, "--destination"),
+            pledged_on=args.pledged_on,
+            expected_by=args.expected_by,
+            reference=args.reference,
+            lines=lines,
+        )
+        try:
+            pledge = services.create_pledge(data)
+        except services.SupplyError as error:
+            if args.csv:
+                raise files.file_errors(
+                    args.csv, error, files.data_line_numbers(args.csv)
+                ) from None
+            raise
+        return (
+            f"Pledge {pledge.pk} of {pledge.donor.name} recorded: {len(lines)} lines, "
+            "status pledged."
+        )
+
+    return _run_stock(args, "pledge-create", work)
+
+
+def _decimal_option(text: str, option: str) -> Decimal:
+    try:
+        return Decimal(text.strip())
+    except ArithmeticError:
+        raise _Refused(f"{option}: “{text}” is not a number (write e.g. 12.5).") from None
+
+
+def _stock_dispatch(args: argparse.Namespace) -> int:
+    def work(user, scope) -> str:  # type: ignore[no-untyped-def]
+        from edgecamp.stock import files, queries, services
+
+        lines = files.read_manifest(args.csv)
+        if args.pledge is not None and not queries.pledges(scope).filter(pk=args.pledge).exists():
+            raise _Refused(f"--pledge: no pledge {args.pledge} to your sites' warehouses.")
+        data = services.ShipmentInput(
+            sender_id=_organisation_id(args.sender, "--sender"),
+            destination_id=_warehouse_id(args.destination, scope, "--destination"),
+            waybill=args.waybill,
+            dispatched_on=args.dispatched_on,
+            expected_on=args.expected_on,
+            pledge_id=args.pledge,
+            lines=lines,
+        )
+        try:
+            shipment = services.dispatch_shipment(data)
+        except services.SupplyError as error:
+            if any(path.startswith("lines.") for path in error.errors):
+                raise files.file_errors(
+                    args.csv, error, files.data_line_numbers(args.csv)
+                ) from None
+            raise
+        return (
+            f"Shipment {shipment.waybill} (id {shipment.pk}) in transit to "
+            f"{shipment.destination.name}: {len(lines)} manifest lines."
+        )
+
+    return _run_stock(args, "shipment-dispatch", work)
+
+
+def _stock_receive_shipment(args: argparse.Namespace) -> int:
+    def work(user, scope) -> str:  # type: ignore[no-untyped-def]
+        from django.db.models import Q
+
+        from edgecamp.stock import files, queries, services
+
+        found = queries.shipments(scope=scope).filter(
+            Q(waybill=args.shipment) | Q(pk=int(args.shipment) if args.shipment.isdigit() else None)
+        )
+        shipment = found.first()
+        if shipment is None or found.count() > 1:
+            raise _Refused(
+                f"--shipment: no single shipment “{args.shipment}” to your sites (give its id "
+                "if two share the waybill)."
+            )
+        if args.as_manifest:
+            received = [
+                services.ReceivedLineInput(line.pk, line.manifest_quantity)
+                for line in shipment.lines.all()
+            ]
+        else:
+            received = files.read_received(args.csv, shipment)
+        try:
+            services.receive_shipment(shipment.pk, received, received_by=user)
+        except services.SupplyError as error:
+            if args.csv and any(path.startswith("lines") for path in error.errors):
+                raise files.file_errors(
+                    args.csv, error, files.data_line_numbers(args.csv)
+                ) from None
+            raise
+        short = sum(1 for line in received if line.discrepancy_reason)
+        return (
+            f"Shipment {shipment.waybill} received into {shipment.destination.name}: "
+            f"{len(received)} lines, {short} with a difference from the manifest."
+        )
+
+    return _run_stock(args, "shipment-receive", work)
+
+
+def _stock_position(args: argparse.Namespace) -> int:
+    _setup_django()
+    from rich.table import Table
+
+    from edgecamp.distributions.queries import stock_position
+    from edgecamp.shelters import services as shelters
+
+    console = _console()
+    try:
+        _user, scope = _acting(args.user, "stock-position")
+    except _Refused as refusal:
+        console.print(f"[red]{refusal}[/red]", highlight=False)
+        return 1
+    site_id = None
+    if args.site:
+        site = shelters.find_site(args.site)
+        if site is None or not scope.includes(site.pk):
+            console.print(f"[red]--site: no site “{args.site}” among yours.[/red]", highlight=False)
+            return 1
+        site_id = site.pk
+    rows = stock_position(site_id, scope=scope)
+    table = Table(title="Stock position", title_justify="left")
+    for heading in (
+        "site",
+        "item",
+        "on hand",
+        "expected",
+        "still needed",
+        "per day",
+        "days of cover",
+        "pipeline",
+    ):
+        table.add_column(
+            heading, justify="left" if heading in ("site", "item", "pipeline") else "right"
+        )
+    from edgecamp.stock.services import plain_quantity as _plain
+
+    for row in rows:
+        table.add_row(
+            row.site.name,
+            f"{row.item.name} ({row.item.unit})",
+            _plain(row.on_hand),
+            _plain(row.in_pipeline),
+            _plain(row.requirement),
+            f"{row.daily_consumption:.2f}",
+            "-" if row.days_of_cover is None else str(row.days_of_cover),
+            f"[red]break: short of {_plain(row.shortfall)}[/red]" if row.pipeline_break else "ok",
+        )
+    from rich.console import Console
+
+    # The table goes to stdout (it is the output); messages stay on stderr.
+    Console(soft_wrap=True).print(table)
+    if not rows:
+        console.print("No stock, pipeline or planned distribution at your sites yet.")
+    return 0
+
+
+# --- Ration cards: reissue and revocation ----------------------------------------------------
+
+
+def _add_card_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    card = commands.add_parser(
+        "card", help="a household's ration card: show, reissue (lost card), revoke"
+    )
+    actions = card.add_subparsers(title="card commands", metavar="ACTION")
+    for name, help_text, handler in (
+        ("show", "show the household's current card and its history", _card_show),
+        (
+            "reissue",
+            "issue a new card (lost, damaged): the old one is refused from now on",
+            _card_reissue,
+        ),
+        (
+            "revoke",
+            "revoke the household's card: none is accepted until a new one is issued",
+            _card_revoke,
+        ),
+    ):
+        sub = actions.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--user", required=True, help="the staff account acting")
+        sub.add_argument("--household", required=True, metavar="NUMBER")
+        if name != "show":
+            sub.add_argument("--reason", required=True)
+        if name == "reissue":
+            sub.add_argument("--out", metavar="CARD.pdf", help="also write the new card to print")
+        sub.set_defaults(handler=handler)
+
+
+def _card_household(args: argparse.Namespace, route: str):  # type: ignore[no-untyped-def]
+    from edgecamp.distributions.queries import card_household
+
+    user, scope = _acting(args.user, route)
+    household = card_household(args.household, scope=scope)
+    if household is None:
+        raise _Refused(f"--household: no household {args.household} at your sites.")
+    return user, household
+
+
+def _card_show(args: argparse.Namespace) -> int:
+    def work(user, scope) -> str:  # type: ignore[no-untyped-def]
+        from edgecamp.distributions.queries import card_history
+
+        _user, household = _card_household(args, "ration-card")
+        history = card_history(household)
+        if not history:
+            return f"{household.number} holds its first card (card no. 1, active)."
+        lines = [f"{household.number}: card no. {history[0].issue}, {history[0].status}."]
+        for card in history:
+            ended = (
+                f", {card.status} {card.ended_at:%Y-%m-%d} ({card.end_reason})"
+                if card.ended_at
+                else ""
+            )
+            lines.append(f"  card {card.issue}: {card.issue_reason or 'first card'}{ended}")
+        return "\n".join(lines)
+
+    return _run_stock(args, "ration-card", work)
+
+
+def _card_reissue(args: argparse.Namespace) -> int:
+    def work(user, scope) -> str:  # type: ignore[no-untyped-def]
+        from edgecamp.distributions import queries, services
+        from edgecamp.distributions.pdf import Card, cards_pdf
+
+        _user, household = _card_household(args, "ration-card-reissue")
+        card = services.reissue_card(household.pk, args.reason, issued_by=user)
+        summary = (
+            f"Card no. {card.issue} issued to {household.number}; the earlier card is refused "
+            "from now on."
+        )
+        if args.out:
+            pdf = cards_pdf(
+                [Card(household.number, queries.household_size_now(household), card.issue)],
+                title=f"Ration card {household.number}",
+                site_name=household.site.name,
+            )
+            with open(args.out, "wb") as out:
+                out.write(pdf)
+            summary += f" Wrote {args.out}."
+        return summary
+
+    return _run_stock(args, "ration-card-reissue", work)
+
+
+def _card_revoke(args: argparse.Namespace) -> int:
+    def work(user, scope) -> str:  # type: ignore[no-untyped-def]
+        from edgecamp.distributions import services
+
+        _user, household = _card_household(args, "ration-card-revoke")
+        card = services.revoke_card(household.pk, args.reason, revoked_by=user)
+        return (
+            f"Card no. {card.issue} of {household.number} revoked: no card of the household "
+            "is accepted until a new one is issued."
+        )
+
+    return _run_stock(args, "ration-card-revoke", work)
 
 
 def _probability(text: str) -> float:

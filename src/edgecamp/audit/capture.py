@@ -24,6 +24,8 @@ from edgecamp.audit.models import AuditEntry
 
 _request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
 _suppressed: ContextVar[bool] = ContextVar("audit_suppressed", default=False)
+# Outside a request: who is acting and through what (the command line names its --user).
+_operator: ContextVar[tuple[Any, str] | None] = ContextVar("audit_operator", default=None)
 
 # Counters and bookkeeping, not records: their changes say nothing about anybody. Stock
 # balances are derived from the movement ledger, which is audited and append-only; auditing
@@ -93,10 +95,24 @@ def suppressed() -> Iterator[None]:
         _suppressed.reset(token)
 
 
+@contextlib.contextmanager
+def acting_as(user: Any, source: str = "cli") -> Iterator[None]:
+    """Writes outside a web request (a command, a job) recorded under `user` and `source`."""
+    token = _operator.set((user, source))
+    try:
+        yield
+    finally:
+        _operator.reset(token)
+
+
 def _actor() -> tuple[int | None, str, str]:
     request = _request.get()
     if request is None:
-        return None, "", "system"
+        operator = _operator.get()
+        if operator is None:
+            return None, "", "system"
+        user, source = operator
+        return user.pk, user.get_username(), source
     path = request.path
     source = "api" if path.startswith("/api/") else "admin" if path.startswith("/admin/") else "web"
     user = getattr(request, "user", None)

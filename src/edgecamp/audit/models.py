@@ -22,7 +22,7 @@ class AuditEntry(models.Model):
     # No foreign keys: deleting a user or a site must not rewrite (or be blocked by) the log.
     actor_id = models.BigIntegerField(_("user id"), null=True, blank=True)
     actor_name = models.CharField(_("user"), max_length=150, blank=True)
-    source = models.CharField(_("through"), max_length=10)  # web, api, admin, system
+    source = models.CharField(_("through"), max_length=10)  # web, api, admin, cli, system
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     model = models.CharField(_("record type"), max_length=100)
     object_id = models.CharField(_("record id"), max_length=64, blank=True)

@@ -5,6 +5,7 @@ from edgecamp.distributions.models import (
     Entitlement,
     EntitlementLine,
     EntitlementRule,
+    RationCard,
     Redemption,
 )
 from edgecamp.readonly_admin import ReadOnlyAdmin
@@ -59,3 +60,14 @@ class RedemptionAdmin(_Snapshot):
     list_filter = ["collector", "entitlement__cycle"]
     search_fields = ["entitlement__household_number"]
     list_select_related = ["entitlement", "redeemed_by"]
+
+
+@admin.register(RationCard)
+class RationCardAdmin(_Snapshot):
+    """Cards are reissued and revoked from the Ration cards page, the API or the CLI, which
+    keep one active card per household; here they are only read."""
+
+    list_display = ["household", "issue", "status", "issued_at", "ended_at", "end_reason"]
+    list_filter = ["status"]
+    search_fields = ["household__number"]
+    list_select_related = ["household"]

@@ -17,11 +17,14 @@ from ninja.pagination import paginate
 
 from edgecamp.accounts.scope import scope_for
 from edgecamp.distributions import queries, services
+from edgecamp.distributions.cards import card_code
 from edgecamp.distributions.export import hxl_csv_response
 from edgecamp.distributions.forms import NOT_YOUR_SITE
-from edgecamp.distributions.models import Cycle
+from edgecamp.distributions.models import Cycle, RationCard
 from edgecamp.distributions.schemas import (
     AlreadyCollected,
+    CardReasonIn,
+    CardStateOut,
     CodeIn,
     CoverageOut,
     CycleIn,
@@ -115,9 +118,16 @@ def redeem(request: HttpRequest, cycle_id: int, payload: RedeemIn) -> Any:
     """Records the collection and moves the stock out, in one transaction. 409 when the card
     was already collected in this cycle (the answer says when, where and by whom); 422 with
     nothing written when the card is invalid or the warehouse holds too little."""
-    if not queries.cycle_exists(cycle_id, scope=scope_for(request.user)):
+    cycle = (
+        queries.visible_cycles(scope_for(request.user))
+        .select_related("warehouse")
+        .filter(pk=cycle_id)
+        .first()
+    )
+    if cycle is None:
         _cycle_or_404(cycle_id, request)
-    outcome = services.redeem(cycle_id, payload.to_input(), redeemed_by=request.user)
+    assert cycle is not None
+    outcome = services.redeem_in_cycle(cycle, payload.to_input(), redeemed_by=request.user)
     if not outcome.created:
         return Status(
             409,
@@ -175,3 +185,62 @@ def _cycle_or_404(cycle_id: int, request: HttpRequest) -> Cycle:
             % {"id": cycle_id},
         )
     return cycle
+
+
+# --- Ration cards ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/cards/{number}",
+    response={200: CardStateOut, 404: Problem},
+    summary="A household's ration card and its history",
+)
+def get_ration_card(request: HttpRequest, number: str) -> dict[str, Any]:
+    return _card_state(_card_household_or_404(number, request).number, request)
+
+
+@router.post(
+    "/cards/{number}/reissue",
+    response={201: CardStateOut, 404: Problem, 422: FieldProblems},
+    summary="Reissue a lost or damaged ration card",
+)
+def reissue_ration_card(request: HttpRequest, number: str, payload: CardReasonIn) -> Any:
+    """Issues the household a new card (the next number, a new code, returned in `code`);
+    the card it held is refused from now on with the date it was replaced."""
+    household = _card_household_or_404(number, request)
+    services.reissue_card(household.pk, payload.reason, issued_by=request.user)
+    return Status(201, _card_state(household.number, request))
+
+
+@router.post(
+    "/cards/{number}/revoke",
+    response={200: CardStateOut, 404: Problem, 422: FieldProblems},
+    summary="Revoke a household's ration card",
+)
+def revoke_ration_card(request: HttpRequest, number: str, payload: CardReasonIn) -> Any:
+    """No card of the household is accepted until a new one is issued (reissue)."""
+    household = _card_household_or_404(number, request)
+    services.revoke_card(household.pk, payload.reason, revoked_by=request.user)
+    return _card_state(household.number, request)
+
+
+def _card_household_or_404(number: str, request: HttpRequest) -> Any:
+    household = queries.card_household(number, scope=scope_for(request.user))
+    if household is None:
+        raise HttpError(
+            404, _("No household has the number %(number)s at your sites.") % {"number": number}
+        )
+    return household
+
+
+def _card_state(number: str, request: HttpRequest) -> dict[str, Any]:
+    household = _card_household_or_404(number, request)
+    history = queries.card_history(household)
+    current = history[0] if history else RationCard(household=household, issue=1)
+    active = current.status == RationCard.Status.ACTIVE
+    return {
+        "household": household.number,
+        "current": current,
+        "code": card_code(household.number, current.issue) if active else None,
+        "history": history,
+    }

@@ -207,3 +207,30 @@ def apply_supply_errors(form: forms.Form, error: SupplyError, fields: dict[str, 
         target = name if name in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+class CardLookupForm(forms.Form):
+    household = forms.CharField(
+        label=_("Household number or card code"),
+        max_length=120,
+        help_text=_("Type the household number (EDG-000123) or scan the household's card."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def number(self) -> str:
+        """The household number, also from a scanned card (even a replaced one)."""
+        from edgecamp.distributions.cards import InvalidCard, read_card
+
+        text = self.cleaned_data["household"].strip()
+        try:
+            return read_card(text).number
+        except InvalidCard:
+            return text
+
+
+class CardReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("E.g. lost at the market, torn, stolen; kept with the card's history."),
+    )

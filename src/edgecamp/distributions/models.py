@@ -202,3 +202,65 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entitlement} at {self.redeemed_at:%Y-%m-%d %H:%M}"
+
+
+class RationCard(models.Model):
+    """A household's ration card once its history matters: a household holds its first card
+    (issue 1, the `EC1` code) without any row here; reissuing or revoking writes the rows.
+    Only the household's latest card is accepted at a desk, and only while it is active."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        REPLACED = "replaced", _("Replaced")
+        REVOKED = "revoked", _("Revoked")
+
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="ration_cards",
+    )
+    issue = models.PositiveSmallIntegerField(_("card number"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    # Empty for the first card: it was printed with the cycles, before any history was kept.
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issue_reason = models.CharField(_("why it was issued"), max_length=200, blank=True)
+    ended_at = models.DateTimeField(_("replaced or revoked at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("replaced or revoked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.CharField(_("why it was replaced or revoked"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["household", "issue"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "issue"], name="ration_card_issue_once"),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(status="active"),
+                name="one_active_ration_card_per_household",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(issue__gte=1), name="ration_card_issue_positive"
+            ),
+        ]
+        verbose_name = _("ration card")
+        verbose_name_plural = _("ration cards")
+
+    def __str__(self) -> str:
+        return f"card {self.issue} of household #{self.household_id}"

@@ -1,5 +1,8 @@
 """Printable ration cards: A4 sheets of eight cards, each with the household number, its size
-at the snapshot, a box per distribution and the QR code of `cards.card_code`. No names."""
+at the snapshot, a box per distribution and the QR code of `cards.card_code`. No names.
+
+A household whose card was reissued gets its current card (its number printed on it); a
+household whose card is revoked gets none."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -16,7 +20,8 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from edgecamp.distributions.cards import card_code
-from edgecamp.distributions.models import Cycle
+from edgecamp.distributions.models import Cycle, RationCard
+from edgecamp.distributions.pdftext import draw_text
 
 COLUMNS, ROWS = 2, 4
 CARD_W, CARD_H = 90 * mm, 64 * mm
@@ -29,66 +34,114 @@ CARDS_PER_PAGE = COLUMNS * ROWS
 class Card:
     household_number: str
     household_size: int
+    issue: int = 1  # which of the household's cards: 1 the first, 2 its first replacement...
 
 
 def cycle_cards(cycle: Cycle) -> list[Card]:
-    return [
-        Card(number, size)
-        for number, size in cycle.entitlements.order_by("household_number").values_list(
-            "household_number", "household_size"
-        )
-    ]
+    """One card per household on the cycle's list: its current card; none if revoked."""
+    current: dict[int, RationCard] = {}
+    for card in RationCard.objects.filter(household__entitlements__cycle=cycle).order_by(
+        "household_id", "issue"
+    ):
+        current[card.household_id] = card
+    cards = []
+    for household_id, number, size in cycle.entitlements.order_by("household_number").values_list(
+        "household_id", "household_number", "household_size"
+    ):
+        card = current.get(household_id)
+        if card is not None and card.status == RationCard.Status.REVOKED:
+            continue
+        cards.append(Card(number, size, card.issue if card is not None else 1))
+    return cards
 
 
 def ration_cards_pdf(cycle: Cycle, cards: Iterable[Card] | None = None) -> bytes:
     """The cycle's cards (all its households unless `cards` is given) as one PDF."""
+    return cards_pdf(
+        cards if cards is not None else cycle_cards(cycle),
+        title=_("Ration cards: %(cycle)s") % {"cycle": cycle.name},
+        site_name=cycle.site.name,
+        boxes=cycle.card_boxes,
+    )
+
+
+def cards_pdf(cards: Iterable[Card], *, title: str, site_name: str, boxes: int = 12) -> bytes:
+    """Cards of one site as one PDF, eight to an A4 sheet."""
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
-    canvas.setTitle(_("Ration cards: %(cycle)s") % {"cycle": cycle.name})
+    canvas.setTitle(title)
     canvas.setCreator("edgecamp")
     page_w, page_h = A4
     left = (page_w - COLUMNS * CARD_W - (COLUMNS - 1) * GUTTER) / 2
     top = page_h - (page_h - ROWS * CARD_H - (ROWS - 1) * GUTTER) / 2
-    labels = {
-        "title": _("RATION CARD"),
-        "size": _("Household size"),
-        "site": cycle.site.name,
-        "boxes": _("Distributions"),
-    }
+    labels = _labels()
+    with override("en"):
+        # Printed instead of a label that cannot be drawn (Arabic without a shaping engine).
+        english = _labels()
+    labels["site"] = english["site"] = site_name
     count = 0
-    for card in cards if cards is not None else cycle_cards(cycle):
+    for card in cards:
         slot = count % CARDS_PER_PAGE
         if count and slot == 0:
             canvas.showPage()
         column, row = slot % COLUMNS, slot // COLUMNS
         x = left + column * (CARD_W + GUTTER)
         y = top - (row + 1) * CARD_H - row * GUTTER
-        _draw_card(canvas, x, y, card, cycle.card_boxes, labels)
+        _draw_card(canvas, x, y, card, boxes, labels, english)
         count += 1
     if count == 0:
-        canvas.setFont("Helvetica", 12)
-        canvas.drawString(20 * mm, page_h - 30 * mm, _("This cycle has no households yet."))
+        draw_text(canvas, 20 * mm, page_h - 30 * mm, labels["empty"], 12, fallback=english["empty"])
     canvas.save()
     return buffer.getvalue()
 
 
+def _labels() -> dict[str, str]:
+    return {
+        "title": _("RATION CARD"),
+        "size": _("Household size"),
+        "boxes": _("Distributions"),
+        "issue": _("Card no. %(issue)d"),
+        "empty": _("This cycle has no households yet."),
+    }
+
+
 def _draw_card(
-    canvas: Canvas, x: float, y: float, card: Card, boxes: int, labels: dict[str, str]
+    canvas: Canvas,
+    x: float,
+    y: float,
+    card: Card,
+    boxes: int,
+    labels: dict[str, str],
+    english: dict[str, str],
 ) -> None:
     pad = 4 * mm
     canvas.setLineWidth(0.6)
     canvas.roundRect(x, y, CARD_W, CARD_H, 3 * mm)
     text_x, line_y = x + pad, y + CARD_H - pad - 3 * mm
-    canvas.setFont("Helvetica-Bold", 9)
-    canvas.drawString(text_x, line_y, labels["title"])
-    canvas.setFont("Helvetica", 8)
-    canvas.drawString(text_x, line_y - 5 * mm, labels["site"][:34])
+    draw_text(canvas, text_x, line_y, labels["title"], 9, bold=True, fallback=english["title"])
+    draw_text(canvas, text_x, line_y - 5 * mm, labels["site"][:34], 8)
     canvas.setFont("Helvetica-Bold", 16)
     canvas.drawString(text_x, line_y - 14 * mm, card.household_number)
-    canvas.setFont("Helvetica", 10)
-    canvas.drawString(text_x, line_y - 21 * mm, f"{labels['size']}: {card.household_size}")
+    draw_text(
+        canvas,
+        text_x,
+        line_y - 21 * mm,
+        f"{labels['size']}: {card.household_size}",
+        10,
+        fallback=f"{english['size']}: {card.household_size}",
+    )
+    if card.issue > 1:
+        draw_text(
+            canvas,
+            text_x,
+            line_y - 26 * mm,
+            labels["issue"] % {"issue": card.issue},
+            8,
+            bold=True,
+            fallback=english["issue"] % {"issue": card.issue},
+        )
 
-    code = card_code(card.household_number)
+    code = card_code(card.household_number, card.issue)
     widget = QrCodeWidget(code, barLevel="M")
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(
@@ -101,8 +154,8 @@ def _draw_card(
     canvas.setFont("Courier", 6.5)
     canvas.drawString(text_x, y + 17 * mm, code)
 
+    draw_text(canvas, text_x, y + 12.5 * mm, labels["boxes"], 6, fallback=english["boxes"])
     canvas.setFont("Helvetica", 6)
-    canvas.drawString(text_x, y + 12.5 * mm, labels["boxes"])
     box = (CARD_W - 2 * pad) / boxes
     side = min(box - 1 * mm, 8 * mm)
     for index in range(boxes):

@@ -26,6 +26,7 @@ from edgecamp.distributions.models import (
     Entitlement,
     EntitlementLine,
     EntitlementRule,
+    RationCard,
     Redemption,
 )
 from edgecamp.registry.models import Household, Individual, SpecificNeedRecord
@@ -398,3 +399,28 @@ def _percent(part: int, whole: int) -> float:
 def _plain(quantity: Decimal) -> str:
     text = f"{quantity:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --- Ration cards ------------------------------------------------------------------------------
+
+
+def card_household(number: str, *, scope: Scope | None = None) -> Household | None:
+    """The household a ration card belongs to, by its number (any case), if it is at one of
+    the scope's sites: another site's household is not found, as one that does not exist."""
+    found = Household.objects.select_related("site").filter(number__iexact=number.strip())
+    if scope is not None:
+        found = found.filter(scope.sites_q("site_id"))
+    return found.first()
+
+
+def card_history(household: Household) -> list[RationCard]:
+    """The household's cards, newest first (empty: it holds its first card)."""
+    return list(
+        RationCard.objects.filter(household=household)
+        .select_related("issued_by", "ended_by")
+        .order_by("-issue")
+    )
+
+
+def household_size_now(household: Household) -> int:
+    return household.members.filter(status=Individual.Status.ACTIVE).count()

@@ -240,3 +240,28 @@ class PositionOut(Schema):
     days_of_cover: int | None
     shortfall: float
     pipeline_break: bool
+
+
+# --- Ration cards ------------------------------------------------------------------------------
+
+
+class CardReasonIn(_Input):
+    reason: str = Field(description="Why: lost, stolen, damaged, fraud… (kept in the history).")
+
+
+class RationCardOut(Schema):
+    issue: int = Field(description="1: the household's first card; 2: its first replacement…")
+    status: str = Field(json_schema_extra={"enum": ["active", "replaced", "revoked"]})
+    issued_at: datetime | None
+    issue_reason: str
+    ended_at: datetime | None
+    end_reason: str
+
+
+class CardStateOut(Schema):
+    household: str = Field(description="The household number.")
+    current: RationCardOut
+    code: str | None = Field(
+        description="The current card's QR text, to print it; empty when it is revoked."
+    )
+    history: list[RationCardOut] = Field(description="Every card, newest first.")

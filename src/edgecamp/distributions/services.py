@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edgecamp.distributions import queries, rules
-from edgecamp.distributions.cards import InvalidCard, read_card_code
+from edgecamp.distributions.cards import MAX_ISSUE, CardRef, InvalidCard, read_card
 from edgecamp.distributions.models import (
     Cycle,
     Entitlement,
     EntitlementLine,
     EntitlementRule,
+    RationCard,
     Redemption,
 )
 from edgecamp.partners.models import Organisation
@@ -31,7 +32,16 @@ from edgecamp.registry.codes import SpecificNeed
 from edgecamp.registry.models import Household
 from edgecamp.shelters.models import Site
 from edgecamp.stock.models import Item, Warehouse
-from edgecamp.stock.services import MAX_QUANTITY, IssueLine, SupplyError, issue_stock_lines
+from edgecamp.stock.services import (
+    MAX_QUANTITY,
+    IssueLine,
+    IssuePlan,
+    StockMoved,
+    SupplyError,
+    plan_issue,
+    take_planned_stock,
+    write_issue_movements,
+)
 
 log = logging.getLogger(__name__)
 
@@ -214,13 +224,16 @@ def close_cycle(cycle_id: int) -> None:
 
 def find_entitlement(cycle: Cycle, code: str) -> Entitlement:
     """The entitlement a scanned or typed card code points to in this cycle."""
+    card = _read(code)
     entitlements = Entitlement.objects.select_related("household__focal_point", "household__site")
-    return _entitlement_of(cycle, _card_number(code), entitlements)
+    entitlement = _entitlement_of(cycle, card.number, entitlements)
+    _check_card_current(card, entitlement.household_id)
+    return entitlement
 
 
-def _card_number(code: str) -> str:
+def _read(code: str) -> CardRef:
     try:
-        return read_card_code(code)
+        return read_card(code)
     except InvalidCard:
         raise SupplyError(
             {
@@ -235,6 +248,49 @@ def _card_number(code: str) -> str:
         ) from None
 
 
+def _check_card_current(card: CardRef, household_id: int) -> None:
+    """Refuse a card that is not the household's current one: a replaced or revoked card is
+    refused with when and why, whatever its signature."""
+    history = list(RationCard.objects.filter(household_id=household_id).order_by("issue"))
+    if not history:
+        if card.issue == 1:
+            return
+        raise SupplyError({"code": [_("No such card was issued to this household.")]})
+    current = history[-1]
+    held = next((row for row in history if row.issue == card.issue), None)
+    if held is None:
+        raise SupplyError({"code": [_("No such card was issued to this household.")]})
+    if held.status == RationCard.Status.REPLACED:
+        raise SupplyError(
+            {
+                "code": [
+                    _(
+                        "This card was replaced on %(date)s by card no. %(issue)d (%(reason)s): "
+                        "it is no longer valid. Ask for the new card; keep this one away from "
+                        "the desk."
+                    )
+                    % {
+                        "date": _day(held.ended_at),
+                        "issue": current.issue,
+                        "reason": held.end_reason or "—",
+                    }
+                ]
+            }
+        )
+    if held.status == RationCard.Status.REVOKED:
+        raise SupplyError(
+            {
+                "code": [
+                    _(
+                        "This card was revoked on %(date)s (%(reason)s): nothing can be "
+                        "collected with it. Send the household to the help desk."
+                    )
+                    % {"date": _day(held.ended_at), "reason": held.end_reason or "—"}
+                ]
+            }
+        )
+
+
 def _entitlement_of(
     cycle: Cycle, number: str, entitlements: QuerySet[Entitlement] | None = None
 ) -> Entitlement:
@@ -247,18 +303,22 @@ def _entitlement_of(
         or found.filter(household_number__iexact=number).first()
     )
     if entitlement is None:
-        raise SupplyError(
-            {
-                "code": [
-                    _(
-                        "Household %(number)s is not on the list of “%(cycle)s” (not eligible, "
-                        "or registered after the cycle started)."
-                    )
-                    % {"number": number, "cycle": cycle.name}
-                ]
-            }
-        )
+        raise _not_on_list(cycle, number)
     return entitlement
+
+
+def _not_on_list(cycle: Cycle, number: str) -> SupplyError:
+    return SupplyError(
+        {
+            "code": [
+                _(
+                    "Household %(number)s is not on the list of “%(cycle)s” (not eligible, "
+                    "or registered after the cycle started)."
+                )
+                % {"number": number, "cycle": cycle.name}
+            ]
+        }
+    )
 
 
 def redeem(
@@ -267,7 +327,127 @@ def redeem(
     """Hand out an entitlement: record who collected and move the stock out, in one
     transaction. A second scan of the same card (at this desk or another, now or later) gets
     the earlier redemption back with `created=False`; too little stock refuses the whole
-    redemption."""
+    redemption; a replaced or revoked card is refused."""
+    cycle = Cycle.objects.select_related("warehouse").filter(pk=cycle_id).first()
+    if cycle is None:
+        _check_redeem_input(data)
+        raise SupplyError({"cycle": [_("No distribution cycle has this id.")]})
+    return redeem_in_cycle(cycle, data, redeemed_by=redeemed_by)
+
+
+def redeem_in_cycle(
+    cycle: Cycle, data: RedeemInput, *, redeemed_by: AbstractBaseUser | None = None
+) -> RedemptionOutcome:
+    """`redeem` for a cycle already read (with its warehouse), as the API does once it has
+    checked the cycle is at one of the caller's sites.
+
+    Every desk of a distribution point shares the warehouse's balance rows, so they are
+    locked last: the entitlement's lines and the stock are read first without locks; in the
+    transaction the entitlement row is locked (two desks scanning one card queue there), the
+    redemption and its ledger rows are written, and only then are the balance rows locked,
+    checked against the plan and moved, just before the commit. If another desk took from a
+    planned row meanwhile, the redemption is rolled back and redone with the balances locked
+    from the start (the plan is remade under the lock)."""
+    _check_redeem_input(data)
+    if cycle.status != Cycle.Status.OPEN:
+        raise SupplyError(
+            {
+                "cycle": [
+                    _("Cycle “%(name)s” is %(status)s: nothing can be collected in it.")
+                    % {"name": cycle.name, "status": cycle.get_status_display().lower()}
+                ]
+            }
+        )
+    card = _read(data.code)
+    entitled = _entitled_lines(cycle, card.number)
+    entitlement = entitled[0].entitlement
+    _check_card_current(card, entitlement.household_id)
+    lines = [
+        IssueLine(line.item, line.quantity, f"lines.{index}") for index, line in enumerate(entitled)
+    ]
+    try:
+        plan: IssuePlan | None = plan_issue(cycle.warehouse, lines)
+    except SupplyError:
+        plan = None  # perhaps collected already: the locked attempt says which
+    if plan is not None:
+        try:
+            return _redeem_once(cycle, entitlement, lines, plan, data, redeemed_by)
+        except StockMoved:
+            pass
+    return _redeem_once(cycle, entitlement, lines, None, data, redeemed_by)
+
+
+def _redeem_once(
+    cycle: Cycle,
+    entitlement: Entitlement,
+    lines: list[IssueLine],
+    plan: IssuePlan | None,
+    data: RedeemInput,
+    redeemed_by: AbstractBaseUser | None,
+) -> RedemptionOutcome:
+    is_proxy = data.collector == Redemption.Collector.PROXY
+    user = redeemed_by if redeemed_by is not None and redeemed_by.pk else None
+    earlier: Redemption | None = None
+    try:
+        with transaction.atomic():
+            # Every desk scanning this card queues on this row; the first one through
+            # redeems, the others then find its redemption (read in the same query).
+            locked = (
+                Entitlement.objects.select_for_update(of=("self",))
+                .select_related("redemption")
+                .get(pk=entitlement.pk)
+            )
+            earlier = getattr(locked, "redemption", None)
+            if earlier is not None:
+                # Answered after the commit: the clerk's name is read without the lock.
+                return RedemptionOutcome(earlier, created=False)
+            redemption = Redemption.objects.create(
+                entitlement=locked,
+                redeemed_by=user,
+                desk=data.desk.strip(),
+                collector=data.collector,
+                proxy_name=data.proxy_name.strip() if is_proxy else "",
+                proxy_relationship=data.proxy_relationship.strip() if is_proxy else "",
+            )
+            if plan is None:
+                plan = plan_issue(cycle.warehouse, lines, lock=True)
+            movements = write_issue_movements(
+                cycle.warehouse,
+                lines,
+                plan,
+                reference=f"redemption:{redemption.pk}",
+                recorded_by=user,
+            )
+            links = Redemption.movements.through
+            links.objects.bulk_create(
+                links(redemption_id=redemption.pk, movement_id=movement.pk)
+                for movement in movements
+            )
+            take_planned_stock(plan)
+    except IntegrityError:
+        # The unique constraint is the backstop should the row lock ever be bypassed.
+        earlier = _existing_redemption(entitlement)
+        if earlier is None:
+            raise
+        return RedemptionOutcome(earlier, created=False)
+    return RedemptionOutcome(redemption, created=True)
+
+
+def _entitled_lines(cycle: Cycle, number: str) -> list[EntitlementLine]:
+    """The entitlement's lines (with their item and entitlement), in item order: fixed since
+    the cycle started, so read before any lock. Every entitlement has at least one line."""
+    lines = EntitlementLine.objects.select_related("item", "entitlement").order_by("item_id")
+    found = list(lines.filter(entitlement__cycle=cycle, entitlement__household_number=number))
+    if not found:
+        found = list(
+            lines.filter(entitlement__cycle=cycle, entitlement__household_number__iexact=number)
+        )
+    if not found:
+        raise _not_on_list(cycle, number)
+    return found
+
+
+def _check_redeem_input(data: RedeemInput) -> None:
     errors = SupplyError()
     if data.collector not in Redemption.Collector.values:
         errors.add("collector", _("Choose who collects: the focal point or a proxy."))
@@ -287,59 +467,6 @@ def redeem(
         errors.add("desk", _("Keep the distribution point under 40 characters."))
     if errors.errors:
         raise errors
-    cycle = Cycle.objects.select_related("warehouse").filter(pk=cycle_id).first()
-    if cycle is None:
-        raise SupplyError({"cycle": [_("No distribution cycle has this id.")]})
-    if cycle.status != Cycle.Status.OPEN:
-        raise SupplyError(
-            {
-                "cycle": [
-                    _("Cycle “%(name)s” is %(status)s: nothing can be collected in it.")
-                    % {"name": cycle.name, "status": cycle.get_status_display().lower()}
-                ]
-            }
-        )
-    number = _card_number(data.code)
-    is_proxy = data.collector == Redemption.Collector.PROXY
-    entitlement: Entitlement | None = None
-    try:
-        with transaction.atomic():
-            # Every desk scanning this card queues on this row; the first one through
-            # redeems, the others then find its redemption.
-            entitlement = _entitlement_of(cycle, number, Entitlement.objects.select_for_update())
-            earlier = _existing_redemption(entitlement)
-            if earlier is not None:
-                return RedemptionOutcome(earlier, created=False)
-            redemption = Redemption.objects.create(
-                entitlement=entitlement,
-                redeemed_by=redeemed_by if redeemed_by is not None and redeemed_by.pk else None,
-                desk=data.desk.strip(),
-                collector=data.collector,
-                proxy_name=data.proxy_name.strip() if is_proxy else "",
-                proxy_relationship=data.proxy_relationship.strip() if is_proxy else "",
-            )
-            lines = EntitlementLine.objects.filter(entitlement=entitlement).select_related("item")
-            movements = issue_stock_lines(
-                cycle.warehouse,
-                [
-                    IssueLine(line.item, line.quantity, f"lines.{index}")
-                    for index, line in enumerate(lines.order_by("item_id"))
-                ],
-                reference=f"redemption:{redemption.pk}",
-                recorded_by=redeemed_by,
-            )
-            links = Redemption.movements.through
-            links.objects.bulk_create(
-                links(redemption_id=redemption.pk, movement_id=movement.pk)
-                for movement in movements
-            )
-    except IntegrityError:
-        # The unique constraint is the backstop should the row lock ever be bypassed.
-        earlier = _existing_redemption(entitlement) if entitlement is not None else None
-        if earlier is None:
-            raise
-        return RedemptionOutcome(earlier, created=False)
-    return RedemptionOutcome(redemption, created=True)
 
 
 def _existing_redemption(entitlement: Entitlement) -> Redemption | None:
@@ -348,6 +475,98 @@ def _existing_redemption(entitlement: Entitlement) -> Redemption | None:
         .filter(entitlement=entitlement)
         .first()
     )
+
+
+# --- Ration cards ------------------------------------------------------------------------------
+
+
+def reissue_card(
+    household_id: int, reason: str, *, issued_by: AbstractBaseUser | None = None
+) -> RationCard:
+    """Issue a new card to a household (the old one was lost, stolen or damaged): the
+    current card is marked replaced and refused from now on; the new one has the next
+    number and a new code. A revoked household gets a card again this way."""
+    reason = reason.strip()
+    _check_card_reason(reason)
+    user = issued_by if issued_by is not None and issued_by.pk else None
+    now = timezone.now()
+    with transaction.atomic():
+        household = _locked_household(household_id)
+        history = list(RationCard.objects.filter(household=household).order_by("issue"))
+        current = history[-1] if history else None
+        if current is None:
+            current = RationCard(household=household, issue=1, status=RationCard.Status.ACTIVE)
+        if current.issue >= MAX_ISSUE:
+            raise SupplyError({"household": [_("This household has had too many cards.")]})
+        if current.status == RationCard.Status.ACTIVE:
+            current.status = RationCard.Status.REPLACED
+            current.ended_at, current.ended_by, current.end_reason = now, user, reason[:200]
+            current.save()
+        return RationCard.objects.create(
+            household=household,
+            issue=current.issue + 1,
+            status=RationCard.Status.ACTIVE,
+            issued_at=now,
+            issued_by=user,
+            issue_reason=reason[:200],
+        )
+
+
+def revoke_card(
+    household_id: int, reason: str, *, revoked_by: AbstractBaseUser | None = None
+) -> RationCard:
+    """Revoke a household's current card (fraud, a household that left): no card of the
+    household is accepted until a new one is issued."""
+    reason = reason.strip()
+    _check_card_reason(reason)
+    user = revoked_by if revoked_by is not None and revoked_by.pk else None
+    with transaction.atomic():
+        household = _locked_household(household_id)
+        current = RationCard.objects.filter(household=household).order_by("-issue").first()
+        if current is None:
+            current = RationCard(household=household, issue=1, status=RationCard.Status.ACTIVE)
+        if current.status == RationCard.Status.REVOKED:
+            raise SupplyError(
+                {
+                    "household": [
+                        _("Card no. %(issue)d was already revoked on %(date)s.")
+                        % {"issue": current.issue, "date": _day(current.ended_at)}
+                    ]
+                }
+            )
+        current.status = RationCard.Status.REVOKED
+        current.ended_at, current.ended_by, current.end_reason = timezone.now(), user, reason[:200]
+        current.save()
+        return current
+
+
+def current_card(household: Household) -> RationCard:
+    """The household's latest card (an unsaved issue-1 card if none was ever reissued)."""
+    latest = RationCard.objects.filter(household=household).order_by("-issue").first()
+    return latest or RationCard(household=household, issue=1, status=RationCard.Status.ACTIVE)
+
+
+def _locked_household(household_id: int) -> Household:
+    # The household row serialises two clerks reissuing the same card at once.
+    household = Household.objects.select_for_update().filter(pk=household_id).first()
+    if household is None:
+        raise SupplyError({"household": [_("No household has this number.")]})
+    return household
+
+
+def _check_card_reason(reason: str) -> None:
+    if not reason:
+        raise SupplyError(
+            {"reason": [_("Give the reason (lost, stolen, damaged, fraud…): it is kept.")]}
+        )
+    if len(reason) > 200:
+        raise SupplyError({"reason": [_("Keep the reason under 200 characters.")]})
+
+
+def _day(moment: object) -> str:
+    if moment is None:
+        return "—"
+    return f"{timezone.localtime(moment):%Y-%m-%d}"  # type: ignore[arg-type]
 
 
 def _validate_rule(rule: RuleInput, path: str, seen: set[int], errors: SupplyError) -> None:

@@ -7,16 +7,26 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from edgecamp.accounts.scope import scope_for
 from edgecamp.distributions import queries, services
+from edgecamp.distributions.cards import card_code
 from edgecamp.distributions.export import hxl_csv_response
-from edgecamp.distributions.forms import CycleForm, RedeemForm, ScanForm, apply_supply_errors
-from edgecamp.distributions.models import Cycle
-from edgecamp.distributions.pdf import ration_cards_pdf
+from edgecamp.distributions.forms import (
+    CardLookupForm,
+    CardReasonForm,
+    CycleForm,
+    RedeemForm,
+    ScanForm,
+    apply_supply_errors,
+)
+from edgecamp.distributions.models import Cycle, RationCard
+from edgecamp.distributions.pdf import Card, cards_pdf, ration_cards_pdf
+from edgecamp.registry.models import Household
 from edgecamp.stock import queries as stock_queries
 from edgecamp.stock.services import SupplyError
 
@@ -190,3 +200,111 @@ def _keep_summary(context: dict[str, object], cycle: Cycle, form: RedeemForm) ->
     except SupplyError:
         return
     context["summary"] = queries.entitlement_summary(entitlement)
+
+
+# --- Ration cards: reissue and revocation ------------------------------------------------------
+
+
+def _card_household_or_404(request: HttpRequest, number: str) -> Household:
+    household = queries.card_household(number, scope=scope_for(request.user))
+    if household is None:
+        raise Http404(_("No household has this number at your sites."))
+    return household
+
+
+@require_GET
+def ration_card(request: HttpRequest) -> HttpResponse:
+    """Look a household's card up (number typed or card scanned), see its history, and
+    reissue or revoke it."""
+    lookup = CardLookupForm(request.GET or None)
+    context: dict[str, object] = {"lookup": lookup}
+    if request.GET and lookup.is_valid():
+        household = queries.card_household(lookup.number(), scope=scope_for(request.user))
+        if household is None:
+            lookup.add_error("household", _("No household has this number at your sites."))
+        else:
+            context.update(_card_context(household))
+    return render(request, "distributions/ration_card.html", context)
+
+
+def _card_context(household: Household, **forms: object) -> dict[str, object]:
+    history = queries.card_history(household)
+    current = history[0] if history else RationCard(household=household, issue=1)
+    return {
+        "household": household,
+        "history": history,
+        "current": current,
+        "current_code": card_code(household.number, current.issue),
+        "reissue_form": forms.get("reissue_form", CardReasonForm(prefix="reissue")),
+        "revoke_form": forms.get("revoke_form", CardReasonForm(prefix="revoke")),
+    }
+
+
+@require_POST
+def ration_card_reissue(request: HttpRequest, number: str) -> HttpResponse:
+    household = _card_household_or_404(request, number)
+    form = CardReasonForm(request.POST, prefix="reissue")
+    if form.is_valid():
+        try:
+            card = services.reissue_card(
+                household.pk, form.cleaned_data["reason"], issued_by=request.user
+            )
+        except SupplyError as error:
+            apply_supply_errors(form, error, {"household": "reason"})
+        else:
+            messages.success(
+                request,
+                _(
+                    "Card no. %(issue)d issued to %(number)s; the earlier card is refused from "
+                    "now on. Print the new card below."
+                )
+                % {"issue": card.issue, "number": household.number},
+            )
+            return redirect(f"{reverse('ration-card')}?household={household.number}")
+    context = _card_context(household, reissue_form=form)
+    return render(request, "distributions/ration_card.html", context, status=422)
+
+
+@require_POST
+def ration_card_revoke(request: HttpRequest, number: str) -> HttpResponse:
+    household = _card_household_or_404(request, number)
+    form = CardReasonForm(request.POST, prefix="revoke")
+    if form.is_valid():
+        try:
+            card = services.revoke_card(
+                household.pk, form.cleaned_data["reason"], revoked_by=request.user
+            )
+        except SupplyError as error:
+            apply_supply_errors(form, error, {"household": "reason"})
+        else:
+            messages.success(
+                request,
+                _(
+                    "Card no. %(issue)d of %(number)s revoked: no card of the household is "
+                    "accepted until a new one is issued."
+                )
+                % {"issue": card.issue, "number": household.number},
+            )
+            return redirect(f"{reverse('ration-card')}?household={household.number}")
+    context = _card_context(household, revoke_form=form)
+    return render(request, "distributions/ration_card.html", context, status=422)
+
+
+@require_GET
+def ration_card_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """The household's current card, to print (e.g. after a reissue)."""
+    household = _card_household_or_404(request, number)
+    current = services.current_card(household)
+    if current.status == RationCard.Status.REVOKED:
+        messages.error(request, _("This household's card is revoked: issue a new card first."))
+        return redirect(f"{reverse('ration-card')}?household={household.number}")
+    pdf = cards_pdf(
+        [Card(household.number, queries.household_size_now(household), current.issue)],
+        title=_("Ration card %(number)s") % {"number": household.number},
+        site_name=household.site.name,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ration-card-{household.number}-{current.issue}.pdf"'
+    )
+    return response

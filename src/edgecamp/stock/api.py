@@ -112,8 +112,12 @@ def post_adjustment(request: HttpRequest, payload: CountIn) -> Status[dict[str, 
 
 @router.get("/pledges", response=list[PledgeOut], summary="List donor pledges")
 @paginate(Pages)
-def list_pledges(request: HttpRequest) -> QuerySet[Pledge]:
-    return queries.pledges(scope_for(request.user))
+def list_pledges(
+    request: HttpRequest,
+    status: str = Query("", description="Only this status.", enum=Pledge.Status.values),
+) -> QuerySet[Pledge]:
+    found = queries.pledges(scope_for(request.user))
+    return found.filter(status=status) if status else found
 
 
 @router.post("/pledges", response={201: PledgeOut, 422: FieldProblems}, summary="Record a pledge")
@@ -139,6 +143,13 @@ def list_shipments(
 )
 def post_shipment(request: HttpRequest, payload: ShipmentIn) -> Status[Shipment]:
     _check_warehouses(request, destination=payload.destination)
+    if (
+        payload.pledge is not None
+        and not queries.pledges(scope_for(request.user)).filter(pk=payload.pledge).exists()
+    ):
+        raise services.SupplyError(
+            {"pledge": [_("Choose a pledge that exists, or leave it empty.")]}
+        )
     shipment = services.dispatch_shipment(payload.to_input())
     return Status(201, _shipment_or_404(shipment.pk, request))
 

@@ -302,17 +302,44 @@ def issue_stock_lines(
     and never from an expired lot. Call inside the caller's transaction; raises SupplyError
     (the caller's transaction rolls back) naming every line the warehouse cannot cover.
 
-    The balance rows are the hot spot every desk of a distribution point shares, so they are
-    locked in one statement (in id order, the same in every transaction) and moved in one
-    statement, just before the caller commits."""
-    day = today or timezone.localdate()
-    balances = list(
-        StockBalance.objects.select_for_update(of=("self",))
-        .filter(warehouse=warehouse, item__in=[line.item for line in lines])
-        .order_by("id")
-        .select_related("lot")
+    The balance rows are locked in one statement (in id order, the same in every
+    transaction) while the plan is made. A caller on a hot path (the redemption desk) plans
+    without the lock instead, writes its rows, and locks the balances last with
+    `take_planned_stock`, so they are held only for one UPDATE and the commit."""
+    plan = plan_issue(warehouse, lines, today=today, lock=True)
+    movements = write_issue_movements(
+        warehouse, lines, plan, reference=reference, recorded_by=recorded_by
     )
-    plan: list[tuple[StockBalance, Decimal]] = []
+    take_planned_stock(plan)
+    return movements
+
+
+IssuePlan = list[tuple[StockBalance, Decimal]]
+
+
+class StockMoved(Exception):
+    """A balance planned from changed before it was locked (another desk took from it): roll
+    back and plan again under the lock."""
+
+
+def plan_issue(
+    warehouse: Warehouse,
+    lines: Sequence[IssueLine],
+    *,
+    today: date | None = None,
+    lock: bool = False,
+) -> IssuePlan:
+    """Which balance rows give how much, first-expiry first, never from an expired lot; raises
+    SupplyError naming every line the warehouse cannot cover. `lock` locks the rows (inside
+    the caller's transaction) so the plan stays true until it commits."""
+    day = today or timezone.localdate()
+    found = StockBalance.objects.filter(
+        warehouse=warehouse, item__in=[line.item for line in lines]
+    ).order_by("id")
+    if lock:
+        found = found.select_for_update(of=("self",))
+    balances = list(found.select_related("lot"))
+    plan: IssuePlan = []
     errors = SupplyError()
     for line in lines:
         usable = [
@@ -350,15 +377,21 @@ def issue_stock_lines(
             remaining -= take
     if errors.errors:
         raise errors
+    return plan
+
+
+def write_issue_movements(
+    warehouse: Warehouse,
+    lines: Sequence[IssueLine],
+    plan: IssuePlan,
+    *,
+    reference: str,
+    recorded_by: AbstractBaseUser | None = None,
+) -> list[Movement]:
+    """The ledger rows of a plan (inside the caller's transaction, before
+    `take_planned_stock` moves the balances)."""
     if not plan:
         return []
-    StockBalance.objects.filter(pk__in=[balance.pk for balance, _take in plan]).update(
-        quantity=F("quantity")
-        - Case(
-            *[When(pk=balance.pk, then=Value(take)) for balance, take in plan],
-            output_field=DecimalField(**QUANTITY),
-        )
-    )
     user = recorded_by if recorded_by is not None and recorded_by.pk else None
     items = {line.item.pk: line.item for line in lines}
     return Movement.objects.bulk_create(
@@ -372,6 +405,33 @@ def issue_stock_lines(
             recorded_by=user,
         )
         for balance, take in plan
+    )
+
+
+def take_planned_stock(plan: IssuePlan) -> None:
+    """Lock the plan's balance rows (one statement, id order) and move them. Raises
+    StockMoved when a row no longer holds what the plan takes from it; the CHECK
+    (quantity >= 0) stays the backstop."""
+    if not plan:
+        return
+    ids = sorted({balance.pk for balance, _take in plan})
+    held = dict(
+        StockBalance.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("id")
+        .values_list("id", "quantity")
+    )
+    taken: dict[int, Decimal] = {}
+    for balance, take in plan:
+        taken[balance.pk] = taken.get(balance.pk, Decimal(0)) + take
+    if any(held.get(pk, Decimal(0)) < quantity for pk, quantity in taken.items()):
+        raise StockMoved
+    StockBalance.objects.filter(pk__in=ids).update(
+        quantity=F("quantity")
+        - Case(
+            *[When(pk=pk, then=Value(quantity)) for pk, quantity in taken.items()],
+            output_field=DecimalField(**QUANTITY),
+        )
     )
 
 
@@ -735,10 +795,13 @@ def _expiry(balance: StockBalance) -> date:
     return date.max
 
 
-def _plain(quantity: Decimal) -> str:
-    """12.500 -> "12.5", 3.000 -> "3"."""
+def plain_quantity(quantity: Decimal) -> str:
+    """12.500 -> "12.5", 3.000 -> "3": how quantities are written in messages."""
     text = f"{quantity:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_plain = plain_quantity
 
 
 __all__ = [
@@ -751,6 +814,7 @@ __all__ = [
     "ReceivedLineInput",
     "ShipmentInput",
     "ShipmentLineInput",
+    "StockMoved",
     "SupplyError",
     "TransferInput",
     "adjust_to_count",
@@ -758,7 +822,11 @@ __all__ = [
     "dispatch_shipment",
     "issue_stock",
     "issue_stock_lines",
+    "plain_quantity",
+    "plan_issue",
     "receive_shipment",
     "record_loss",
+    "take_planned_stock",
     "transfer_stock",
+    "write_issue_movements",
 ]

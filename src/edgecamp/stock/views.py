@@ -1,7 +1,15 @@
-"""Stock pages: a warehouse's balances and ledger, inbound shipments, receiving a shipment.
-Thin views: parse the request, call `queries` or `services`, render."""
+"""Stock pages: a warehouse's balances and ledger; forms for receipts, transfers, losses and
+counts; donor pledges; shipments dispatched against them and received against their
+manifest. Thin views: parse the request, call `queries` or `services`, render.
+
+Forms offer only the user's sites' warehouses (and pledges); another site's, sent anyway,
+is refused on its field. Another site's warehouse or shipment page answers 404."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -12,8 +20,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from edgecamp.accounts.scope import scope_for
 from edgecamp.stock import queries, services
-from edgecamp.stock.forms import ReceiveShipmentForm
-from edgecamp.stock.models import Movement, Shipment
+from edgecamp.stock.forms import (
+    CountForm,
+    DispatchForm,
+    LossForm,
+    PledgeForm,
+    ReceiptForm,
+    ReceiveShipmentForm,
+    TransferForm,
+)
+from edgecamp.stock.models import Movement, Pledge, Shipment
 
 MOVEMENTS_PER_PAGE = 50
 
@@ -82,3 +98,226 @@ def shipment_receive(request: HttpRequest, shipment_id: int) -> HttpResponse:
             )
             return redirect("shipment-receive", shipment_id=shipment.pk)
     return render(request, "stock/shipment_receive.html", {"shipment": shipment, "form": form})
+
+
+# --- Movements -----------------------------------------------------------------------------------
+
+
+def _initial_warehouse(request: HttpRequest, *names: str) -> dict[str, Any]:
+    """?warehouse=ID (from the ledger's buttons) preselects the warehouse."""
+    value = request.GET.get("warehouse", "")
+    return dict.fromkeys(names, value) if value.isdigit() else {}
+
+
+def _movement_page(
+    request: HttpRequest,
+    form_class: type[ReceiptForm | TransferForm | LossForm | CountForm],
+    *,
+    title: str,
+    intro: str,
+    submit: str,
+    record: Callable[[Any], Any],
+    done: Callable[[Any], tuple[str, int]],
+    initial: dict[str, Any],
+) -> HttpResponse:
+    form = form_class(request.POST or None, initial=initial, scope=scope_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = record(form)
+        except services.SupplyError as error:
+            form.apply_errors(error)
+        else:
+            message, warehouse_id = done(result)
+            messages.success(request, message)
+            return redirect("warehouse-ledger", warehouse_id=warehouse_id)
+    return render(
+        request,
+        "stock/movement_form.html",
+        {"form": form, "title": title, "intro": intro, "submit": submit},
+    )
+
+
+def _moved(movement: Movement) -> str:
+    return _("%(kind)s of %(quantity)s %(unit)s %(item)s recorded in %(warehouse)s.") % {
+        "kind": movement.get_kind_display(),
+        "quantity": services.plain_quantity(abs(Decimal(movement.quantity))),
+        "unit": movement.item.unit,
+        "item": movement.item.name,
+        "warehouse": movement.warehouse.name,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def stock_receive(request: HttpRequest) -> HttpResponse:
+    return _movement_page(
+        request,
+        ReceiptForm,
+        title=_("Receive stock"),
+        intro=_(
+            "Stock that arrives without a shipment on record (a local purchase, a return). "
+            "Shipments are received against their manifest from Pledges and shipments."
+        ),
+        submit=_("Receive into stock"),
+        record=lambda form: services.receive_stock(form.to_input(), recorded_by=request.user),
+        done=lambda movement: (_moved(movement), movement.warehouse_id),
+        initial=_initial_warehouse(request, "warehouse"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def stock_transfer(request: HttpRequest) -> HttpResponse:
+    return _movement_page(
+        request,
+        TransferForm,
+        title=_("Transfer stock"),
+        intro=_("Moves stock from one of your warehouses to another, in one step."),
+        submit=_("Transfer"),
+        record=lambda form: services.transfer_stock(form.to_input(), recorded_by=request.user),
+        done=lambda moved: (
+            _("Transferred %(quantity)s %(unit)s %(item)s from %(source)s to %(target)s.")
+            % {
+                "quantity": services.plain_quantity(moved[1].quantity),
+                "unit": moved[1].item.unit,
+                "item": moved[1].item.name,
+                "source": moved[0].warehouse.name,
+                "target": moved[1].warehouse.name,
+            },
+            moved[0].warehouse_id,
+        ),
+        initial=_initial_warehouse(request, "from_warehouse"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def stock_loss(request: HttpRequest) -> HttpResponse:
+    return _movement_page(
+        request,
+        LossForm,
+        title=_("Record a loss or damage"),
+        intro=_("Stock that is gone or unusable: it leaves the ledger with its reason."),
+        submit=_("Record the loss"),
+        record=lambda form: services.record_loss(form.to_input(), recorded_by=request.user),
+        done=lambda movement: (_moved(movement), movement.warehouse_id),
+        initial=_initial_warehouse(request, "warehouse"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def stock_count(request: HttpRequest) -> HttpResponse:
+    def record(form: CountForm) -> tuple[Movement | None, int]:
+        data = form.to_input()
+        return services.adjust_to_count(data, recorded_by=request.user), data.warehouse_id
+
+    def done(result: tuple[Movement | None, int]) -> tuple[str, int]:
+        movement, warehouse_id = result
+        if movement is None:
+            return str(_("The count matches the ledger: nothing to adjust.")), warehouse_id
+        return (
+            _("Count recorded: adjusted by %(delta)s %(unit)s %(item)s.")
+            % {
+                "delta": services.plain_quantity(movement.quantity),
+                "unit": movement.item.unit,
+                "item": movement.item.name,
+            },
+            warehouse_id,
+        )
+
+    return _movement_page(
+        request,
+        CountForm,
+        title=_("Record a physical count"),
+        intro=_(
+            "Enter what is on the shelves; the ledger is adjusted by the difference to its "
+            "balance, with the reason you give."
+        ),
+        submit=_("Record the count"),
+        record=record,
+        done=done,
+        initial=_initial_warehouse(request, "warehouse"),
+    )
+
+
+# --- Pledges and dispatch ------------------------------------------------------------------------
+
+
+@require_GET
+def pledge_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in Pledge.Status.values:
+        status = ""
+    pledges = queries.pledges(scope_for(request.user))
+    if status:
+        pledges = pledges.filter(status=status)
+    return render(
+        request,
+        "stock/pledge_list.html",
+        {"pledges": pledges[:200], "status": status, "statuses": Pledge.Status.choices},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def pledge_create(request: HttpRequest) -> HttpResponse:
+    form = PledgeForm(request.POST or None, scope=scope_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            pledge = services.create_pledge(form.to_input())
+        except services.SupplyError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(
+                request, _("Pledge of %(donor)s recorded.") % {"donor": pledge.donor.name}
+            )
+            return redirect("pledge-list")
+    return render(
+        request,
+        "stock/lines_form.html",
+        {
+            "form": form,
+            "title": _("Record a donor pledge"),
+            "lines_title": _("What is pledged"),
+            "submit": _("Record the pledge"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def shipment_dispatch(request: HttpRequest) -> HttpResponse:
+    """?pledge=ID (from the pledge list) fills the pledge, its donor and its destination."""
+    scope = scope_for(request.user)
+    initial: dict[str, Any] = {}
+    pledge_id = request.GET.get("pledge", "")
+    if pledge_id.isdigit():
+        pledge = queries.pledges(scope).filter(pk=int(pledge_id)).first()
+        if pledge is None:
+            raise Http404(_("No pledge has this id."))
+        initial = {
+            "pledge": pledge.pk,
+            "sender": pledge.donor_id,
+            "destination": pledge.destination_id,
+        }
+        for n, line in enumerate(pledge.lines.all()):
+            initial[f"line_{n}_item"] = line.item_id
+            initial[f"line_{n}_quantity"] = services.plain_quantity(line.quantity)
+    form = DispatchForm(request.POST or None, initial=initial, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shipment = services.dispatch_shipment(form.to_input())
+        except services.SupplyError as error:
+            form.apply_errors(error)
+        else:
+            messages.success(
+                request,
+                _("Shipment %(waybill)s recorded as in transit to %(warehouse)s.")
+                % {"waybill": shipment.waybill, "warehouse": shipment.destination.name},
+            )
+            return redirect("shipment-list")
+    return render(
+        request,
+        "stock/lines_form.html",
+        {
+            "form": form,
+            "title": _("Record a shipment in transit"),
+            "lines_title": _("Manifest"),
+            "submit": _("Record the shipment"),
+        },
+    )
