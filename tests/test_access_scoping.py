@@ -140,3 +140,23 @@ def test_navigation_offers_only_what_the_role_may_open(client, two_sites, role, 
         assert client.get(href).status_code == 200
     for href in hidden:
         assert f'href="{href}"' not in nav
+
+
+def test_the_admin_hides_protection_sensitive_needs_from_administrators(
+    logged_in_client, two_sites
+):
+    _n, _s, at_north, _as = two_sites
+    person = at_north.members.get()
+    sv = person.specific_needs.get(code="SV")
+    listing = logged_in_client.get("/admin/registry/specificneedrecord/").content.decode()
+    assert "Disability" in listing
+    assert "SGBV" not in listing  # the label of SV: not listed, not offered as a filter
+    opened = logged_in_client.get(f"/admin/registry/specificneedrecord/{sv.pk}/change/")
+    assert opened.status_code == 302  # "does not exist", as for any hidden record
+    change = logged_in_client.get(f"/admin/registry/individual/{person.pk}/change/")
+    page = change.content.decode()
+    assert change.status_code == 200
+    assert 'value="DS" selected' in page
+    assert 'value="SV"' not in page  # neither shown nor offered
+    delete = logged_in_client.get(f"/admin/registry/individual/{person.pk}/delete/")
+    assert delete.status_code == 403

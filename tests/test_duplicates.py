@@ -14,10 +14,12 @@ from edgecamp.accounts.scope import scope_for
 from edgecamp.registry.duplicates import (
     likely_matches,
     mark_not_same,
+    repeated_members,
     reset_desk_index,
     run_dedupe_job,
 )
 from edgecamp.registry.models import DuplicateCandidate, Household, Individual, NotSamePerson
+from edgecamp.registry.services import DocumentInput
 from tests.factories import make_household, make_site, make_user, member
 from tests.test_web import _post_data
 
@@ -164,7 +166,7 @@ def test_people_of_other_sites_are_never_shown(client, site, home):
         {"members": [MOHAMMED]},
         content_type="application/json",
     ).json()
-    assert body == {"members": []}
+    assert body == {"members": [], "repeated": []}
     response = client.post(reverse("household-register"), _post_data(elsewhere, [MOHAMMED]))
     assert response.status_code == 302
     assert "Mohammed" not in _html(client.get(response.url))
@@ -307,3 +309,133 @@ def test_an_edited_person_is_found_under_the_new_name(home, clerk):
         scope=scope,
     )
     assert [m.individual.pk for m in found] == [amina.pk]
+
+
+# --- At the desk: "this is the same household" -------------------------------------------------
+
+CHILD = {
+    "given_name": "Yusuf",
+    "family_name": "Haroun",
+    "sex": "male",
+    "date_of_birth": "2016-02-11",
+    "relationship": "child",
+    "nationality": "SDN",
+}
+
+
+def test_the_panel_offers_to_open_the_matched_household(client, clerk, site, home):
+    client.force_login(clerk)
+    html = _html(client.post(reverse("household-register"), _post_data(site, [MOHAMMED])))
+    assert f'name="link_household" value="{home.number}"' in html
+    assert "Same people: open household" in html
+
+
+def test_linking_a_person_already_there_registers_nothing(client, clerk, site, home):
+    client.force_login(clerk)
+    before = _counts()
+    data = _post_data(site, [MOHAMMED], link_household=home.number)
+    response = client.post(reverse("household-register"), data, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("household-detail", args=[home.number])
+    assert "Nothing registered" in _html(response)
+    assert _counts() == before
+
+
+def test_linking_adds_the_new_members_to_the_matched_household(client, clerk, site, home):
+    client.force_login(clerk)
+    first = client.post(reverse("household-register"), _post_data(site, [MOHAMMED, CHILD]))
+    assert "Same household: add the others to" in _html(first)
+    data = _post_data(site, [MOHAMMED, CHILD], link_household=home.number)
+    response = client.post(reverse("household-register"), data, follow=True)
+    assert "1 member added to household" in _html(response)
+    assert Household.objects.count() == 1
+    yusuf = home.members.get(given_name="Yusuf")
+    assert yusuf.relationship == "child"
+    assert yusuf.memberships.get().ended_on is None
+    assert home.members.count() == 3
+
+
+def test_linking_refuses_a_second_focal_point(client, clerk, site, home):
+    client.force_login(clerk)
+    # Typed with the child as focal point: the household already has Mohammed as one.
+    rows = [{**CHILD, "relationship": "focal_point"}, {**MOHAMMED, "relationship": "spouse"}]
+    data = _post_data(site, rows, link_household=home.number)
+    html = _html(client.post(reverse("household-register"), data))
+    assert "already has a focal point" in html
+    assert _counts() == (1, 2)
+
+
+def test_linking_to_a_household_nobody_matches_is_refused(client, clerk, site, home):
+    other = make_household(site, members=[member(given_name="Zainab", family_name="Idriss")])
+    client.force_login(clerk)
+    data = _post_data(site, [MOHAMMED], link_household=other.number)
+    html = _html(client.post(reverse("household-register"), data))
+    assert "Nobody you are registering matches" in html
+    assert other.members.count() == 1
+
+
+def test_api_link_to_adds_the_new_members(client, clerk, site, home):
+    client.force_login(clerk)
+    body = _api_body(site, members=[MOHAMMED, CHILD], link_to=home.number)
+    response = client.post("/api/v1/households", body, content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["number"] == home.number
+    assert sorted(m["given_name"] for m in response.json()["members"]) == [
+        "Amina",
+        "Mohammed",
+        "Yusuf",
+    ]
+    assert Household.objects.count() == 1
+
+
+# --- The same person typed twice in one registration -------------------------------------------
+
+
+def test_repeated_members_finds_a_person_typed_twice_but_not_twins():
+    born = date(2016, 2, 11)
+    rows = [
+        member(given_name="Amina", family_name="Haroun", date_of_birth=date(1985, 1, 9)),
+        member(relationship="child", given_name="Hassan", sex="male", date_of_birth=born),
+        member(relationship="child", given_name="Hussein", sex="male", date_of_birth=born),
+        # Amina again, names reordered and spelt differently, day and month swapped.
+        member(relationship="sibling", given_name="Haroun", family_name="Aminah",
+               date_of_birth=date(1985, 9, 1)),
+        member(relationship="child", given_name="Other", family_name="Child",
+               documents=[DocumentInput(type="birth_certificate", number="BC 9")]),
+        member(relationship="child", given_name="Different", family_name="Name",
+               documents=[DocumentInput(type="birth_certificate", number="bc-9")]),
+    ]  # fmt: skip
+    assert repeated_members(rows) == [(0, 3), (4, 5)]
+
+
+def test_form_flags_a_member_typed_twice(client, clerk, site):
+    client.force_login(clerk)
+    newcomer = {**MOHAMMED, "given_name": "Khadija", "family_name": "Ousmane", "sex": "female",
+                "date_of_birth": "1999-11-03"}  # fmt: skip
+    data = _post_data(site, [newcomer, {**newcomer, "relationship": "sibling"}])
+    html = _html(client.post(reverse("household-register"), data))
+    assert "Member 2 looks like member 1 typed twice" in html
+    assert _counts() == (0, 0)
+    confirmed = _post_data(
+        site,
+        [newcomer, {**newcomer, "relationship": "sibling"}],
+        duplicates_confirmed="1",
+        duplicate_override_reason="Two sisters with the same name",
+    )
+    assert client.post(reverse("household-register"), confirmed).status_code == 302
+    assert _counts() == (1, 2)
+
+
+def test_api_flags_a_member_typed_twice(client, clerk, site):
+    client.force_login(clerk)
+    newcomer = {**MOHAMMED, "given_name": "Khadija", "family_name": "Ousmane", "sex": "female"}
+    twice = [newcomer, {**newcomer, "relationship": "sibling"}]
+    check = client.post(
+        "/api/v1/households/check-duplicates", {"members": twice}, content_type="application/json"
+    )
+    assert check.json()["repeated"] == [{"member": 1, "same_as": 0}]
+    response = client.post(
+        "/api/v1/households", _api_body(site, members=twice), content_type="application/json"
+    )
+    assert response.status_code == 409
+    assert response.json()["repeated"] == [{"member": 1, "same_as": 0}]
+    assert _counts() == (0, 0)

@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from edgecamp.registry import queries
 from edgecamp.registry.models import Household, Individual
-from edgecamp.registry.services import register_household
+from edgecamp.registry.services import DocumentInput, register_household
 from edgecamp.shelters.models import Shelter
 from tests.factories import household_input, make_household, make_shelter, make_site, member
 
@@ -218,6 +219,64 @@ def test_dashboard_formats_thousands(logged_in_client, site):
     assert _cell(camp, "total", "total") == "1,201"
 
 
+def test_dashboard_counts_follow_every_kind_of_write(logged_in_client, site):
+    """The dashboard reads counts the database maintains with triggers (registry.site_counts):
+    after registrations, status changes, moves, need changes, bulk updates and deletions they
+    still equal a recount from the records, and the page shows them."""
+    other = make_site(name="Kalma South", code="kalma-s")
+    shelter = make_shelter(site)
+    first = register_household(
+        household_input(
+            site,
+            members=[
+                member(date_of_birth=_years_ago(30), specific_needs=["DS", "SV"]),
+                member(relationship="child", sex="male", date_of_birth=_years_ago(3)),
+            ],
+        )
+    )
+    second = register_household(household_input(other, members=[member(date_of_birth=None)]))
+    mother, child = first.members.order_by("pk")
+    assert queries.population_counts_checked()
+
+    child.status = Individual.Status.MISSING  # save(): out of the counts
+    child.save()
+    mother.specific_needs.filter(code="DS").update(code="SM")  # a need's code changed
+    mother.specific_needs.create(code="ER")
+    mother.specific_needs.filter(code="SV").delete()
+    Individual.objects.filter(pk=child.pk).update(status="active", date_of_birth=_years_ago(6))
+    Individual.objects.filter(pk=child.pk).update(household=second)  # moved to another site
+    shelter.status = Shelter.Status.OCCUPIED
+    shelter.save()
+    assert queries.population_counts_checked()
+
+    html = _html(logged_in_client.get(reverse("dashboard")))
+    north, south = _section(html, "site-kalma-n"), _section(html, "site-kalma-s")
+    assert _cell(north, "total", "total") == "1"
+    assert 'data-need="SM">1<' in north
+    assert 'data-need="ER">1<' in north
+    assert 'data-need="DS">0<' in north
+    assert 'data-figure="shelters-occupied">1<' in north
+    assert _cell(south, "male", "5-11") == "1"
+    assert _cell(south, "female", "unknown") == "1"
+
+    Household.objects.filter(pk=second.pk).update(status=Household.Status.DEPARTED)
+    Individual.objects.filter(pk=child.pk).delete()
+    assert queries.population_counts_checked()
+    html = _html(logged_in_client.get(reverse("dashboard")))
+    assert _cell(_section(html, "site-kalma-s"), "total", "total") == "0"
+    assert _cell(_section(html, "site-all"), "total", "total") == "1"
+
+
+def test_dashboard_age_brackets_move_with_the_date(site):
+    """Counts are kept by date of birth, so a birthday moves a person to the next bracket
+    without any write."""
+    register_household(household_input(site, members=[member(date_of_birth=date(2020, 6, 1))]))
+    before = queries.population_by_site(date(2025, 5, 31))[0].counts["female"]
+    after = queries.population_by_site(date(2025, 6, 1))[0].counts["female"]
+    assert (before["0-4"], before["5-11"]) == (1, 0)
+    assert (after["0-4"], after["5-11"]) == (0, 1)
+
+
 # --- Search ----------------------------------------------------------------------------------
 
 
@@ -238,6 +297,20 @@ def test_search_by_number(logged_in_client, site):
     assert households[1].number in html
     assert households[0].number not in html
     assert "1 household matches" in html
+
+
+def test_search_by_document_number(logged_in_client, site):
+    wanted = make_household(site)  # its child holds birth certificate BC-1
+    other = make_household(
+        site,
+        members=[member(documents=[DocumentInput(type="passport", number="P778899")])],
+    )
+    html = _html(logged_in_client.get(reverse("household-list"), {"q": "BC-1"}))
+    assert wanted.number in html
+    assert other.number not in html
+    html = _html(logged_in_client.get(reverse("household-list"), {"q": "p778899"}))
+    assert other.number in html
+    assert wanted.number not in html
 
 
 def test_search_filters_by_site(logged_in_client, site):

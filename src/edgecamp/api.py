@@ -122,3 +122,6 @@ from edgecamp.stock.api import router as stock_router  # noqa: E402
 
 api.add_router("/", stock_router)
 api.add_router("/", distributions_router)
+from edgecamp.protection.api import router as protection_router  # noqa: E402
+
+api.add_router("/", protection_router)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "edgecamp.distributions",
     "edgecamp.accounts",
     "edgecamp.audit",
+    "edgecamp.protection",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("edgecamp.accounts.urls")),
     path("audit/", include("edgecamp.audit.urls")),
+    path("protection/", include("edgecamp.protection.urls")),
     path("supply/", include("edgecamp.stock.urls")),
     path("supply/", include("edgecamp.distributions.urls")),
     path("shelters/", include("edgecamp.shelters.urls")),

@@ -50,6 +50,7 @@ SCOPE_LABELS = {
     "read": _("read: search and read records"),
     "register": _("register: register households"),
     "distribute": _("distribute: stock and distributions"),
+    "protect": _("protect: confidential notes and tracing requests"),
 }
 
 

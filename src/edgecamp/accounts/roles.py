@@ -27,4 +27,5 @@ TOKEN_SCOPES: dict[str, frozenset[str]] = {
     "read": ALL_ROLES,
     "register": REGISTRATION,
     "distribute": SUPPLY,
+    "protect": frozenset({Role.PROTECTION_OFFICER}),
 }

@@ -1,5 +1,12 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, SpecificNeed
 from edgecamp.registry.models import (
     Household,
     HouseholdNumberSequence,
@@ -18,7 +25,32 @@ class IndividualInline(admin.TabularInline):
     show_change_link = True
 
 
-class SpecificNeedInline(admin.TabularInline):
+class _HidesSensitiveNeeds:
+    """The admin is for administrators, who are not protection officers: protection-sensitive
+    needs are neither listed, opened, nor offered as a code to add (adding one that exists
+    already would reveal it through the uniqueness error). Protection officers read them on
+    the household page, where the read is audited."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SpecificNeedRecord]:
+        return (
+            super()  # type: ignore[misc]
+            .get_queryset(request)
+            .exclude(code__in=sorted(PROTECTION_SENSITIVE_NEEDS))
+        )
+
+    def formfield_for_choice_field(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "code":
+            kwargs["choices"] = [
+                (code, label)
+                for code, label in db_field.get_choices(include_blank=True)
+                if code not in PROTECTION_SENSITIVE_NEEDS
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class SpecificNeedInline(_HidesSensitiveNeeds, admin.TabularInline):
     model = SpecificNeedRecord
     extra = 0
 
@@ -58,11 +90,31 @@ class IndividualAdmin(admin.ModelAdmin):
     inlines = [SpecificNeedInline, IdentityDocumentInline, MembershipInline]
     show_full_result_count = False
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # People leave the registry by a status change (departed, deceased, merged), which
+        # keeps their history; deleting one would also list their sensitive needs to confirm.
+        return False
+
+
+class _NonSensitiveCodeFilter(admin.SimpleListFilter):
+    title = _("specific need")
+    parameter_name = "code"
+
+    def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
+        return [
+            (c, str(label))
+            for c, label in SpecificNeed.choices
+            if c not in PROTECTION_SENSITIVE_NEEDS
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.filter(code=self.value()) if self.value() else queryset
+
 
 @admin.register(SpecificNeedRecord)
-class SpecificNeedRecordAdmin(admin.ModelAdmin):
+class SpecificNeedRecordAdmin(_HidesSensitiveNeeds, admin.ModelAdmin):
     list_display = ["individual", "code", "recorded_at"]
-    list_filter = ["code"]
+    list_filter = [_NonSensitiveCodeFilter]
     raw_id_fields = ["individual"]
 
 

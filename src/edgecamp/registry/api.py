@@ -12,9 +12,10 @@ from ninja.pagination import paginate
 
 from edgecamp.accounts.scope import scope_for
 from edgecamp.audit.capture import record_sensitive_read
-from edgecamp.registry import duplicates, queries, services
-from edgecamp.registry.models import Household, Individual
+from edgecamp.registry import duplicates, merge, queries, services
+from edgecamp.registry.models import DuplicateCandidate, Household, Individual, MergeRecord
 from edgecamp.registry.schemas import (
+    DuplicateCandidateOut,
     DuplicateCheckIn,
     DuplicateCheckOut,
     DuplicatesFound,
@@ -23,6 +24,8 @@ from edgecamp.registry.schemas import (
     HouseholdIn,
     HouseholdSummary,
     IndividualDetail,
+    MergeIn,
+    MergeOut,
     Pages,
     Problem,
 )
@@ -46,7 +49,7 @@ def list_households(
 
 @router.post(
     "/households",
-    response={201: HouseholdDetail, 409: DuplicatesFound, 422: FieldProblems},
+    response={200: HouseholdDetail, 201: HouseholdDetail, 409: DuplicatesFound, 422: FieldProblems},
     summary="Register a household",
 )
 def register_household(request: HttpRequest, payload: HouseholdIn) -> Status[Any]:
@@ -54,8 +57,12 @@ def register_household(request: HttpRequest, payload: HouseholdIn) -> Status[Any
     reported in `errors` under its path in the request. Only at the caller's sites.
 
     Each member is first checked against the active people of the caller's sites: a likely
-    duplicate answers 409 with the matches, and nothing is written, unless the body carries
-    `duplicates_confirmed_reason`."""
+    duplicate (or two members that look like one person typed twice, in `repeated`) answers
+    409 with the matches, and nothing is written, unless the body carries
+    `duplicates_confirmed_reason`.
+
+    With `link_to` (the number of a household of a 409 match), the household is that one:
+    members matched to its people are left out, the others are added to it (200)."""
     scope = scope_for(request.user)
     if not scope.includes(payload.site):
         raise services.RegistrationError(
@@ -69,17 +76,26 @@ def register_household(request: HttpRequest, payload: HouseholdIn) -> Status[Any
             }
         )
     data = payload.to_input()
+    if payload.link_to.strip():
+        linked = merge.link_to_household(
+            data, payload.link_to.strip(), scope=scope, registered_by=request.user
+        )
+        return Status(200, _household_or_404(linked.household.number, request))
     if not payload.duplicates_confirmed_reason.strip():
         found = _matches_out(duplicates.household_matches(data, scope=scope))
-        if found:
+        repeated = _repeated_out(data.members)
+        if found or repeated:
             return Status(
                 409,
                 {
                     "detail": _(
-                        "Some members look already registered. Check the matches; to register "
-                        "anyway, send the request again with duplicates_confirmed_reason."
+                        "Some members look already registered, or typed twice. Check the "
+                        "matches; to register anyway, send the request again with "
+                        "duplicates_confirmed_reason, or with link_to to add the members to "
+                        "a matched household."
                     ),
                     "members": found,
+                    "repeated": repeated,
                 },
             )
     household = services.register_household(data, registered_by=request.user)
@@ -104,7 +120,15 @@ def check_duplicates(request: HttpRequest, payload: DuplicateCheckIn) -> dict[st
         )
         for member in payload.members
     ]
-    return {"members": _matches_out(matches)}
+    repeated = _repeated_out([member.to_input() for member in payload.members])
+    return {"members": _matches_out(matches), "repeated": repeated}
+
+
+def _repeated_out(members: Any) -> list[dict[str, int]]:
+    return [
+        {"member": second, "same_as": first}
+        for first, second in duplicates.repeated_members(members)
+    ]
 
 
 def _matches_out(matches: list[list[duplicates.PossibleMatch]]) -> list[dict[str, Any]]:
@@ -128,6 +152,93 @@ def _matches_out(matches: list[list[duplicates.PossibleMatch]]) -> list[dict[str
         for index, found in enumerate(matches)
         if found
     ]
+
+
+# --- Duplicate review ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/duplicates",
+    response=list[DuplicateCandidateOut],
+    summary="List possible duplicates",
+)
+@paginate(Pages)
+def list_duplicate_candidates(
+    request: HttpRequest,
+    status: str = Query(
+        DuplicateCandidate.Status.OPEN.value,
+        description="Candidates with this status: open (default), merged, not_same or closed.",
+    ),
+) -> Any:
+    """Pairs of people the dedupe job found likely to be one person, both at the caller's
+    sites, most likely first."""
+    if status not in DuplicateCandidate.Status.values:
+        raise HttpError(
+            422,
+            _("Unknown status “%(status)s”: use one of %(values)s.")
+            % {"status": status, "values": ", ".join(DuplicateCandidate.Status.values)},
+        )
+    return merge.scoped_candidates(scope_for(request.user)).filter(status=status)
+
+
+@router.post(
+    "/duplicates/{candidate_id}/merge",
+    response={201: MergeOut, 404: Problem, 409: Problem, 422: FieldProblems},
+    summary="Merge a pair of duplicates",
+)
+def merge_duplicate(request: HttpRequest, candidate_id: int, payload: MergeIn) -> Status[Any]:
+    """Keeps `survivor` and merges the other person into it: names become its other names,
+    documents and specific needs move to it, the other record leaves its household (closed if
+    left with no active member) and takes the status `merged`. 409 when the pair was already
+    decided, a record changed since `version`, or one was merged elsewhere. Undo with
+    POST /merges/{id}/unmerge."""
+    try:
+        record = merge.merge_candidate(
+            candidate_id,
+            payload.survivor,
+            scope=scope_for(request.user),
+            merged_by=request.user,
+            version=payload.version,
+        )
+    except merge.NotFound as missing:
+        raise HttpError(404, str(missing)) from missing
+    except merge.MergeError as refused:
+        return Status(409, {"detail": str(refused)})
+    return Status(201, record)
+
+
+@router.post(
+    "/duplicates/{candidate_id}/not-same",
+    response={200: DuplicateCandidateOut, 404: Problem, 409: Problem},
+    summary="Mark a pair as different people",
+)
+def mark_not_same(request: HttpRequest, candidate_id: int) -> Status[Any]:
+    """Closes the candidate; the pair is never proposed again."""
+    scope = scope_for(request.user)
+    try:
+        merge.not_same(candidate_id, scope=scope, decided_by=request.user)
+    except merge.NotFound as missing:
+        raise HttpError(404, str(missing)) from missing
+    except merge.MergeError as refused:
+        return Status(409, {"detail": str(refused)})
+    return Status(200, merge.candidate_for(candidate_id, scope))
+
+
+@router.post(
+    "/merges/{merge_id}/unmerge",
+    response={200: MergeOut, 404: Problem, 409: Problem},
+    summary="Undo a merge",
+)
+def unmerge_duplicate(request: HttpRequest, merge_id: int) -> Status[Any]:
+    """Puts back exactly what the merge changed. 409, saying why, when later changes make
+    that unsafe (a later merge of one of the two, a moved document deleted since...)."""
+    try:
+        record = merge.unmerge(merge_id, scope=scope_for(request.user), undone_by=request.user)
+    except merge.NotFound as missing:
+        raise HttpError(404, str(missing)) from missing
+    except merge.MergeError as refused:
+        return Status(409, {"detail": str(refused)})
+    return Status(200, MergeRecord.objects.select_related("household_closed").get(pk=record.pk))
 
 
 @router.get(

@@ -1,6 +1,10 @@
-"""The review queue of likely duplicate registrations the dedupe job found."""
+"""The review queue of likely duplicate registrations the dedupe job found: the list, a pair
+side by side, merge (choosing the record that survives), not the same person, and undoing a
+merge. Reviewers only see and touch pairs whose two people are at their sites."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,28 +12,129 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from edgecamp.accounts.scope import scope_for
-from edgecamp.registry import duplicates
+from edgecamp.accounts.scope import Scope, scope_for
+from edgecamp.audit.capture import record_sensitive_read
+from edgecamp.registry import duplicates, merge, queries
+from edgecamp.registry.models import DuplicateCandidate, Individual, MergeRecord
+
+RECENT_MERGES = 20
 
 
 @require_GET
 def duplicate_review(request: HttpRequest) -> HttpResponse:
-    candidates = duplicates.open_candidates(scope_for(request.user))
+    scope = scope_for(request.user)
+    candidates = duplicates.open_candidates(scope)
+    recent = list(merge.scoped_merges(scope).filter(state=MergeRecord.State.MERGED)[:RECENT_MERGES])
     return render(
         request,
         "registry/duplicate_review.html",
-        {"candidates": candidates, "labels": duplicates.COMPARISON_LABELS},
+        {"candidates": candidates, "labels": duplicates.COMPARISON_LABELS, "merges": recent},
     )
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    label: str
+    level: str
+    weight: float
+
+
+@require_GET
+def duplicate_compare(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    """The two records side by side, with the evidence, and the decision forms."""
+    scope = scope_for(request.user)
+    try:
+        candidate = merge.candidate_for(candidate_id, scope)
+    except merge.NotFound as missing:
+        raise Http404(str(missing)) from missing
+    left = _person(candidate.individual_l_id, scope)
+    right = _person(candidate.individual_r_id, scope)
+    if queries.has_sensitive_needs([left, right]):
+        for person in (left, right):
+            record_sensitive_read(person, "specific needs")
+    merges = MergeRecord.objects.filter(candidate=candidate).select_related(
+        "merged_by", "undone_by"
+    )
+    return render(
+        request,
+        "registry/duplicate_compare.html",
+        {
+            "candidate": candidate,
+            "people": [left, right],
+            "version": merge.pair_version(left, right),
+            "evidence": [
+                EvidenceRow(
+                    str(duplicates.COMPARISON_LABELS.get(e["comparison"], e["comparison"])),
+                    e["level"],
+                    e["weight"],
+                )
+                for e in candidate.evidence
+            ],
+            "is_open": candidate.status == DuplicateCandidate.Status.OPEN,
+            "merges": merges,
+        },
+    )
+
+
+def _person(individual_id: int, scope: Scope) -> Individual:
+    person = queries.individual_detail(individual_id, scope=scope)
+    if person is None:
+        raise Http404(_("No duplicate candidate has this id at your sites."))
+    return person
+
+
+@require_POST
+def duplicate_merge(request: HttpRequest, candidate_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    try:
+        survivor_id = int(request.POST.get("survivor", ""))
+    except ValueError:
+        messages.error(request, _("Choose which record to keep."))
+        return redirect("duplicate-compare", candidate_id=candidate_id)
+    try:
+        record = merge.merge_candidate(
+            candidate_id,
+            survivor_id,
+            scope=scope,
+            merged_by=request.user,
+            version=request.POST.get("version", ""),
+        )
+    except merge.NotFound as missing:
+        raise Http404(str(missing)) from missing
+    except merge.MergeError as refused:
+        messages.error(request, str(refused))
+        return redirect("duplicate-compare", candidate_id=candidate_id)
+    text = _("Merged: the duplicate record now points to the one kept in household %(number)s.")
+    messages.success(request, text % {"number": record.survivor.household.number})
+    return redirect("duplicate-compare", candidate_id=candidate_id)
 
 
 @require_POST
 def duplicate_not_same(request: HttpRequest, candidate_id: int) -> HttpResponse:
-    scope = scope_for(request.user)
-    candidate = next((c for c in duplicates.open_candidates(scope) if c.pk == candidate_id), None)
-    if candidate is None:
-        raise Http404(_("No open duplicate candidate has this id at your sites."))
-    duplicates.mark_not_same(candidate, decided_by=request.user)
+    try:
+        merge.not_same(candidate_id, scope=scope_for(request.user), decided_by=request.user)
+    except merge.NotFound as missing:
+        raise Http404(_("No open duplicate candidate has this id at your sites.")) from missing
+    except merge.MergeError as refused:
+        messages.error(request, str(refused))
+        return redirect("duplicate-review")
     messages.success(
         request, _("Marked as different people; this pair will not be proposed again.")
     )
+    return redirect("duplicate-review")
+
+
+@require_POST
+def duplicate_unmerge(request: HttpRequest, merge_id: int) -> HttpResponse:
+    scope = scope_for(request.user)
+    try:
+        record = merge.unmerge(merge_id, scope=scope, undone_by=request.user)
+    except merge.NotFound as missing:
+        raise Http404(str(missing)) from missing
+    except merge.MergeError as refused:
+        messages.error(request, str(refused))
+        return redirect("duplicate-review")
+    messages.success(request, _("Merge undone: both records are back as they were."))
+    if record.candidate_id is not None:
+        return redirect("duplicate-compare", candidate_id=record.candidate_id)
     return redirect("duplicate-review")

@@ -164,6 +164,59 @@ def household_matches(data: HouseholdInput, *, scope: Scope) -> list[list[Possib
     ]
 
 
+def repeated_members(members: Sequence[MemberInput]) -> list[tuple[int, int]]:
+    """Pairs of rows (from 0, first < second) of one submission that look like the same person
+    typed twice: the same identity document, or the same name (word order, case, accents and
+    one slip of the keyboard aside), the same sex and a compatible date of birth. Phonetic
+    spelling variants are not enough here: Hassan and Hussein born the same day are twins."""
+    from rapidfuzz.distance import Levenshtein
+
+    from edgecamp.linkage import name_tokens
+
+    keys = []
+    for member in members:
+        name = " ".join(sorted(name_tokens(f"{member.given_name} {member.family_name}")))
+        documents = {
+            (d.type, document_key(d.number)) for d in member.documents if document_key(d.number)
+        }
+        keys.append(("" if member.names_unknown else name, documents))
+    pairs = []
+    for second in range(len(members)):
+        for first in range(second):
+            (name_a, docs_a), (name_b, docs_b) = keys[first], keys[second]
+            a, b = members[first], members[second]
+            alike = bool(name_a and name_b) and (
+                name_a == name_b
+                or (
+                    min(len(name_a), len(name_b)) >= 8 and Levenshtein.distance(name_a, name_b) <= 1
+                )
+            )
+            same_person = bool(docs_a & docs_b) or (
+                alike and (a.sex == b.sex or "unknown" in (a.sex, b.sex)) and _same_birth(a, b)
+            )
+            if same_person:
+                pairs.append((first, second))
+                break  # one earlier row is enough to flag this one
+    return pairs
+
+
+def document_key(number: str) -> str:
+    """A document number as compared: upper case, letters and digits only."""
+    return "".join(ch for ch in number.upper() if ch.isalnum())
+
+
+def _same_birth(a: MemberInput, b: MemberInput) -> bool:
+    if a.date_of_birth is None or b.date_of_birth is None:
+        return True
+    da, db = a.date_of_birth, b.date_of_birth
+    if da == db or (da.year == db.year and (da.month, da.day) == (db.day, db.month)):
+        return True
+    rough = {"year", "estimated"}
+    return da.year == db.year and bool(
+        rough & {a.date_of_birth_precision, b.date_of_birth_precision}
+    )
+
+
 def reset_desk_index() -> None:
     """Forget the cached index (tests; after a bulk load)."""
     _DESK.reset()
@@ -323,7 +376,8 @@ def open_candidates(scope: Scope) -> list[DuplicateCandidate]:
 def mark_not_same(
     candidate: DuplicateCandidate, *, decided_by: AbstractBaseUser | None = None
 ) -> None:
-    """Close the candidate and remember that its two people are different."""
+    """Close the candidate and remember that its two people are different (callers that take
+    requests go through `merge.not_same`, which locks and checks the candidate is open)."""
     user = decided_by if decided_by is not None and decided_by.pk else None
     with transaction.atomic():
         NotSamePerson.objects.get_or_create(

@@ -37,6 +37,8 @@ class Household(models.Model):
         DEPARTED = "departed", _("Departed")
         RELOCATED = "relocated", _("Relocated")
         INACTIVE = "inactive", _("Inactive")
+        # Every member was merged into another registration: a duplicate, closed.
+        MERGED = "merged", _("Closed (duplicate merged)")
 
     number = models.CharField(_("household number"), max_length=20, unique=True, editable=False)
     site = models.ForeignKey(
@@ -101,6 +103,8 @@ class Individual(models.Model):
         MISSING = "missing", _("Missing")
         DECEASED = "deceased", _("Deceased")
         DEPARTED = "departed", _("Departed")
+        # Registered twice: merged into `merged_into`, kept only for the audit trail.
+        MERGED = "merged", _("Merged (duplicate)")
 
     household = models.ForeignKey(
         Household,
@@ -128,7 +132,17 @@ class Individual(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
-    # Accent- and case-folded names and aliases, maintained on save, for search.
+    # Set with status MERGED: the record this duplicate registration was merged into.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_duplicates",
+    )
+    # Accent- and case-folded names and aliases, maintained on save, for search (empty for a
+    # merged record: its names live on as aliases of the record it was merged into).
     search_text = models.CharField(max_length=400, editable=False, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -171,6 +185,9 @@ class Individual(models.Model):
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
     def refresh_search_text(self) -> None:
+        if self.status == Individual.Status.MERGED:
+            self.search_text = ""
+            return
         names = [self.given_name, self.family_name, *map(str, self.other_names or [])]
         self.search_text = fold(" ".join(n for n in names if n))[:400]
 
@@ -286,6 +303,9 @@ class DuplicateCandidate(models.Model):
         OPEN = "open", _("Open")
         MERGED = "merged", _("Merged")
         NOT_SAME = "not_same", _("Not the same person")
+        # One of its people was merged with somebody else and the pair could not be re-pointed
+        # (already proposed, or already judged different).
+        CLOSED = "closed", _("Closed by another merge")
 
     individual_l = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="+")
     individual_r = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="+")
@@ -344,3 +364,74 @@ class NotSamePerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.individual_l_id} ≠ {self.individual_r_id}"
+
+
+class MergeRecord(models.Model):
+    """One merge of a duplicate registration (`individual`) into the record that survives, with
+    exactly what it changed, so that `merge.unmerge` can put everything back. Ids only: no
+    names or need codes are copied here."""
+
+    class State(models.TextChoices):
+        MERGED = "merged", _("Merged")
+        UNDONE = "undone", _("Undone")
+
+    # Named `individual` so the audit log finds the site of the merged-away record.
+    individual = models.ForeignKey(
+        Individual,
+        verbose_name=_("merged record"),
+        on_delete=models.PROTECT,
+        related_name="merge_records",
+    )
+    survivor = models.ForeignKey(
+        Individual, verbose_name=_("surviving record"), on_delete=models.PROTECT, related_name="+"
+    )
+    candidate = models.ForeignKey(
+        DuplicateCandidate, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.MERGED)
+    # Names appended to the survivor's other_names, in order.
+    aliases_added = models.JSONField(default=list)
+    document_ids = models.JSONField(default=list)
+    need_ids = models.JSONField(default=list)
+    membership = models.ForeignKey(
+        Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    individual_old_status = models.CharField(max_length=20)
+    # Set when the merged record was its household's focal point (the survivor takes over when
+    # both are of one household; otherwise the household has none until somebody chooses).
+    focal_point_cleared = models.BooleanField(default=False)
+    # Set when the merge left the household without an active member and closed it.
+    household_closed = models.ForeignKey(
+        Household, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    household_old_status = models.CharField(max_length=20, blank=True)
+    household_old_shelter = models.ForeignKey(
+        "shelters.Shelter", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Other open candidates of the merged record: [{"id", "individual_l", "individual_r",
+    # "action": "repointed" | "closed"}], with the pair as it was before the merge.
+    candidates = models.JSONField(default=list)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            # A record is merged away at most once at a time.
+            models.UniqueConstraint(
+                fields=["individual"],
+                condition=models.Q(state="merged"),
+                name="merge_record_active_once",
+            ),
+        ]
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+
+    def __str__(self) -> str:
+        return f"{self.individual_id} → {self.survivor_id} ({self.state})"

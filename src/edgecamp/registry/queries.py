@@ -10,13 +10,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from edgecamp.accounts.scope import Scope
+from edgecamp.registry import site_counts
 from edgecamp.registry.codes import AGE_BRACKETS, PROTECTION_SENSITIVE_NEEDS
-from edgecamp.registry.models import Household, Individual, SpecificNeedRecord, StatusChange
+from edgecamp.registry.models import (
+    Household,
+    IdentityDocument,
+    Individual,
+    SpecificNeedRecord,
+    StatusChange,
+)
 from edgecamp.registry.text import fold
 from edgecamp.shelters.models import Block, Shelter, Site
 
@@ -31,8 +39,10 @@ def visible_households(scope: Scope | None) -> QuerySet[Household]:
 def search_households(
     query: str = "", *, site_id: int | None = None, scope: Scope | None = None
 ) -> QuerySet[Household]:
-    """Households whose number matches, or with a member whose name or alias contains every
-    word of the query (accents and case ignored)."""
+    """Households whose number contains the query or with a member holding a document of that
+    number, or with a member whose name or alias contains every word of the query (accents and
+    case ignored). On PostgreSQL trigram indexes serve the substring matches (migration
+    registry 0004)."""
     households = visible_households(scope).select_related("site", "shelter", "focal_point")
     if site_id is not None:
         households = households.filter(site_id=site_id)
@@ -40,7 +50,16 @@ def search_households(
     if not text:
         return households.order_by("-id")
     if _looks_like_number(text):
-        return households.filter(number__icontains=text).order_by("number")
+        # The few households with such a document first, as ids: OR-ed with a subquery, the
+        # number match could not use its index.
+        by_document = list(
+            IdentityDocument.objects.filter(number__in={text, text.upper()}).values_list(
+                "individual__household_id", flat=True
+            )[:100]
+        )
+        return households.filter(Q(number__icontains=text) | Q(pk__in=by_document)).order_by(
+            "number"
+        )
     members = Individual.objects.all()
     for word in fold(text).split():
         members = members.filter(search_text__contains=word)
@@ -177,38 +196,89 @@ def bracket_labels() -> list[str]:
 
 
 def population_by_site(today: date, *, scope: Scope | None = None) -> list[SitePopulation]:
-    """Active people in active households, by site, sex and age bracket: one grouped query."""
-    aggregates: dict[str, Count] = {}
-    for label, low, high in AGE_BRACKETS:
+    """Active people in active households, by site, sex and age bracket, from the per-site
+    counts the database keeps (`site_counts`): a few thousand rows per site to add up, not the
+    registry to scan. Sites without active people are left out."""
+    sql, params = _count_filter(scope, "people")
+    labels = bracket_labels()
+    # One CASE per row naming its bracket (by index into `labels`), then one sum per bracket:
+    # cheaper than a conditional sum per bracket over the same rows.
+    whens = ["WHEN born = %s THEN %s"]
+    when_params: list[object] = [UNKNOWN_BORN_DATE, len(labels) - 1]
+    for index, (_label, low, high) in enumerate(AGE_BRACKETS):
         # Born on or before `today - low years` and after `today - (high+1) years`.
-        condition = Q(date_of_birth__lte=_years_before(today, low))
-        if high is not None:
-            condition &= Q(date_of_birth__gt=_years_before(today, high + 1))
-        aggregates[_key(label)] = Count("id", filter=condition)
-    aggregates["unknown"] = Count("id", filter=Q(date_of_birth__isnull=True))
-    rows = (
-        Individual.objects.filter(status=Individual.Status.ACTIVE, household__status="active")
-        .filter(scope.sites_q("household__site_id") if scope else Q())
-        .values("household__site_id", "household__site__name", "sex")
-        .annotate(**aggregates)
-        .order_by("household__site__name", "sex")
+        oldest = UNKNOWN_BORN_DATE if high is None else _years_before(today, high + 1)
+        whens.append("WHEN born <= %s AND born > %s THEN %s")
+        when_params += [_years_before(today, low), oldest, index]
+    bracket = f"CASE {' '.join(whens)} END"
+    rows = _fetch(
+        f"SELECT site_id, key, {bracket} AS bracket, SUM(n) FROM {site_counts.TABLE} "  # noqa: S608
+        f"WHERE {sql} GROUP BY site_id, key, {bracket}",
+        [*when_params, *params, *when_params],
     )
+    names = dict(visible_sites(scope).values_list("pk", "name"))
     sites: dict[int, SitePopulation] = {}
-    for row in rows:
-        site = sites.setdefault(
-            row["household__site_id"],
-            SitePopulation(row["household__site_id"], row["household__site__name"]),
+    for site_id, sex, index, n in rows:
+        if site_id not in names or index is None or not n:
+            continue
+        site = sites.setdefault(site_id, SitePopulation(site_id, names[site_id]))
+        by_age = site.counts.setdefault(sex, dict.fromkeys(labels, 0))
+        by_age[labels[int(index)]] += int(n)
+    for site_id, _none, n in _counts(scope, "households"):
+        if site_id in sites:
+            sites[site_id].households = n
+    return sorted(sites.values(), key=lambda site: site.site_name)
+
+
+def population_counts_checked() -> bool:
+    """Whether the per-site counts equal a recount from the records (a slow full check, for
+    tests and operators; the dashboard trusts the triggers)."""
+    from django.db import connection, transaction
+
+    def snapshot() -> list[tuple[object, ...]]:
+        return _fetch(
+            f"SELECT site_id, topic, key, born, n FROM {site_counts.TABLE} WHERE n <> 0 "  # noqa: S608
+            "ORDER BY site_id, topic, key, born",
+            [],
         )
-        site.counts[row["sex"]] = {label: row[_key(label)] for label in bracket_labels()}
-    household_counts = (
-        Household.objects.filter(status=Household.Status.ACTIVE)
-        .values("site_id")
-        .annotate(n=Count("id"))
+
+    with transaction.atomic():
+        kept = snapshot()
+        site_counts.recount(connection)
+        recounted = snapshot()
+        transaction.set_rollback(True)
+    return kept == recounted
+
+
+UNKNOWN_BORN_DATE = date(1, 1, 1)
+
+
+def _count_filter(scope: Scope | None, topic: str) -> tuple[str, list[object]]:
+    sql, params = "topic = %s", [topic]
+    if scope is not None and not scope.all_sites:
+        ids = sorted(scope.site_ids) or [0]
+        sql += f" AND site_id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    return sql, params
+
+
+def _counts(scope: Scope | None, topic: str) -> list[tuple[int, str, int]]:
+    """(site id, key, count) of one topic of the per-site counts, within the scope."""
+    sql, params = _count_filter(scope, topic)
+    rows = _fetch(
+        f"SELECT site_id, key, SUM(n) FROM {site_counts.TABLE} "  # noqa: S608
+        f"WHERE {sql} GROUP BY site_id, key",
+        params,
     )
-    for row in household_counts:
-        if row["site_id"] in sites:
-            sites[row["site_id"]].households = row["n"]
-    return list(sites.values())
+    return [(site_id, key, int(n)) for site_id, key, n in rows if n]
+
+
+def _fetch(sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def _key(label: str) -> str:
@@ -281,14 +351,8 @@ def available_shelters(site_id: int) -> QuerySet[Shelter]:
 def shelter_counts_by_site(*, scope: Scope | None = None) -> dict[int, dict[str, int]]:
     """Shelters per site and status: {site_id: {"available": 12, "occupied": 340, ...}}."""
     counts: dict[int, dict[str, int]] = {}
-    rows = (
-        Shelter.objects.filter(scope.sites_q("block__site_id") if scope else Q())
-        .values("block__site_id", "status")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        counts.setdefault(row["block__site_id"], {})[row["status"]] = row["n"]
+    for site_id, status, n in _counts(scope, "shelters"):
+        counts.setdefault(site_id, {})[status] = n
     return counts
 
 
@@ -296,20 +360,9 @@ def specific_needs_by_site(*, scope: Scope | None = None) -> dict[int, dict[str,
     """Active people in active households with each specific need: {site_id: {code: n}}.
     Protection-sensitive needs are counted only where the scope may read them."""
     counts: dict[int, dict[str, int]] = {}
-    needs = SpecificNeedRecord.objects.all()
-    if scope is not None:
-        needs = needs.filter(scope.sites_q("individual__household__site_id")).exclude(
-            scope.sensitive_hidden_q("individual__household__site_id")
-        )
-    rows = (
-        needs.filter(
-            individual__status=Individual.Status.ACTIVE,
-            individual__household__status=Household.Status.ACTIVE,
-        )
-        .values("individual__household__site_id", "code")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        counts.setdefault(row["individual__household__site_id"], {})[row["code"]] = row["n"]
+    for site_id, code, n in _counts(scope, "need"):
+        hidden = scope is not None and not scope.sees_sensitive(site_id)
+        if code in PROTECTION_SENSITIVE_NEEDS and hidden:
+            continue
+        counts.setdefault(site_id, {})[code] = n
     return counts

@@ -23,7 +23,13 @@ from edgecamp.registry.codes import (
     Sex,
     SpecificNeed,
 )
-from edgecamp.registry.models import Household, Individual, Membership
+from edgecamp.registry.models import (
+    DuplicateCandidate,
+    Household,
+    Individual,
+    Membership,
+    MergeRecord,
+)
 from edgecamp.registry.services import DocumentInput, HouseholdInput, MemberInput
 
 
@@ -120,6 +126,13 @@ class HouseholdIn(_Input):
         description="Why the household is registered although the desk check answered 409 "
         "with likely duplicates (e.g. “twins”, “checked papers: different person”). Without "
         "it a likely duplicate stops the registration.",
+    )
+    link_to: str = Field(
+        "",
+        max_length=20,
+        description="Number of a household the desk check matched: the people being "
+        "registered are that household. Members matched to its people are left out, the "
+        "others are added to it.",
     )
 
     def to_input(self) -> HouseholdInput:
@@ -328,12 +341,101 @@ class MemberMatches(Schema):
     matches: list[PossibleMatchOut]
 
 
+class RepeatedMember(Schema):
+    member: int = Field(description="Index of a member that looks like an earlier one...")
+    same_as: int = Field(description="...this one, typed twice in the same request.")
+
+
 class DuplicateCheckOut(Schema):
     members: list[MemberMatches] = Field(description="Only members with likely matches.")
+    repeated: list[RepeatedMember] = Field(
+        default_factory=list,
+        description="Members of the request that look like the same person typed twice "
+        "(same document, or same name, sex and date of birth).",
+    )
 
 
 class DuplicatesFound(DuplicateCheckOut):
     detail: str
+
+
+class CandidatePerson(Schema):
+    id: int
+    household_number: str
+    given_name: str
+    family_name: str
+    sex: str = Field(json_schema_extra=_one_of(Sex))
+    date_of_birth: date | None
+    status: str = Field(json_schema_extra=_one_of(Individual.Status))
+
+    @staticmethod
+    def resolve_household_number(individual: Individual) -> str:
+        return individual.household.number
+
+
+class DuplicateCandidateOut(Schema):
+    id: int
+    status: str = Field(json_schema_extra=_one_of(DuplicateCandidate.Status))
+    probability: float
+    evidence: list[EvidenceOut]
+    left: CandidatePerson
+    right: CandidatePerson
+    version: str = Field(
+        description="Changes when either record is edited; send it with a merge to have the "
+        "merge refused (409) if the records changed since you read them."
+    )
+
+    @staticmethod
+    def resolve_left(candidate: DuplicateCandidate) -> Individual:
+        return candidate.individual_l
+
+    @staticmethod
+    def resolve_right(candidate: DuplicateCandidate) -> Individual:
+        return candidate.individual_r
+
+    @staticmethod
+    def resolve_version(candidate: DuplicateCandidate) -> str:
+        from edgecamp.registry.merge import pair_version
+
+        return pair_version(candidate.individual_l, candidate.individual_r)
+
+
+class MergeIn(_Input):
+    survivor: int = Field(description="Id of the person kept: one of the candidate's two.")
+    version: str = Field("", description="The candidate's `version` as read, if any.")
+
+
+class MergeOut(Schema):
+    id: int = Field(description="The merge's id, for unmerge.")
+    state: str = Field(json_schema_extra=_one_of(MergeRecord.State))
+    candidate: int | None
+    merged: int = Field(description="Id of the record merged away.")
+    survivor: int = Field(description="Id of the record kept.")
+    aliases_added: list[str] = Field(description="Names added to the kept record's other names.")
+    document_ids: list[int] = Field(description="Documents moved to the kept record.")
+    need_ids: list[int] = Field(description="Specific-needs records moved to the kept record.")
+    household_closed: str | None = Field(
+        description="Number of the household the merge closed (left with no active member)."
+    )
+    merged_at: datetime
+    undone_at: datetime | None
+
+    @staticmethod
+    def resolve_candidate(record: MergeRecord) -> int | None:
+        return record.candidate_id
+
+    @staticmethod
+    def resolve_merged(record: MergeRecord) -> int:
+        return record.individual_id
+
+    @staticmethod
+    def resolve_survivor(record: MergeRecord) -> int:
+        return record.survivor_id
+
+    @staticmethod
+    def resolve_household_closed(record: MergeRecord) -> str | None:
+        household = record.household_closed
+        return household.number if household is not None else None
 
 
 # --- Lists -------------------------------------------------------------------------------------

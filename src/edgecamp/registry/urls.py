@@ -18,6 +18,21 @@ urlpatterns = [
     ),
     path("duplicates/", duplicate_views.duplicate_review, name="duplicate-review"),
     path(
+        "duplicates/<int:candidate_id>/",
+        duplicate_views.duplicate_compare,
+        name="duplicate-compare",
+    ),
+    path(
+        "duplicates/<int:candidate_id>/merge/",
+        duplicate_views.duplicate_merge,
+        name="duplicate-merge",
+    ),
+    path(
+        "duplicates/merges/<int:merge_id>/unmerge/",
+        duplicate_views.duplicate_unmerge,
+        name="duplicate-unmerge",
+    ),
+    path(
         "duplicates/<int:candidate_id>/not-same/",
         duplicate_views.duplicate_not_same,
         name="duplicate-not-same",

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from edgecamp.accounts.scope import Scope, scope_for
 from edgecamp.audit.capture import record_sensitive_read
-from edgecamp.registry import duplicates, queries
+from edgecamp.protection import views as protection_views
+from edgecamp.registry import duplicates, merge, queries
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, Sex, SpecificNeed
 from edgecamp.registry.forms import (
     MEMBER_PREFIX,
@@ -35,7 +36,12 @@ from edgecamp.registry.forms import (
     nationality_names,
 )
 from edgecamp.registry.models import Household, Individual, StatusChange
-from edgecamp.registry.services import MAX_MEMBERS, RegistrationError, register_household
+from edgecamp.registry.services import (
+    MAX_MEMBERS,
+    HouseholdInput,
+    RegistrationError,
+    register_household,
+)
 
 HOUSEHOLDS_PER_PAGE = 25
 # Remembered per session so a clerk at a desk does not pick the same site and desk each time.
@@ -225,7 +231,8 @@ class StatusRow:
 
 @require_GET
 def household_detail(request: HttpRequest, number: str) -> HttpResponse:
-    household = queries.household_detail(number, scope=scope_for(request.user))
+    scope = scope_for(request.user)
+    household = queries.household_detail(number, scope=scope)
     if household is None:
         # The same answer for a number at another site: its existence is not revealed.
         raise Http404(_("No household has the number %(number)s.") % {"number": number})
@@ -254,6 +261,8 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
                 for change in queries.status_history(household)
             ],
             "memberships": household.memberships.all(),
+            # None (nothing shown) unless a protection officer of the site is reading.
+            "protection": protection_views.household_section(household, scope),
         },
     )
 
@@ -293,6 +302,11 @@ def household_register(request: HttpRequest) -> HttpResponse:
         household_input = household_form.to_input([form.to_input() for form in member_forms])
         reason = request.POST.get("duplicate_override_reason", "").strip()[:300]
         confirmed = request.POST.get("duplicates_confirmed") == "1"
+        link_number = request.POST.get("link_household", "").strip()
+        if link_number:
+            return _link_household(
+                request, household_form, formset, member_forms, household_input, link_number
+            )
         if not (confirmed and reason):
             found = duplicates.household_matches(household_input, scope=scope)
             panels = [
@@ -300,7 +314,11 @@ def household_register(request: HttpRequest) -> HttpResponse:
                 for index, (form, matches) in enumerate(zip(member_forms, found, strict=True))
                 if matches
             ]
-            if panels:
+            repeated = [
+                RepeatedRow(second + 1, first + 1)
+                for first, second in duplicates.repeated_members(household_input.members)
+            ]
+            if panels or repeated:
                 return _render_register(
                     request,
                     household_form,
@@ -308,6 +326,8 @@ def household_register(request: HttpRequest) -> HttpResponse:
                     duplicate_panels=panels,
                     duplicate_reason=reason,
                     reason_missing=confirmed,
+                    repeated=repeated,
+                    link_choices=_link_choices(found),
                 )
         else:
             household_input = dataclasses.replace(household_input, duplicate_override_reason=reason)
@@ -339,6 +359,71 @@ class DuplicatePanel:
     matches: list[duplicates.PossibleMatch]
 
 
+@dataclass(frozen=True)
+class RepeatedRow:
+    number: int  # the member's row, from 1
+    same_as: int  # the earlier row it repeats
+
+
+@dataclass(frozen=True)
+class LinkChoice:
+    """A matched household the clerk may say the registration is: `matched` of the `total`
+    members typed look already registered in it."""
+
+    number: str
+    matched: int
+    total: int
+
+    @property
+    def everyone_there(self) -> bool:
+        return self.matched == self.total
+
+
+def _link_choices(found: list[list[duplicates.PossibleMatch]]) -> list[LinkChoice]:
+    matched: dict[str, int] = {}
+    for matches in found:
+        for number in dict.fromkeys(m.household_number for m in matches):
+            matched[number] = matched.get(number, 0) + 1
+    return [LinkChoice(number, n, len(found)) for number, n in matched.items()]
+
+
+def _link_household(
+    request: HttpRequest,
+    household_form: HouseholdForm,
+    formset: BaseMemberFormSet,
+    member_forms: list[MemberForm],
+    household_input: HouseholdInput,
+    number: str,
+) -> HttpResponse:
+    """ "This is household `number`": open it, adding the members not already in it."""
+    try:
+        linked = merge.link_to_household(
+            household_input, number, scope=scope_for(request.user), registered_by=request.user
+        )
+    except RegistrationError as error:
+        about_members = apply_registration_errors(error, household_form, member_forms)
+        return _render_register(request, household_form, formset, about_members)
+    if linked.added:
+        text = ngettext(
+            "%(count)d member added to household %(number)s; %(skipped)d already registered there.",
+            "%(count)d members added to household %(number)s; %(skipped)d already registered "
+            "there.",
+            len(linked.added),
+        )
+    else:
+        text = _("Nothing registered: everyone is already in household %(number)s.")
+    messages.success(
+        request,
+        text
+        % {
+            "count": len(linked.added),
+            "number": linked.household.number,
+            "skipped": len(linked.skipped),
+        },
+    )
+    return redirect("household-detail", number=linked.household.number)
+
+
 def _member_label(form: MemberForm) -> str:
     data = form.cleaned_data
     return " ".join(p for p in (data.get("given_name"), data.get("family_name")) if p)
@@ -353,6 +438,8 @@ def _render_register(
     duplicate_panels: list[DuplicatePanel] | None = None,
     duplicate_reason: str = "",
     reason_missing: bool = False,
+    repeated: list[RepeatedRow] | None = None,
+    link_choices: list[LinkChoice] | None = None,
 ) -> HttpResponse:
     about_members = about_members or []
     summary = error_summary(household_form, formset, about_members) if formset.validate else []
@@ -368,6 +455,8 @@ def _render_register(
             "duplicate_panels": duplicate_panels or [],
             "duplicate_reason": duplicate_reason,
             "reason_missing": reason_missing,
+            "repeated_members": repeated or [],
+            "link_choices": link_choices or [],
         },
     )
 

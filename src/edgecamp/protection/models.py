@@ -1,0 +1,113 @@
+"""Protection casework: confidential notes and family tracing requests.
+
+Everything here is protection-sensitive (shared/DOMAIN.md): only protection officers of the
+household's site read or write it, in the UI and the API alike (`queries.py` and
+`access_policy.py`); every read is audited as a sensitive read and the audit log never copies
+the values (`apps.py`). Other roles do not see it exists: no counts, no admin pages."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from edgecamp.registry.codes import Sex
+
+
+class ConfidentialNote(models.Model):
+    """A protection officer's note on a household, or on one of its members."""
+
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    individual = models.ForeignKey(
+        "registry.Individual",
+        verbose_name=_("about"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.TextField(_("note"), max_length=4000)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    written_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+        verbose_name = _("confidential note")
+        verbose_name_plural = _("confidential notes")
+
+    def __str__(self) -> str:
+        return f"note {self.pk}"
+
+
+class TracingRequest(models.Model):
+    """A registered person looking for a missing relative (ICRC Restoring Family Links)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        LOCATED = "located", _("Located")
+        REUNITED = "reunited", _("Reunited")
+        CLOSED = "closed", _("Closed")
+
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requester = models.ForeignKey(
+        "registry.Individual",
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sought_given_name = models.CharField(_("given name of the sought person"), max_length=100)
+    sought_family_name = models.CharField(
+        _("family name of the sought person"), max_length=100, blank=True
+    )
+    sought_sex = models.CharField(
+        _("sex of the sought person"), max_length=10, choices=Sex.choices, blank=True
+    )
+    sought_age = models.PositiveSmallIntegerField(
+        _("age of the sought person (estimated)"), null=True, blank=True
+    )
+    relationship = models.CharField(_("relationship to the requester"), max_length=60)
+    last_seen_place = models.CharField(_("place last seen"), max_length=200, blank=True)
+    last_seen_on = models.DateField(_("date last seen"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["status", "-opened_at"])]
+        verbose_name = _("tracing request")
+        verbose_name_plural = _("tracing requests")
+
+    def __str__(self) -> str:
+        return f"tracing request {self.pk}"
+
+    @property
+    def sought_name(self) -> str:
+        return " ".join(p for p in (self.sought_given_name, self.sought_family_name) if p)
