@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -117,12 +118,18 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     cards.add_argument("--cycle", type=_positive_int, required=True, metavar="ID")
     cards.add_argument("--out", required=True, metavar="CARDS.pdf")
+    cards.add_argument(
+        "--user", required=True, help="the staff account acting (its role and sites apply)"
+    )
     cards.set_defaults(handler=_ration_cards)
 
     start = commands.add_parser(
         "start-cycle", help="start a distribution cycle: snapshot its households and entitlements"
     )
     start.add_argument("--cycle", type=_positive_int, required=True, metavar="ID")
+    start.add_argument(
+        "--user", required=True, help="the staff account acting (its role and sites apply)"
+    )
     start.set_defaults(handler=_start_cycle)
 
     redeem = commands.add_parser(
@@ -133,6 +140,9 @@ def _build_parser() -> argparse.ArgumentParser:
     redeem.add_argument("--proxy-name", default="", help="name of an authorised proxy collecting")
     redeem.add_argument("--proxy-relationship", default="", help="the proxy's relationship")
     redeem.add_argument("--desk", default="cli", help="distribution point")
+    redeem.add_argument(
+        "--user", required=True, help="the staff account acting (its role and sites apply)"
+    )
     redeem.set_defaults(handler=_redeem)
 
     dedupe = commands.add_parser(
@@ -470,23 +480,41 @@ def _print_plan(console, plan) -> None:  # type: ignore[no-untyped-def]
     )
 
 
+def _cycle_as_user(args: argparse.Namespace, route: str, console: Any):  # type: ignore[no-untyped-def]
+    """(user, cycle) when --user may do what the page `route` does and the cycle is at one of
+    that user's sites; else prints why and returns None."""
+    from edgecamp.distributions import queries
+
+    try:
+        user, scope = _acting(args.user, route)
+    except _Refused as refusal:
+        console.print(f"[red]{refusal}[/red]", highlight=False)
+        return None
+    cycle = queries.cycle_detail(args.cycle, scope=scope)
+    if cycle is None:
+        console.print(
+            f"[red]No cycle has the id {args.cycle} at {args.user}'s sites.[/red] "
+            "See GET /api/v1/cycles.",
+            highlight=False,
+        )
+        return None
+    return user, cycle
+
+
 def _ration_cards(args: argparse.Namespace) -> int:
     _setup_django()
-    from edgecamp.distributions import queries
     from edgecamp.distributions.pdf import cycle_cards, ration_cards_pdf
 
     console = _console()
-    cycle = queries.cycle_detail(args.cycle)
-    if cycle is None:
-        console.print(
-            f"[red]No cycle has the id {args.cycle}.[/red] See /admin or GET /api/v1/cycles."
-        )
+    found = _cycle_as_user(args, "cycle-cards", console)
+    if found is None:
         return 1
+    _user, cycle = found
     cards = cycle_cards(cycle)
     if not cards:
         console.print(
             f"[red]Cycle “{cycle.name}” has no households on its list.[/red] Start it first: "
-            f"`edgecamp start-cycle --cycle {cycle.pk}`.",
+            f"`edgecamp start-cycle --cycle {cycle.pk} --user …`.",
             highlight=False,
         )
         return 1
@@ -502,38 +530,51 @@ def _ration_cards(args: argparse.Namespace) -> int:
 
 def _start_cycle(args: argparse.Namespace) -> int:
     _setup_django()
+    from edgecamp.audit.capture import acting_as
     from edgecamp.distributions.services import start_cycle
     from edgecamp.stock.services import SupplyError
 
     console = _console()
+    found = _cycle_as_user(args, "cycle-start", console)
+    if found is None:
+        return 1
+    user, cycle = found
     try:
-        households = start_cycle(args.cycle)
+        with acting_as(user, "cli"):
+            households = start_cycle(cycle.pk, started_by=user)
     except SupplyError as error:
         console.print(f"[red]Not started.[/red] {error}", highlight=False)
         return 1
-    console.print(f"Cycle {args.cycle} started: {households} households on its list.")
+    console.print(f"Cycle {cycle.pk} started: {households} households on its list.")
     return 0
 
 
 def _redeem(args: argparse.Namespace) -> int:
     _setup_django()
+    from edgecamp.audit.capture import acting_as
     from edgecamp.distributions.queries import already_collected_message
-    from edgecamp.distributions.services import RedeemInput, redeem
+    from edgecamp.distributions.services import RedeemInput, redeem_in_cycle
     from edgecamp.stock.services import SupplyError
 
     console = _console()
+    found = _cycle_as_user(args, "redemption-desk", console)
+    if found is None:
+        return 1
+    user, cycle = found
     proxy = bool(args.proxy_name or args.proxy_relationship)
     try:
-        outcome = redeem(
-            args.cycle,
-            RedeemInput(
-                code=args.code,
-                collector="proxy" if proxy else "focal_point",
-                proxy_name=args.proxy_name,
-                proxy_relationship=args.proxy_relationship,
-                desk=args.desk,
-            ),
-        )
+        with acting_as(user, "cli"):
+            outcome = redeem_in_cycle(
+                cycle,
+                RedeemInput(
+                    code=args.code,
+                    collector="proxy" if proxy else "focal_point",
+                    proxy_name=args.proxy_name,
+                    proxy_relationship=args.proxy_relationship,
+                    desk=args.desk,
+                ),
+                redeemed_by=user,
+            )
     except SupplyError as error:
         console.print(f"[red]Nothing handed out.[/red] {error}", highlight=False)
         return 1
