@@ -51,6 +51,10 @@ def test_registration_through_the_api_is_audited_with_who_and_what(client):
     assert len(sensitive) == 1
     assert "SV" not in str(sensitive[0].changes)
     assert sensitive[0].changes["code"] == [None, "[protection-sensitive]"]
+    # Nor whom it is about: that this person has a sensitive need is itself sensitive.
+    assert sensitive[0].changes["individual_id"] == [None, "[protection-sensitive]"]
+    ordinary = next(n for n in needs if not n.sensitive)
+    assert str(ordinary.changes["individual_id"][1]) == person.object_id
 
 
 def test_updates_record_before_and_after_and_deletes_the_last_state():

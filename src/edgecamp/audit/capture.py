@@ -201,7 +201,10 @@ def _changes(
             continue
         if name in SECRET_FIELDS:
             old, new = (SECRET if old is not None else None), (SECRET if new is not None else None)
-        elif sensitive and name not in ("id", "individual_id"):
+        elif sensitive and name != "id":
+            # Who the row is about is redacted too: that a person has a protection-sensitive
+            # need or note is itself sensitive. The row id lets an investigator with database
+            # access join it back.
             old, new = (
                 (REDACTED if old is not None else None),
                 (REDACTED if new is not None else None),
