@@ -6,13 +6,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.readonly_admin import ReadOnlyAdmin
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, SpecificNeed
 from edgecamp.registry.models import (
+    DuplicateCandidate,
     Household,
     HouseholdNumberSequence,
     IdentityDocument,
     Individual,
     Membership,
+    MergeRecord,
+    NotSamePerson,
     SpecificNeedRecord,
     StatusChange,
 )
@@ -147,3 +151,23 @@ class HouseholdNumberSequenceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+
+# Written by the dedupe job and the review pages (merge.py), which keep their invariants and
+# the undo record: shown here, changed only there.
+@admin.register(DuplicateCandidate)
+class DuplicateCandidateAdmin(ReadOnlyAdmin):
+    list_display = ["individual_l", "individual_r", "probability", "status", "decided_by"]
+    list_filter = ["status"]
+    show_full_result_count = False
+
+
+@admin.register(NotSamePerson)
+class NotSamePersonAdmin(ReadOnlyAdmin):
+    list_display = ["individual_l", "individual_r", "decided_by", "decided_at"]
+
+
+@admin.register(MergeRecord)
+class MergeRecordAdmin(ReadOnlyAdmin):
+    list_display = ["individual", "survivor", "state", "merged_by", "merged_at"]
+    list_filter = ["state"]
