@@ -415,3 +415,157 @@ def test_cli_dedupe_rejects_bad_encoding(
     assert "row 3" in error
     assert "UTF-8" in error
     assert not out.exists()
+
+
+def test_given_and_family_name_swapped_with_a_slip_are_reordered() -> None:
+    swapped = _levels(
+        _person("a", given_name="Barnaby", family_name="Siggins"),
+        _person("b", given_name="Siggins", family_name="Barhaby"),
+    )
+    assert (swapped["given_name"], swapped["family_name"]) == ("reordered", "missing")
+    other = _levels(
+        _person("a", given_name="Barnaby", family_name="Siggins"),
+        _person("b", given_name="Musa", family_name="Barhaby"),
+    )
+    assert other["given_name"] == "different"
+
+
+def test_sex_unknown_is_its_own_block_for_every_rule_with_sex() -> None:
+    from edgecamp.linkage.blocking import RULES, rule_keys
+
+    vocabularies = Vocabularies()
+    table = build_table(frame_from_records([_person("a", sex=""), _person("b", sex="")]),
+                        vocabularies)  # fmt: skip
+    keys = dict(zip((rule.name for rule in RULES), rule_keys(table), strict=True))
+    for name in ("given_year_place_sex", "date_and_sex"):
+        assert keys[name][0] != 0
+        assert keys[name][0] == keys[name][1]
+
+
+def test_match_weights_by_pattern_equal_the_direct_sum(monkeypatch: pytest.MonkeyPatch) -> None:
+    import edgecamp.linkage.estimate as estimate
+
+    rng = np.random.default_rng(3)
+    columns = [rng.integers(0, len(c.levels), 500) for c in COMPARISONS]
+    levels = np.stack(columns, axis=1).astype(np.int8)
+    assert np.array_equal(estimate.patterns_of(estimate.pattern_codes(levels)), levels)
+    u = estimate.estimate_u(levels)
+    parameters = estimate.parameters(estimate.start_m(), u, 0.001, 1, True)
+    tf = rng.normal(size=500)
+    direct = estimate.match_weights(levels, parameters, tf)
+    monkeypatch.setattr(estimate, "_BY_PATTERN", 10)
+    assert np.allclose(estimate.match_weights(levels, parameters, tf), direct)
+    person = estimate.match_weights(levels, parameters, tf, person_only=True)
+    monkeypatch.setattr(estimate, "_BY_PATTERN", 10**9)
+    assert np.allclose(estimate.match_weights(levels, parameters, tf, person_only=True), person)
+
+
+def test_u_leaves_out_the_matches_among_random_pairs() -> None:
+    from edgecamp.linkage.estimate import estimate_u
+
+    # 100 random pairs, 10 of them agreeing on the date: with those 10 known to be matches,
+    # agreement among different people is much rarer.
+    levels = np.zeros((100, len(COMPARISONS)), dtype=np.int8)
+    dob = COMPARISONS.index(next(c for c in COMPARISONS if c.name == "date_of_birth"))
+    exact = len(COMPARISONS[dob].levels) - 1
+    levels[:, dob] = 1
+    levels[:10, dob] = exact
+    plain = estimate_u(levels)[dob][exact]
+    discounted = estimate_u(levels, np.r_[np.zeros(10), np.ones(90)])[dob][exact]
+    assert plain == pytest.approx(0.1)
+    assert discounted < plain / 10
+
+
+def test_household_pairs_are_counted_per_level() -> None:
+    from edgecamp.linkage.engine import _HouseholdSupport
+
+    vocabularies = Vocabularies()
+    # Households h1 (2 members), h2 (3), h3 (2), h4 (1).
+    sizes = {"h1": 2, "h2": 3, "h3": 2, "h4": 1}
+    records = [
+        _person(f"{h}-{i}", household_ref=h) for h, size in sizes.items() for i in range(size)
+    ]
+    table = build_table(frame_from_records(records), vocabularies)
+    row = {r.record_id: i for i, r in enumerate(records)}
+    # One supported pair across h1/h2, two across h2/h3, one across h1/h4 (h4 has no others).
+    pairs = [("h1-0", "h2-0"), ("h2-0", "h3-0"), ("h2-1", "h3-1"), ("h1-1", "h4-0")]
+    l = np.array([row[a] for a, _ in pairs])
+    r = np.array([row[b] for _, b in pairs])
+    support = _HouseholdSupport.of(table, l, r, np.ones(len(pairs)))
+    totals = support.pairs_per_level()
+    # h1/h2: 5 other pairs see one match; h2/h3: the 2 supporting pairs see one, 4 see two.
+    assert totals.tolist() == [0, 0, 0, 5 + 2, 4]
+    assert support.pairs_with_others() == 7 * 6 / 2
+
+
+def test_a_shared_document_keeps_records_together_in_the_chaining_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import edgecamp.linkage.engine as engine
+
+    captured = {}
+
+    def spy(n: int, l: np.ndarray, r: np.ndarray, p: np.ndarray, **kw: object) -> np.ndarray:
+        captured["score_pairs"] = kw["score_pairs"]
+        return cluster(n, l, r, p, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "cluster", spy)
+    people = [
+        _person(str(i), given_name=given, family_name=family, household_ref="",
+                date_of_birth=date(1950 + i, 1 + i % 12, 1 + i % 28), phone="",
+                document_number=f"D{i:06d}")
+        for i, (given, family) in enumerate(
+            [("Hawa", "Adam"), ("Musa", "Ali"), ("Zeinab", "Omar"), ("Idriss", "Deby")] * 10
+        )
+    ]  # fmt: skip
+    # Two records with nothing in common but the document number.
+    stranger = _person(
+        "x",
+        given_name="Amna",
+        family_name="Yagoub",
+        household_ref="",
+        date_of_birth=date(1990, 3, 4),
+        phone="",
+        document_number="D000001",
+    )
+    people.append(stranger)
+    link(people)
+    score_pairs = captured["score_pairs"]
+    assert score_pairs(np.array([1]), np.array([40]))[0] == 1.0  # records "1" and "x"
+    assert score_pairs(np.array([2]), np.array([40]))[0] < 0.5
+
+
+def test_name_frequencies_within_a_place_of_origin() -> None:
+    from edgecamp.linkage.engine import PlaceShares
+
+    # Place 1 (300 records): key 5 is half of them, key 6 a tenth. Place 2 has only 50.
+    place = np.array([1] * 300 + [2] * 50, dtype=np.int32)
+    keys = np.array([5] * 150 + [6] * 30 + [7] * 120 + [5] * 50, dtype=np.int32)
+    shares = PlaceShares.of(place, keys, size=10)
+    share, base = shares.share(
+        np.array([1, 1, 2], dtype=np.int32), np.array([5, 6, 5], dtype=np.int32),
+        np.array([0.01, 0.02, 0.03]), 0.001,
+    )  # fmt: skip
+    assert share.tolist() == pytest.approx([0.5, 0.1, 0.03])
+    assert base.tolist() == pytest.approx([0.25 + 0.01 + 0.16, 0.25 + 0.01 + 0.16, 0.001])
+
+
+def test_a_document_number_with_one_slip_is_a_candidate() -> None:
+    from edgecamp.linkage.blocking import candidate_pairs
+
+    people = [
+        _person("a", given_name="Zachary", family_name="Rollins", document_number="2423787"),
+        # One digit mistyped in the second half, the names different: only the number's
+        # first half brings them together.
+        _person("b", given_name="Flynn", family_name="Collins", document_number="2423187",
+                date_of_birth=None, phone="", place_of_origin="", household_ref="h2"),
+        # Short numbers are not halved.
+        _person("c", given_name="Musa", family_name="Ali", document_number="12345",
+                date_of_birth=None, phone="", place_of_origin="", household_ref="h3"),
+        _person("d", given_name="Idriss", family_name="Deby", document_number="12399",
+                date_of_birth=None, phone="", place_of_origin="", household_ref="h4"),
+    ]  # fmt: skip
+    vocabularies = Vocabularies()
+    table = build_table(frame_from_records(people), vocabularies)
+    l, r = candidate_pairs(table)
+    assert set(zip(l.tolist(), r.tolist(), strict=True)) == {(0, 1)}

@@ -27,30 +27,38 @@ Method
    compared as sorted sets; a consonant-skeleton phonetic key for transliterated names
    (Mohammed, Muhammad, Mohamed, Mohamad, Mahamat, Maxamed → "mhmt"; Mahmoud → "mmt").
 2. Blocking (`blocking.RULES`): rules of a name part with a second field (birth year, exact
-   date, phone, place, sex), the document number, and the full name alone; unioned. A key held
-   by more than `max_block` records (or the rule's own lower cap: 30 for the two broad rules, 8
-   for the name alone) is skipped for that rule. Families register again as families: once
-   the model is trained, two households with one pair across them scored ≥ 0.99, or two
-   pairs ≥ 0.5, are compared member by member.
+   date, phone, place, sex), the document number and each of its halves (a number with one
+   slip keeps a half), and the full name alone; unioned. A key held by more than `max_block`
+   records (or the rule's own lower cap: 30 for the two broad rules, 8 for the name alone) is
+   skipped for that rule. Families register again as families: once the model is trained,
+   two households with one pair across them scored ≥ 0.99, or two pairs ≥ 0.5, are compared
+   member by member.
 3. Comparisons (`model.COMPARISONS`) with levels: given and family name (exact, phonetic,
-   reordered between given and family, close — Jaro-Winkler ≥ 0.88 or one edit —, first word,
-   different); date of birth aware of precision (exact, day/month swapped, one part different,
-   same year when either is an estimate, within 2 years, different); sex; phone (last 8
-   digits: same, ≤ 2 digits different); place of origin; household (same household, and for
-   different households how many of their other members match); document number (same, one
-   slip — a character mistyped, added, dropped or two swapped —, different).
-4. Fellegi-Sunter scoring. u from 400 000 random pairs; m by EM in sessions, as Splink does
-   (each session blocks on one rule and learns the comparisons that rule does not fix; a
-   session whose rule finds no pairs, or a comparison blank in all of them, is skipped). In the
-   same-phone session the wrong pairs are relatives, so u of given name, date and sex comes
-   from pairs of one household (known to be two people) there. Term-frequency adjustment on
-   names: agreement on a common name counts less. Surname, phone, origin and household are
-   one piece of evidence (the strongest, plus every disagreement): siblings agree on all of
-   them. Two records of one household get a fixed -20 bits: never merged unless everything
-   else agrees.
+   reordered between given and family — also given against family with a slip —, close —
+   Jaro-Winkler ≥ 0.88 or one edit —, first word, different); date of birth aware of
+   precision (exact, day/month swapped, one part different, same year when either is an
+   estimate, within 2 years, different); sex; phone (last 8 digits: same, ≤ 2 digits
+   different); place of origin; household (same household, and for different households how
+   many of their other members match); document number (same, one slip — a character
+   mistyped, added, dropped or two swapped —, different).
+4. Fellegi-Sunter scoring. u from 400 000 random pairs, each counted by its probability of
+   being two people under a first model (a small file full of duplicates holds matches among
+   its random pairs); u of the household levels is counted, not sampled. m by EM in sessions,
+   as Splink does (each session blocks on one rule and learns the comparisons that rule does
+   not fix; a session whose rule finds no pairs, or a comparison blank in all of them, is
+   skipped). In the same-phone session the wrong pairs are relatives, so u of given and family
+   name, date and sex comes from pairs of one household (known to be two people) there.
+   Term-frequency adjustment on names: agreement on a common name counts less; for two
+   records from the same place of origin, a name common or rare *there* (each community has
+   its own names). Surname, phone, origin and household are one piece of evidence (the
+   strongest, plus every disagreement): siblings agree on all of them. Two records of one
+   household get a fixed -20 bits: never merged unless everything else agrees.
 5. Clustering (`cluster`): connected components of pairs ≥ threshold; a component of three or
-   more must have every member pair ≥ `min_pairwise`, else it is rebuilt along its strongest
-   edges, merging only parts that are pairwise supported (no chaining).
+   more must have every member pair supported, else it is rebuilt along its strongest edges,
+   merging only parts that are pairwise supported (no chaining). A pair is supported when its
+   own evidence without the prior gives it at least `min_pairwise` (with households, the
+   person-level evidence only: relatives share surname, phone and origin), or when the two
+   records carry the same document number.
 """
 
 from edgecamp.linkage.desk import DeskIndex

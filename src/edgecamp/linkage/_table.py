@@ -130,6 +130,10 @@ class Table:
     place_key: Codes  # Vocabulary.key
     household: Codes  # Vocabulary.household
     document: Codes  # Vocabulary.document: the number, upper case, letters and digits only
+    # The number's first and second half (numbers of 6 characters or more; else 0): a number
+    # with one slip keeps one half intact, so blocking on each half finds it.
+    document_head: Codes
+    document_tail: Codes
     source: npt.NDArray[np.int8]
 
     def __len__(self) -> int:
@@ -190,9 +194,13 @@ def build_table(frame: pl.DataFrame, vocabularies: Vocabularies, source: int = 0
         [vocabularies.household.code(h.strip()) for h in household_raw], dtype=np.int32
     )
     document_raw, document_codes = _distinct(frame["document_number"])
+    document_keys = [document_key(d) for d in document_raw]
     document_values = np.array(
-        [vocabularies.document.code(document_key(d)) for d in document_raw], dtype=np.int32
+        [vocabularies.document.code(d) for d in document_keys], dtype=np.int32
     )
+    document_halves = np.array(
+        [document_half_codes(d, vocabularies) for d in document_keys], dtype=np.int32
+    ).reshape(len(document_keys), 2)
     return Table(
         record_ids=record_ids,
         given=given[0],
@@ -214,6 +222,8 @@ def build_table(frame: pl.DataFrame, vocabularies: Vocabularies, source: int = 0
         place_key=place_keys[place_codes],
         household=household_values[household_codes],
         document=document_values[document_codes],
+        document_head=document_halves[document_codes, 0],
+        document_tail=document_halves[document_codes, 1],
         source=np.full(len(record_ids), source, dtype=np.int8),
     )
 
@@ -333,6 +343,21 @@ def _all_keys(
     return coded
 
 
+_MIN_HALVED = 6
+
+
+def document_half_codes(number: str, vocabularies: Vocabularies) -> tuple[int, int]:
+    """Codes of a (normalised) document number's two halves; 0 for a short or blank one.
+    Coded in the document vocabulary with a marker no normalised number contains."""
+    if len(number) < _MIN_HALVED:
+        return 0, 0
+    middle = len(number) // 2
+    return (
+        vocabularies.document.code(f"<{number[:middle]}"),
+        vocabularies.document.code(f">{number[middle:]}"),
+    )
+
+
 def concat_tables(tables: Sequence[Table]) -> Table:
     first = tables[0]
     columns: dict[str, object] = {"record_ids": [i for t in tables for i in t.record_ids]}
@@ -350,6 +375,7 @@ def table_of_record(record: Record, vocabularies: Vocabularies, source: int = 0)
     if born is not None:
         precision = record.dob_precision or precision_of(born)
     exact = born is not None and precision == EXACT
+    halves = document_half_codes(document_key(record.document_number), vocabularies)
     household = record.household_ref.strip()
     household_code = vocabularies.household.codes.get(household, 0) if household else 0
 
@@ -377,5 +403,7 @@ def table_of_record(record: Record, vocabularies: Vocabularies, source: int = 0)
         place_key=codes(vocabularies.key.code(place_key(record.place_of_origin))),
         household=codes(household_code),
         document=codes(vocabularies.document.code(document_key(record.document_number))),
+        document_head=codes(halves[0]),
+        document_tail=codes(halves[1]),
         source=np.array([source], dtype=np.int8),
     )

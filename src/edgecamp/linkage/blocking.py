@@ -42,9 +42,14 @@ def _combine(*parts: npt.NDArray[np.integer]) -> Ints:
         values = part.astype(np.int64)
         key = key * np.int64(1_000_003) + values
         present &= values != 0
-    # Keep keys positive and non-zero for present records.
-    key = (key & np.int64(0x3FFF_FFFF_FFFF_FFFF)) | np.int64(1)
-    return np.where(present, key, 0)
+    # Keep keys positive and non-zero for present records (not `| 1`, which put neighbouring
+    # codes of a one-field key, 2 and 3, in one block).
+    key = key & np.int64(0x3FFF_FFFF_FFFF_FFFF)
+    return np.where(present, np.where(key == 0, 1, key), 0)
+
+
+def _sex_block(table: Table) -> npt.NDArray[np.int8]:
+    return np.where(table.sex == 0, 3, table.sex).astype(np.int8)
 
 
 # Every rule mixes a name part with a second field, so that a common name is split into
@@ -57,13 +62,15 @@ RULES = (
     BlockingRule("family_and_date", lambda t: _combine(t.family_key, t.dob_day * t.dob_exact)),
     # The two broad rules below find few duplicates the others miss (at 1M: 2 % and 0.4 % of
     # them, for 8 M and 5 M pairs uncapped), so their blocks are capped lower.
-    BlockingRule("given_year_place_sex",
-                 lambda t: _combine(t.given_first, t.dob_year, t.place_key, t.sex), 30),
     # Sex unknown (a file without the column) is a block of its own, not a missing key.
+    BlockingRule("given_year_place_sex",
+                 lambda t: _combine(t.given_first, t.dob_year, t.place_key, _sex_block(t)), 30),
     BlockingRule("date_and_sex",
-                 lambda t: _combine(t.dob_day * t.dob_exact, np.where(t.sex == 0, 3, t.sex)),
-                 30),
+                 lambda t: _combine(t.dob_day * t.dob_exact, _sex_block(t)), 30),
     BlockingRule("document", lambda t: _combine(t.document)),
+    # A number written with one slip keeps one of its halves.
+    BlockingRule("document_head", lambda t: _combine(t.document_head)),
+    BlockingRule("document_tail", lambda t: _combine(t.document_tail)),
     # The full name alone, only where it is rare: a record with nothing but a name (or a
     # date and place both mis-recorded) still meets its namesakes.
     BlockingRule("names", lambda t: _combine(t.given_key, t.family_key), max_block=8),

@@ -60,6 +60,7 @@ def _compare(left: Table, l: Ints, right: Table, r: Ints, vocabularies: Vocabula
         left.family[l], right.family[r], left.family_key[l], right.family_key[r],
         left.family_first[l], right.family_first[r], reordered, names,
     )  # fmt: skip
+    _swapped_names(left, l, right, r, levels, names)
     # Words moved between given and family name are one piece of evidence, not two.
     levels[:, _FAMILY][levels[:, _FAMILY] == _REORDERED] = 0
     levels[:, _DOB] = _date_levels(left, l, right, r)
@@ -77,6 +78,25 @@ def _compare(left: Table, l: Ints, right: Table, r: Ints, vocabularies: Vocabula
         left.document[l], right.document[r], vocabularies.document.strings
     )
     return levels
+
+
+def _swapped_names(
+    left: Table, l: Ints, right: Table, r: Ints, levels: Levels, names: list[str]
+) -> None:
+    """Given and family name written the other way round, with a slip in one of them
+    ("Barnaby Siggins" / "Siggins Barhaby"): close across (given against family and family
+    against given) is "reordered", where the sorted words differ and so the plain check
+    cannot see it."""
+    given, family = levels[:, _GIVEN], levels[:, _FAMILY]
+    maybe = np.flatnonzero((given >= 1) & (given <= 3) & (family >= 1) & (family <= 3))
+    if not len(maybe):
+        return
+    across = pair_similarity(left.given[l[maybe]], right.family[r[maybe]], names)
+    maybe = maybe[across >= NAME_CLOSE]
+    back = pair_similarity(left.family[l[maybe]], right.given[r[maybe]], names)
+    maybe = maybe[back >= NAME_CLOSE]
+    given[maybe] = _REORDERED
+    family[maybe] = _REORDERED
 
 
 def _name_levels(
@@ -181,14 +201,18 @@ def _date_levels(left: Table, l: Ints, right: Table, r: Ints) -> Levels:
 
 
 def _phone_levels(phone_l: Ints, phone_r: Ints) -> Levels:
-    differing = np.zeros(len(phone_l), dtype=np.int8)
-    a, b = phone_l.copy(), phone_r.copy()
+    level = np.zeros(len(phone_l), dtype=np.int8)
+    present = (phone_l != 0) & (phone_r != 0)
+    level[present & (phone_l == phone_r)] = 3
+    # Digits are counted only where both numbers are there and differ.
+    undecided = np.flatnonzero(present & (phone_l != phone_r))
+    differing = np.zeros(len(undecided), dtype=np.int8)
+    a, b = phone_l[undecided], phone_r[undecided]
     for _ in range(8):
         differing += (a % 10 != b % 10).astype(np.int8)
         a //= 10
         b //= 10
-    level = np.where(differing == 0, 3, np.where(differing <= 2, 2, 1)).astype(np.int8)
-    level[(phone_l == 0) | (phone_r == 0)] = 0
+    level[undecided] = np.where(differing <= 2, 2, 1)
     return level
 
 

@@ -19,6 +19,7 @@ from edgecamp.linkage._table import (
     build_table,
     concat_tables,
     distinct,
+    distinct_inverse,
     frame_from_records,
 )
 from edgecamp.linkage.blocking import (
@@ -66,6 +67,10 @@ _SUPPORT = 0.5
 # Term-frequency adjustment is bounded: a name seen once is strong, not infinite, evidence.
 _TF_LIMIT = 6.0
 _TF_LEVELS = 5  # phonetic and exact
+_PLACE = COMPARISON_INDEX["place_of_origin"]
+_SAME_PLACE = COMPARISONS[_PLACE].levels.index("same")
+_DOCUMENT = COMPARISON_INDEX["document_number"]
+_SAME_DOCUMENT = COMPARISONS[_DOCUMENT].levels.index("same")
 _STEPS = 6
 
 
@@ -78,25 +83,97 @@ class Model:
     family_tf: Floats
     given_base: float  # Σ share²: the chance two random records agree
     family_base: float
+    # Names are not spread evenly over places of origin (each community has its own pool of
+    # names): for two records from the same place, a name's frequency there.
+    given_in_place: PlaceShares | None = None
+    family_in_place: PlaceShares | None = None
 
-    def tf_adjustment(self, levels: Levels, key_given: Codes, key_family: Codes) -> Floats:
+    def tf_adjustment(
+        self, levels: Levels, key_given: Codes, key_family: Codes, place: Codes | None = None
+    ) -> Floats:
         adjustment = np.zeros(len(levels))
-        for k, keys, tf, base in (
-            (COMPARISON_INDEX["given_name"], key_given, self.given_tf, self.given_base),
-            (COMPARISON_INDEX["family_name"], key_family, self.family_tf, self.family_base),
-        ):
-            agree = levels[:, k] >= _TF_LEVELS
+        same_place = (
+            levels[:, _PLACE] == _SAME_PLACE
+            if place is not None
+            else np.zeros(len(levels), dtype=np.bool_)
+        )
+        for k, keys, tf, base, in_place in (
+            (COMPARISON_INDEX["given_name"], key_given, self.given_tf, self.given_base,
+             self.given_in_place),
+            (COMPARISON_INDEX["family_name"], key_family, self.family_tf, self.family_base,
+             self.family_in_place),
+        ):  # fmt: skip
+            agree = np.flatnonzero(levels[:, k] >= _TF_LEVELS)
             share = tf[np.minimum(keys[agree], len(tf) - 1)]
+            bases = np.full(len(agree), base)
+            if in_place is not None and place is not None:
+                local = agree[same_place[agree]]
+                where = same_place[agree]
+                share[where], bases[where] = in_place.share(
+                    place[local], keys[local], share[where], base
+                )
             # A key never seen in training (a desk check's new spelling) is rare: floor it.
             share = np.maximum(share, 1.0 / max(len(tf), 1) / 1000)
-            adjustment[agree] += np.clip(np.log2(base / share), -_TF_LIMIT, _TF_LIMIT)
+            adjustment[agree] += np.clip(np.log2(bases / share), -_TF_LIMIT, _TF_LIMIT)
         return adjustment
 
-    def weights(self, levels: Levels, table_l: Table, l: Ints) -> Floats:
+    def weights(
+        self, levels: Levels, table_l: Table, l: Ints, *, person_only: bool = False
+    ) -> Floats:
         return match_weights(
             levels,
             self.parameters,
-            self.tf_adjustment(levels, table_l.given_key[l], table_l.family_key[l]),
+            self.tf_adjustment(
+                levels, table_l.given_key[l], table_l.family_key[l], table_l.place_key[l]
+            ),
+            person_only=person_only,
+        )
+
+
+# A place needs this many records with the name part before its own frequencies are used.
+_MIN_PLACE_RECORDS = 200
+
+
+@dataclass
+class PlaceShares:
+    """The share of each name key among the records of one place of origin."""
+
+    codes: Ints  # sorted place_key * size + name key
+    shares: Floats
+    place_records: Floats  # per place key
+    place_base: Floats  # per place key: Σ share²
+    size: int
+
+    @classmethod
+    def of(cls, place: Codes, keys: Codes, size: int) -> PlaceShares:
+        present = (place != 0) & (keys != 0)
+        codes = place[present].astype(np.int64) * size + keys[present]
+        distinct, inverse = distinct_inverse(codes)
+        counts = np.bincount(inverse, minlength=len(distinct)).astype(np.float64)
+        place_records = np.bincount(place[present], minlength=size).astype(np.float64)
+        shares = counts / np.maximum(place_records[distinct // size], 1.0)
+        place_base = np.bincount(distinct // size, weights=shares**2, minlength=size)
+        return cls(distinct, shares, place_records, place_base, size)
+
+    def share(
+        self, place: Codes, keys: Codes, default: Floats, default_base: float
+    ) -> tuple[Floats, Floats]:
+        """The share of `keys` among their place's records and the place's Σ share² (the
+        chance two of its records agree); the defaults where the place has too few records
+        (or is not known)."""
+        known = np.minimum(place, len(self.place_records) - 1)
+        enough = (place < len(self.place_records)) & (
+            self.place_records[known] >= _MIN_PLACE_RECORDS
+        )
+        codes = place.astype(np.int64) * self.size + keys
+        where = np.minimum(np.searchsorted(self.codes, codes), max(len(self.codes) - 1, 0))
+        found = self.codes[where] == codes if len(self.codes) else np.zeros(len(codes), np.bool_)
+        found &= keys < self.size  # a desk check's new spelling has a code past the table's
+        # A name not seen in the place (a new spelling at the desk) counts as seen once there.
+        once = 1.0 / np.maximum(self.place_records[known], 1.0)
+        local = np.where(found, self.shares[where] if len(self.shares) else 0.0, once)
+        return np.where(enough, local, default), np.where(
+            enough, self.place_base[known], default_base
         )
 
 
@@ -166,11 +243,24 @@ def link(
             table, l, r, levels, weights, scores, model, household_support, vocabularies
         )
 
+    def weights_for_check(pair_levels: Levels, pl_: Ints) -> Floats:
+        # The pair's own evidence, without the prior: inside a component the records are
+        # already linked through others, so what counts is whether their evidence is against
+        # it. With households, relatives are among the candidates and share surname, phone and
+        # origin: that agreement is the family's, so only the person-level evidence counts.
+        if household_support is not None:
+            return model.weights(pair_levels, table, pl_, person_only=True)
+        return model.weights(pair_levels, table, pl_) - model.parameters.prior_weight
+
     def score_pairs(pl_: Ints, pr_: Ints) -> Floats:
+        """Scores for the chaining check. Two records with the same identity document number
+        count as supported whatever else they disagree on (it is the document of one person;
+        a cluster built along other edges is not split between them)."""
         pair_levels = compare(table, pl_, table, pr_, vocabularies)
         if household_support is not None:
             household_support.apply(pair_levels, pl_, pr_, None)
-        return probability(model.weights(pair_levels, table, pl_))
+        scored = probability(weights_for_check(pair_levels, pl_))
+        return np.where(pair_levels[:, _DOCUMENT] == _SAME_DOCUMENT, 1.0, scored)
 
     labels = cluster(
         len(table),
@@ -209,12 +299,12 @@ _SESSIONS = (
         ("given_name", "family_name", "date_of_birth", "sex", "phone", "place_of_origin"),
         False,
     ),
-    ("phone", ("given_name", "date_of_birth", "sex"), True),
+    ("phone", ("given_name", "family_name", "date_of_birth", "sex"), True),
     ("names_and_year", ("phone", "place_of_origin", "document_number"), False),
     ("date_and_sex", ("given_name", "family_name"), False),
 )
-_PERSON_LEVEL = ("given_name", "date_of_birth", "sex")
-_SESSION_PAIRS = 3_000_000
+_PERSON_LEVEL = ("given_name", "family_name", "date_of_birth", "sex")
+_SESSION_PAIRS = 1_000_000
 _MIN_SESSION_PAIRS = 50
 
 
@@ -273,9 +363,16 @@ def train(
                 estimated[k] += 1
     m = [sums[k] / estimated[k] if estimated[k] else m[k] for k in range(len(COMPARISONS))]
     prior = global_prior(levels, m, u, total_pairs)
+    # The random pairs hold a few matches (prior times 400 000 of them): take them out of u by
+    # their posterior, then the prior again with that u.
+    first = parameters(m, u, prior, iterations, converged)
+    random_match = probability(match_weights(random_levels, first))
+    u = estimate_u(random_levels, 1.0 - random_match)
+    prior = global_prior(levels, m, u, total_pairs)
     model = Model(
         parameters(m, u, prior, iterations, converged), given_tf, family_tf, given_base,
-        family_base,
+        family_base, PlaceShares.of(table.place_key, table.given_key, size),
+        PlaceShares.of(table.place_key, table.family_key, size),
     )  # fmt: skip
     if not _has_households(table):
         return model
@@ -283,7 +380,11 @@ def train(
     support = _HouseholdSupport.of(table, l, r, scores)
     support.apply(levels, l, r, scores)
     support.apply(random_levels, random_l, random_r, None)
-    u = estimate_u(random_levels)
+    u = estimate_u(random_levels, 1.0 - random_match)
+    # Pairs across two households with matching members are too rare for 400 000 random
+    # pairs (u would be the sample's floor, the same at every registry size): count them.
+    counted = support.pairs_per_level() / max(support.pairs_with_others(), 1.0)
+    u[HOUSEHOLD] = np.where(counted > 0, np.maximum(counted, 1e-15), u[HOUSEHOLD])
     only_household = tuple(k == HOUSEHOLD for k in range(len(COMPARISONS)))
     m, _, steps, done = expectation_maximisation(levels, u, m, update=only_household)
     prior = global_prior(levels, m, u, total_pairs)
@@ -336,7 +437,11 @@ def _expand_households(
     shared_l, shared_r = household_pairs(table, l[supported], r[supported], min_shared=2)
     family = distinct(np.concatenate((sure_l * n + sure_r, shared_l * n + shared_r)))
     family_l, family_r = family // n, family % n
-    new = ~np.isin(family, l * n + r)
+    # A binary search in the sorted candidate codes (already in order from candidate_pairs),
+    # not np.isin, whose hash path takes tens of seconds on millions of codes.
+    known = np.sort(l * n + r, kind="stable")
+    where = np.minimum(np.searchsorted(known, family), max(len(known) - 1, 0))
+    new = known[where] != family if len(known) else np.ones(len(family), dtype=np.bool_)
     family_l, family_r = family_l[new], family_r[new]
     if not len(family_l):
         return l, r, levels, weights, scores
@@ -380,6 +485,26 @@ class _HouseholdSupport:
         b = table.household[r].astype(np.int64) * 2 + table.source[r]
         codes: Ints = np.minimum(a, b) * (2 * households + 2) + np.maximum(a, b)
         return codes
+
+    def pairs_per_level(self) -> Ints:
+        """How many record pairs across two households have each household level (a
+        supporting pair itself sees one support fewer than the other pairs of its two
+        households); only the levels with support are counted."""
+        households = len(self.sizes)
+        low, high = np.divmod(self.household_pairs, 2 * households + 2)
+        size_low, size_high = self.sizes[low // 2], self.sizes[high // 2]
+        pairs, counts = size_low * size_high, self.counts
+        valid = (low != high) & (size_low >= 2) & (size_high >= 2)
+        totals = np.zeros(len(COMPARISONS[HOUSEHOLD].levels), dtype=np.int64)
+        np.add.at(totals, 2 + np.minimum(counts - 1, 2)[valid], np.minimum(counts, pairs)[valid])
+        np.add.at(totals, 2 + np.minimum(counts, 2)[valid], np.maximum(pairs - counts, 0)[valid])
+        totals[:3] = 0
+        return totals
+
+    def pairs_with_others(self) -> float:
+        """How many pairs have a household comparison (both households of two or more)."""
+        members = float(self.sizes[1:][self.sizes[1:] >= 2].sum())
+        return members * (members - 1) / 2.0
 
     def apply(self, levels: Levels, l: Ints, r: Ints, scores: Floats | None) -> None:
         """Set the household level of every pair not in one household."""
@@ -429,7 +554,12 @@ def _pairs(
     shown = np.flatnonzero(scores >= review_threshold)
     shown = shown[np.argsort(-scores[shown], kind="stable")]
     table_weights = model.parameters.weights()
-    tf = model.tf_adjustment(levels[shown], table.given_key[l[shown]], table.family_key[l[shown]])
+    tf = model.tf_adjustment(
+        levels[shown],
+        table.given_key[l[shown]],
+        table.family_key[l[shown]],
+        table.place_key[l[shown]],
+    )
     pairs = []
     ids = table.record_ids
     for position, index in enumerate(shown.tolist()):

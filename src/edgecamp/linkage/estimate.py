@@ -18,16 +18,20 @@ from edgecamp.linkage.compare import Levels
 from edgecamp.linkage.model import COMPARISONS, HOUSEHOLD, SAME_HOUSEHOLD, Parameters
 
 Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 
 _FLOOR = 1e-6
 # Starting m: matches mostly agree at the top levels.
 _START_M_TOP = 0.8
 
 
-def estimate_u(levels: Levels) -> list[Floats]:
-    """u from the levels of random pairs (nearly all of them different people)."""
-    rows = _level_shares(levels, np.ones(len(levels)))
-    floor = 1.0 / (2.0 * max(len(levels), 1))
+def estimate_u(levels: Levels, non_match: Floats | None = None) -> list[Floats]:
+    """u from the levels of random pairs (nearly all of them different people); with
+    `non_match`, each pair counts by its probability of being two people (in a small file
+    full of duplicates, random pairs hold matches enough to make agreement look common)."""
+    weights = np.ones(len(levels)) if non_match is None else non_match
+    rows = _level_shares(levels, weights)
+    floor = 1.0 / (2.0 * max(float(weights.sum()), 1.0))
     return [np.maximum(row, floor) for row in rows]
 
 
@@ -37,7 +41,7 @@ def expectation_maximisation(
     m: list[Floats] | None = None,
     *,
     update: tuple[bool, ...],
-    max_iterations: int = 200,
+    max_iterations: int = 1000,
     tolerance: float = 1e-6,
 ) -> tuple[list[Floats], float, int, bool]:
     """m of the comparisons to `update` (the others carry no evidence) and the share of
@@ -112,15 +116,40 @@ def parameters(m: list[Floats], u: list[Floats], prior: float, iterations: int, 
     )
 
 
+_RADICES = tuple(len(c.levels) for c in COMPARISONS)
+PATTERNS = math.prod(_RADICES)  # every possible row of levels
+_BY_PATTERN = 4 * PATTERNS
+
+
+def pattern_codes(levels: Levels) -> Ints:
+    """Each row of levels as one number in [0, PATTERNS) (mixed radix)."""
+    packed = np.zeros(len(levels), dtype=np.int64)
+    for k, radix in enumerate(_RADICES):
+        packed *= radix
+        packed += levels[:, k]
+    return packed
+
+
+def patterns_of(codes: Ints) -> npt.NDArray[np.int8]:
+    patterns = np.zeros((len(codes), len(COMPARISONS)), dtype=np.int8)
+    rest = codes.copy()
+    for k in range(len(_RADICES) - 1, -1, -1):
+        rest, patterns[:, k] = np.divmod(rest, _RADICES[k])
+    return patterns
+
+
+def all_patterns() -> npt.NDArray[np.int8]:
+    return patterns_of(np.arange(PATTERNS, dtype=np.int64))
+
+
 def _patterns(levels: Levels) -> tuple[npt.NDArray[np.int8], Floats]:
     if len(levels) == 0:
         return np.zeros((0, len(COMPARISONS)), dtype=np.int8), np.zeros(0)
-    packed = np.zeros(len(levels), dtype=np.int64)
-    for k in range(len(COMPARISONS)):
-        packed = packed * 16 + levels[:, k].astype(np.int64)
-    distinct, first, counts = np.unique(packed, return_index=True, return_counts=True)
-    del distinct
-    return levels[first], counts.astype(np.float64)
+    # Counted by one bincount over the pattern codes, far faster than sorting tens of
+    # millions of rows.
+    counts = np.bincount(pattern_codes(levels), minlength=PATTERNS)
+    codes = np.flatnonzero(counts)
+    return patterns_of(codes), counts[codes].astype(np.float64)
 
 
 def start_m() -> list[Floats]:
@@ -184,11 +213,29 @@ def match_weights(
     parameters: Parameters,
     tf_adjustment: Floats | None = None,
     active: tuple[bool, ...] | None = None,
+    *,
+    person_only: bool = False,
 ) -> Floats:
     """Total match weight per pair: prior + Σ person-level weights + the family-level evidence
-    (see FAMILY_LEVEL) (+ term-frequency bits)."""
+    (see FAMILY_LEVEL) (+ term-frequency bits). `person_only`: without the prior and without
+    the family-level agreement (what two relatives share): the evidence that tells two people
+    of one family apart."""
+    if len(levels) > _BY_PATTERN:
+        # Every possible pattern once (a few hundred thousand), then one gather per pair.
+        table = _summed_weights(all_patterns(), parameters, active, person_only)
+        total: Floats = table[pattern_codes(levels)]
+    else:
+        total = _summed_weights(levels, parameters, active, person_only)
+    if tf_adjustment is not None:
+        total += tf_adjustment
+    return total
+
+
+def _summed_weights(
+    levels: Levels, parameters: Parameters, active: tuple[bool, ...] | None, person_only: bool
+) -> Floats:
     weights = level_weights(parameters, active)
-    total = np.full(len(levels), parameters.prior_weight)
+    total = np.full(len(levels), 0.0 if person_only else parameters.prior_weight)
     strongest = np.zeros(len(levels))
     for k, row in enumerate(weights):
         values = row[levels[:, k]]
@@ -197,9 +244,8 @@ def match_weights(
             total += np.minimum(values, 0.0)
         else:
             total += values
-    total += strongest
-    if tf_adjustment is not None:
-        total += tf_adjustment
+    if not person_only:
+        total += strongest
     return total
 
 
