@@ -304,9 +304,11 @@ def _demo(args: argparse.Namespace) -> int:
     console = _console()
     with console.status("Preparing the database…"):
         _migrate()
+    from edgecamp.demo_extras import ensure_staff_accounts, load_demo_activity
     from edgecamp.registry.demo_data import camp_is_empty, load_synthetic_camp
 
-    if camp_is_empty():
+    fresh = camp_is_empty()
+    if fresh:
         with _progress("Generating a synthetic camp") as report:
             summary = load_synthetic_camp(people=args.people, seed=args.seed, progress=report)
         console.print(f"Loaded {summary}")
@@ -319,11 +321,31 @@ def _demo(args: argparse.Namespace) -> int:
         # printed login always works.
         password = secrets.token_urlsafe(12)
         _reset_password(username, password)
+    # One account per role, with admin's password (fresh on every run).
+    accounts = ensure_staff_accounts(password)
+    if fresh:
+        with _progress("Adding supply, distributions, duplicates, protection") as report:
+            activity = load_demo_activity(seed=args.seed, progress=report)
+        console.print(f"Added {activity}")
     console.print("\n[bold green]edgecamp demo is ready.[/bold green] Log in with:")
     _print_login(username, password)
+    _print_staff_accounts(accounts)
     if args.no_serve:
         return 0
     return _run_server(args.host, args.port, args.threads)
+
+
+def _print_staff_accounts(accounts: Sequence[Any]) -> None:
+    from rich.table import Table
+
+    table = Table(title="Demo accounts (all with this password)", title_justify="left")
+    for column in ("username", "role", "sites"):
+        table.add_column(column)
+    table.add_row("admin", "Administrator", "every site")
+    for account in accounts:
+        sites = "every site" if account.all_sites else ", ".join(account.sites) or "none"
+        table.add_row(account.username, account.role, sites)
+    _console().print(table)
 
 
 def _reset_password(username: str, password: str) -> None:
