@@ -39,9 +39,12 @@ from edgecamp.linkage.estimate import (
     global_prior,
     match_weights,
     parameters,
+    pattern_codes,
+    pattern_weights,
     probability,
     start_m,
 )
+from edgecamp.linkage.households import UNRECOGNISABLE, household_posterior
 from edgecamp.linkage.model import (
     COMPARISON_INDEX,
     COMPARISONS,
@@ -91,7 +94,15 @@ class Model:
     def tf_adjustment(
         self, levels: Levels, key_given: Codes, key_family: Codes, place: Codes | None = None
     ) -> Floats:
-        adjustment = np.zeros(len(levels))
+        given, family = self.tf_parts(levels, key_given, key_family, place)
+        total: Floats = given + family
+        return total
+
+    def tf_parts(
+        self, levels: Levels, key_given: Codes, key_family: Codes, place: Codes | None = None
+    ) -> tuple[Floats, Floats]:
+        """The term-frequency bits of the given name and of the family name."""
+        parts = []
         same_place = (
             levels[:, _PLACE] == _SAME_PLACE
             if place is not None
@@ -103,6 +114,7 @@ class Model:
             (COMPARISON_INDEX["family_name"], key_family, self.family_tf, self.family_base,
              self.family_in_place),
         ):  # fmt: skip
+            adjustment = np.zeros(len(levels))
             agree = np.flatnonzero(levels[:, k] >= _TF_LEVELS)
             share = tf[np.minimum(keys[agree], len(tf) - 1)]
             bases = np.full(len(agree), base)
@@ -114,8 +126,9 @@ class Model:
                 )
             # A key never seen in training (a desk check's new spelling) is rare: floor it.
             share = np.maximum(share, 1.0 / max(len(tf), 1) / 1000)
-            adjustment[agree] += np.clip(np.log2(bases / share), -_TF_LIMIT, _TF_LIMIT)
-        return adjustment
+            adjustment[agree] = np.clip(np.log2(bases / share), -_TF_LIMIT, _TF_LIMIT)
+            parts.append(adjustment)
+        return parts[0], parts[1]
 
     def weights(
         self, levels: Levels, table_l: Table, l: Ints, *, person_only: bool = False
@@ -242,6 +255,25 @@ def link(
         l, r, levels, weights, scores = _expand_households(
             table, l, r, levels, weights, scores, model, household_support, vocabularies
         )
+        extra = _household_scores(
+            table,
+            l,
+            r,
+            levels,
+            weights,
+            scores,
+            model,
+            household_support,
+            vocabularies,
+            min(threshold, review_threshold),
+        )
+        # One array at a time, so only one of them is ever held twice.
+        l = np.concatenate((l, extra[0]))
+        r = np.concatenate((r, extra[1]))
+        levels = np.concatenate((levels, extra[2]))
+        weights = np.concatenate((weights, extra[3]))
+        scores = np.concatenate((scores, extra[4]))
+        del extra
 
     def weights_for_check(pair_levels: Levels, pl_: Ints) -> Floats:
         # The pair's own evidence, without the prior: inside a component the records are
@@ -455,6 +487,174 @@ def _expand_households(
         np.concatenate((weights, family_weights)),
         np.concatenate((scores, probability(family_weights))),
     )
+
+
+# A member pair's own evidence, and what the family shares (counted once per household pair:
+# relatives in two households share surname, phone and origin).
+_MEMBER = tuple(
+    c.name in ("given_name", "date_of_birth", "sex", "document_number") for c in COMPARISONS
+)
+_SURNAME = tuple(c.name == "family_name" for c in COMPARISONS)
+_FAMILY = tuple(c.name in ("family_name", "phone", "place_of_origin") for c in COMPARISONS)
+
+
+class _HouseholdWeights:
+    """A member pair's own evidence (given name, date of birth, sex, document, and a surname
+    that disagrees) and what the family shares (surname, phone, origin: the strongest
+    agreement and every disagreement), without the prior; by one table of every pattern."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        params = model.parameters
+        self.member = pattern_weights(params, _MEMBER, person_only=True)
+        self.surname = pattern_weights(params, _SURNAME) - params.prior_weight
+        self.family = pattern_weights(params, _FAMILY) - params.prior_weight
+
+    def bound(self, levels: Levels) -> Floats:
+        """An upper bound of the member evidence without looking at name frequencies."""
+        given = levels[:, COMPARISON_INDEX["given_name"]] >= _TF_LEVELS
+        bounded: Floats = self.member[pattern_codes(levels)] + np.where(given, _TF_LIMIT, 0.0)
+        return bounded
+
+    def __call__(self, levels: Levels, table: Table, l: Ints) -> tuple[Floats, Floats]:
+        codes = pattern_codes(levels)
+        given, family = self.model.tf_parts(
+            levels, table.given_key[l], table.family_key[l], table.place_key[l]
+        )
+        member = self.member[codes] + given + np.minimum(self.surname[codes] + family, 0.0)
+        shared = self.family[codes] + family
+        return member, shared
+
+
+def _household_codes(table: Table, l: Ints, r: Ints, sizes: Ints) -> tuple[Ints, Ints]:
+    """Per pair: a code of its two households and whether the pair takes part in household
+    evidence (two different households, up to the size `household_pairs` expands, in one
+    source)."""
+    household = table.household.astype(np.int64)
+    h_l, h_r = household[l], household[r]
+    eligible = (
+        (h_l != 0)
+        & (h_r != 0)
+        & (h_l != h_r)
+        & (table.source[l] == table.source[r])
+        & (sizes[h_l] <= _MAX_HOUSEHOLD)
+        & (sizes[h_r] <= _MAX_HOUSEHOLD)
+    )
+    width = np.int64(len(sizes))
+    codes: Ints = np.minimum(h_l, h_r) * width + np.maximum(h_l, h_r)
+    return codes, eligible
+
+
+_MAX_HOUSEHOLD = 15
+_NO_MEMBER = COMPARISONS[HOUSEHOLD].levels.index("no_member_matches")
+
+
+def _household_scores(
+    table: Table,
+    l: Ints,
+    r: Ints,
+    levels: Levels,
+    weights: Floats,
+    scores: Floats,
+    model: Model,
+    support: _HouseholdSupport,
+    vocabularies: Vocabularies,
+    keep: float,
+) -> tuple[Ints, Ints, Levels, Floats, Floats]:
+    """Scores of pairs across two households from the households' posterior of being one
+    family registered twice (see `households`): `weights` and `scores` of the candidate pairs
+    are updated in place; returns the pairs of their members that were not candidates and
+    now score `keep` or more."""
+    empty = np.zeros(0, dtype=np.int64)
+    nothing = (empty, empty, levels[:0], np.zeros(0), np.zeros(0))
+    sizes = np.bincount(table.household.astype(np.int64)).astype(np.int64)
+    sizes[0] = 0
+    evidence = _HouseholdWeights(model)
+    household = table.household.astype(np.int64)
+    n = np.int64(len(table))
+    # Two households are compared member by member when the candidate pairs across them
+    # already make it plausible that they are one family twice: with each member's best
+    # evidence for a match (counted once per member) and the family's agreement once, the
+    # pair prior is reached (even odds). In slices, to keep memory flat at a million people.
+    found: list[tuple[Ints, Ints, Floats, Floats]] = []
+    for start in range(0, len(l), _SLICE):
+        part_l, part_r = l[start : start + _SLICE], r[start : start + _SLICE]
+        codes, eligible = _household_codes(table, part_l, part_r, sizes)
+        index = np.flatnonzero(eligible)
+        part_levels = levels[start : start + _SLICE][index]
+        possible = evidence.bound(part_levels) > 0.0
+        index, part_levels = index[possible], part_levels[possible]
+        member, family = evidence(part_levels, table, part_l[index])
+        positive = member > 0.0
+        index = index[positive]
+        first = np.where(household[part_l[index]] < household[part_r[index]],
+                         part_l[index], part_r[index])  # fmt: skip
+        found.append((codes[index], first, member[positive], family[positive]))
+    if not found or not sum(len(f[0]) for f in found):
+        return nothing
+    codes = np.concatenate([f[0] for f in found])
+    group_codes, group = distinct_inverse(codes)
+    member_codes, member_group = distinct_inverse(group * n + np.concatenate([f[1] for f in found]))
+    best_member = np.full(len(member_codes), -np.inf)
+    np.maximum.at(best_member, member_group, np.concatenate([f[2] for f in found]))
+    best = np.bincount(member_codes // n, weights=best_member, minlength=len(group_codes))
+    shared = np.full(len(group_codes), -np.inf)
+    np.maximum.at(shared, group, np.concatenate([f[3] for f in found]))
+    del found, codes, group, member_codes, member_group, best_member
+    selected = group_codes[best + shared + model.parameters.prior_weight >= 0.0]
+    if not len(selected):
+        return nothing
+    known = np.concatenate([
+        start + np.flatnonzero(eligible & _in_sorted(codes, selected))
+        for start in range(0, len(l), _SLICE)
+        for codes, eligible in [
+            _household_codes(table, l[start : start + _SLICE], r[start : start + _SLICE], sizes)
+        ]
+    ])  # fmt: skip
+    cross_l, cross_r = household_pairs(
+        table, l[known], r[known], min_shared=1, max_household=_MAX_HOUSEHOLD
+    )
+    # Candidates among them are the known pairs (same households, within the size limit).
+    new = ~_in_sorted(cross_l * n + cross_r, np.sort(l[known] * n + r[known]))
+    cross_l, cross_r = cross_l[new], cross_r[new]
+    cross_levels = compare(table, cross_l, table, cross_r, vocabularies)
+    support.apply(cross_levels, cross_l, cross_r, None)
+    pair_l, pair_r = np.concatenate((l[known], cross_l)), np.concatenate((r[known], cross_r))
+    pair_levels = np.concatenate((levels[known], cross_levels))
+    member, family = evidence(pair_levels, table, pair_l)
+    # If the households are not one family twice, their other members are not this person's
+    # family either: the pair is scored as one whose households share no member.
+    column = pair_levels[:, HOUSEHOLD]
+    column[column > _NO_MEMBER] = _NO_MEMBER
+    alone = probability(model.weights(pair_levels, table, pair_l))
+    group, posterior, matched = household_posterior(table, pair_l, pair_r, member, family)
+    # Under S, a matched pair is the member's counterpart unless that record is unrecognisable.
+    counterpart = 1.0 / (1.0 + UNRECOGNISABLE / (1.0 - UNRECOGNISABLE) * np.exp2(-member))
+    same = posterior[group]
+    combined = same * np.where(matched, counterpart, 0.0) + (1.0 - same) * alone
+    clipped = np.clip(combined, 1e-300, 1.0 - 1e-16)
+    combined_weights = np.log2(clipped / (1.0 - clipped))
+    scores[known] = combined[: len(known)]
+    weights[known] = combined_weights[: len(known)]
+    kept = np.flatnonzero(combined[len(known) :] >= keep)
+    return (
+        cross_l[kept],
+        cross_r[kept],
+        cross_levels[kept],
+        combined_weights[len(known) :][kept],
+        combined[len(known) :][kept],
+    )
+
+
+_SLICE = 1 << 21
+
+
+def _in_sorted(codes: Ints, sorted_codes: Ints) -> npt.NDArray[np.bool_]:
+    if not len(sorted_codes):
+        return np.zeros(len(codes), dtype=np.bool_)
+    where = np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)
+    found: npt.NDArray[np.bool_] = sorted_codes[where] == codes
+    return found
 
 
 def _has_households(table: Table) -> bool:

@@ -231,6 +231,14 @@ def match_weights(
     return total
 
 
+def pattern_weights(
+    parameters: Parameters, active: tuple[bool, ...], *, person_only: bool = False
+) -> Floats:
+    """`match_weights` of every possible pattern (index: `pattern_codes`), without term
+    frequencies."""
+    return _summed_weights(all_patterns(), parameters, active, person_only)
+
+
 def _summed_weights(
     levels: Levels, parameters: Parameters, active: tuple[bool, ...] | None, person_only: bool
 ) -> Floats:
