@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from tests.factories import make_site, make_user
 
@@ -17,3 +18,11 @@ def admin_user(db):
 def logged_in_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """Django's LocaleMiddleware leaves the language of the last request active in the thread;
+    a test after a French or Arabic request must not inherit it."""
+    yield
+    translation.deactivate()
