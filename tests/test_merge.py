@@ -141,7 +141,9 @@ def _state(*people: Individual) -> dict[str, Any]:
             SpecificNeedRecord.objects.filter(individual__in=ids).values_list("pk", "individual")
         ),
         "memberships": sorted(
-            Membership.objects.filter(individual__in=ids).values_list("pk", "ended_on")
+            Membership.objects.filter(individual__in=ids).values_list(
+                "pk", "individual", "ended_on"
+            )
         ),
         "households": sorted(
             Household.objects.filter(members__in=ids)
@@ -180,7 +182,11 @@ def test_merge_moves_names_documents_and_needs_and_closes_the_duplicate(
     assert dropped.status == Individual.Status.MERGED
     assert dropped.merged_into == kept
     assert dropped.search_text == ""
-    assert not dropped.memberships.filter(ended_on__isnull=True).exists()
+    # Its membership of the other household, closed, is now in the survivor's history.
+    assert not dropped.memberships.exists()
+    history = kept.memberships.order_by("household_id")
+    assert [(m.household, m.ended_on is None) for m in history] == [(home, True), (twice, False)]
+    assert record.membership_ids == [m.pk for m in history if m.household == twice]
     twice.refresh_from_db()
     assert twice.status == Household.Status.MERGED
     assert twice.shelter is None

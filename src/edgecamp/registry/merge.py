@@ -3,8 +3,9 @@ a household already registered.
 
 Merge (`merge_candidate`): a reviewer picks which of a candidate pair survives. The other
 record's names become aliases of the survivor; its documents and specific needs move to the
-survivor unless the survivor already has them; its open membership closes and it takes the
-terminal status MERGED with `merged_into` pointing to the survivor. A merged record counts
+survivor unless the survivor already has them; its open membership closes, its membership
+history moves to the survivor, and it takes the terminal status MERGED with `merged_into`
+pointing to the survivor. A merged record counts
 nowhere (lists, search, the dashboard, the desk index, distributions: they all keep to ACTIVE
 people) but stays readable from its household's page and the audit log. If its household is
 left without an active member, the household is closed (status MERGED, shelter released).
@@ -41,6 +42,7 @@ from edgecamp.registry.models import (
     Household,
     IdentityDocument,
     Individual,
+    Membership,
     MergeRecord,
     NotSamePerson,
     SpecificNeedRecord,
@@ -171,6 +173,9 @@ def merge_candidate(
         if record.membership is not None:
             record.membership.ended_on = max(today, record.membership.started_on)
             record.membership.save(update_fields=["ended_on"])
+        # Its membership history (all closed now) moves to the survivor.
+        record.membership_ids = list(merged.memberships.values_list("pk", flat=True))
+        Membership.objects.filter(pk__in=record.membership_ids).update(individual=survivor)
         StatusChange.objects.create(
             individual=merged,
             old_status=merged.status,
@@ -357,7 +362,10 @@ def unmerge(
         if record.focal_point_cleared and household.focal_point_id in (None, survivor.pk):
             household.focal_point = merged
             household.save(update_fields=["focal_point", "updated_at"])
+        # History back first, then the closed membership reopens (one open membership each).
+        Membership.objects.filter(pk__in=record.membership_ids).update(individual=merged)
         if record.membership is not None:
+            record.membership.refresh_from_db()
             record.membership.ended_on = None
             record.membership.save(update_fields=["ended_on"])
         StatusChange.objects.create(
@@ -408,6 +416,9 @@ def _check_unmerge_is_safe(record: MergeRecord, merged: Individual, survivor: In
         raise MergeError(
             _("A specific need moved by the merge was removed since; it cannot be put back.")
         )
+    moved = Membership.objects.filter(pk__in=record.membership_ids, individual=survivor)
+    if moved.count() != len(record.membership_ids):
+        raise MergeError(_("A household membership moved by the merge was changed since."))
     if record.membership_id is not None:
         membership = record.membership
         if membership is None or membership.ended_on is None:

@@ -393,6 +393,9 @@ class MergeRecord(models.Model):
     aliases_added = models.JSONField(default=list)
     document_ids = models.JSONField(default=list)
     need_ids = models.JSONField(default=list)
+    # The merged record's household memberships (its open one closed first), moved to the
+    # survivor so the survivor's history shows where the other registration lived.
+    membership_ids = models.JSONField(default=list)
     membership = models.ForeignKey(
         Membership, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
