@@ -48,6 +48,7 @@ from edgecamp.registry.models import (
     SpecificNeedRecord,
     StatusChange,
 )
+from edgecamp.registry.services import housed
 from edgecamp.registry.text import fold
 from edgecamp.shelters.models import Shelter
 
@@ -439,19 +440,7 @@ def _check_shelter_is_free(record: MergeRecord, household: Household) -> None:
     shelter = record.household_old_shelter
     if shelter is None or shelter.type == Shelter.Type.COLLECTIVE_HALL:
         return
-    taken = (
-        Household.objects.filter(shelter=shelter)
-        .exclude(pk=household.pk)
-        .exclude(
-            status__in=[
-                Household.Status.DEPARTED,
-                Household.Status.RELOCATED,
-                Household.Status.MERGED,
-            ]
-        )
-        .exists()
-    )
-    if taken:
+    if housed(shelter).exclude(pk=household.pk).exists():
         raise MergeError(
             _(
                 "Household %(number)s lived in shelter %(shelter)s, which now houses another "

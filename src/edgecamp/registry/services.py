@@ -349,25 +349,29 @@ def _validate_household(
     return site, shelter
 
 
-def _housed(shelter: Shelter) -> QuerySet[Household]:
+def housed(shelter: Shelter) -> QuerySet[Household]:
     """The households a shelter houses. An inactive household keeps its place until it is
-    verified as departed or relocated; only those two statuses free the shelter."""
+    verified as departed or relocated; a household closed by a merge has left it too."""
     return Household.objects.filter(shelter=shelter).exclude(
-        status__in=[Household.Status.DEPARTED, Household.Status.RELOCATED]
+        status__in=[
+            Household.Status.DEPARTED,
+            Household.Status.RELOCATED,
+            Household.Status.MERGED,
+        ]
     )
 
 
 def _occupants(shelter: Shelter) -> int:
     """The people living in a shelter: active members of the households it houses."""
     return Individual.objects.filter(
-        household__in=_housed(shelter), status=Individual.Status.ACTIVE
+        household__in=housed(shelter), status=Individual.Status.ACTIVE
     ).count()
 
 
 def _validate_shelter_room(shelter: Shelter, people: int, errors: RegistrationError) -> None:
     """Family tents and prefab units house one household; collective halls several, up to
     their capacity."""
-    if shelter.type != Shelter.Type.COLLECTIVE_HALL and _housed(shelter).exists():
+    if shelter.type != Shelter.Type.COLLECTIVE_HALL and housed(shelter).exists():
         errors.add("shelter", _("This shelter already houses a household; choose a free one."))
         return
     occupants = _occupants(shelter)
