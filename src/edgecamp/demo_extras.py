@@ -14,7 +14,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -47,6 +47,7 @@ from edgecamp.protection.services import (
     open_tracing_request,
     set_tracing_status,
 )
+from edgecamp.registry.demo_data import Progress, no_progress
 from edgecamp.registry.duplicates import run_dedupe_job
 from edgecamp.registry.models import Household, Individual
 from edgecamp.shelters.models import Site
@@ -69,8 +70,6 @@ from edgecamp.stock.services import (
 )
 
 log = logging.getLogger(__name__)
-
-Progress = Callable[[str, int, int], None]
 
 # Households served in the started cycle (fewer in a small camp: a third of its list).
 REDEMPTIONS = 300
@@ -149,7 +148,7 @@ def ensure_staff_accounts(password: str) -> list[StaffAccount]:
 
 def staff_accounts() -> list[StaffAccount]:
     """The demo's role accounts as they stand, in STAFF order."""
-    usernames = [username for username, _role, _where in STAFF]
+    usernames = _usernames()
     profiles = {
         p.user.username: p
         for p in StaffProfile.objects.filter(user__username__in=usernames)
@@ -174,7 +173,7 @@ def staff_accounts() -> list[StaffAccount]:
 def load_demo_activity(seed: int, progress: Progress | None = None) -> ActivitySummary:
     """Add supply, distributions, the duplicate review queue and protection records to a camp
     that was just loaded. One transaction: all of it is there, or none."""
-    report = progress or _silent
+    report = progress or no_progress
     started = time.perf_counter()
     rng = random.Random(seed)
     today = timezone.localdate()
@@ -229,10 +228,6 @@ def load_demo_activity(seed: int, progress: Progress | None = None) -> ActivityS
 
 def _usernames() -> list[str]:
     return [username for username, _role, _where in STAFF]
-
-
-def _silent(step: str, done: int, total: int) -> None:
-    del step, done, total
 
 
 def _count_movements() -> int:

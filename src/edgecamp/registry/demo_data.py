@@ -79,7 +79,7 @@ def load_synthetic_camp(
 ) -> LoadSummary:
     """Generate a camp of `people` persons (deterministic by `seed`, dated back from today)
     and store it. Raises CampNotEmptyError, writing nothing, when sites already exist."""
-    report = progress or _silent
+    report = progress or no_progress
     started = time.perf_counter()
     _refuse_if_not_empty()
     report("generating people", 0, people)
@@ -133,7 +133,8 @@ def _analyse() -> None:
         cursor.execute("ANALYZE")
 
 
-def _silent(step: str, done: int, total: int) -> None:
+def no_progress(step: str, done: int, total: int) -> None:
+    """A `Progress` that reports nothing."""
     del step, done, total
 
 
