@@ -749,9 +749,11 @@ def _acting(username: str, route: str):  # type: ignore[no-untyped-def]
     scope = scope_for(user)
     access = web_access(route)
     if access is None or not access.allows(scope.role):
+        # The roles come from the same policy entry as the page's, whatever the command.
+        needed = ", ".join(sorted(access.roles)) if access is not None else "none"
         raise _Refused(
-            f"{username} ({scope.role or 'no role'}) may not do this: it needs a supply role "
-            "(set it in the admin, Staff profiles)."
+            f"{username} ({scope.role or 'no role'}) may not do this: it needs one of the "
+            f"roles {needed} (set it in the admin, Staff profiles)."
         )
     return user, scope
 
