@@ -16,18 +16,10 @@ from edgecamp.accounts.scope import scope_for
 from edgecamp.protection import queries, services
 from edgecamp.protection.models import ConfidentialNote, TracingRequest
 from edgecamp.registry.models import Household
+from edgecamp.registry.schemas import FieldProblems, Problem
 
 router = Router(tags=["protection"])
 PAGE_SIZE = 100
-
-
-class Problem(Schema):
-    detail: str
-
-
-class FieldProblems(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class NoteOut(Schema):
