@@ -4,6 +4,8 @@ requests to the desk get only the desk panel; everything works without JavaScrip
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -242,51 +244,57 @@ def _card_context(household: Household, **forms: object) -> dict[str, object]:
 
 @require_POST
 def ration_card_reissue(request: HttpRequest, number: str) -> HttpResponse:
-    household = _card_household_or_404(request, number)
-    form = CardReasonForm(request.POST, prefix="reissue")
-    if form.is_valid():
-        try:
-            card = services.reissue_card(
-                household.pk, form.cleaned_data["reason"], issued_by=request.user
-            )
-        except SupplyError as error:
-            apply_supply_errors(form, error, {"household": "reason"})
-        else:
-            messages.success(
-                request,
-                _(
-                    "Card no. %(issue)d issued to %(number)s; the earlier card is refused from "
-                    "now on. Print the new card below."
-                )
-                % {"issue": card.issue, "number": household.number},
-            )
-            return redirect(f"{reverse('ration-card')}?household={household.number}")
-    context = _card_context(household, reissue_form=form)
-    return render(request, "distributions/ration_card.html", context, status=422)
+    return _card_action(
+        request,
+        number,
+        "reissue",
+        lambda household, reason: services.reissue_card(
+            household.pk, reason, issued_by=request.user
+        ),
+        _(
+            "Card no. %(issue)d issued to %(number)s; the earlier card is refused from "
+            "now on. Print the new card below."
+        ),
+    )
 
 
 @require_POST
 def ration_card_revoke(request: HttpRequest, number: str) -> HttpResponse:
+    return _card_action(
+        request,
+        number,
+        "revoke",
+        lambda household, reason: services.revoke_card(
+            household.pk, reason, revoked_by=request.user
+        ),
+        _(
+            "Card no. %(issue)d of %(number)s revoked: no card of the household is "
+            "accepted until a new one is issued."
+        ),
+    )
+
+
+def _card_action(
+    request: HttpRequest,
+    number: str,
+    prefix: str,
+    act: Callable[[Household, str], RationCard],
+    done: str,
+) -> HttpResponse:
+    """Reissue or revoke: the reason form named `prefix`, the service `act`, the `done`
+    message (with %(issue)d and %(number)s); back to the card page, or the page again with
+    the form's errors."""
     household = _card_household_or_404(request, number)
-    form = CardReasonForm(request.POST, prefix="revoke")
+    form = CardReasonForm(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            card = services.revoke_card(
-                household.pk, form.cleaned_data["reason"], revoked_by=request.user
-            )
+            card = act(household, form.cleaned_data["reason"])
         except SupplyError as error:
             apply_supply_errors(form, error, {"household": "reason"})
         else:
-            messages.success(
-                request,
-                _(
-                    "Card no. %(issue)d of %(number)s revoked: no card of the household is "
-                    "accepted until a new one is issued."
-                )
-                % {"issue": card.issue, "number": household.number},
-            )
+            messages.success(request, done % {"issue": card.issue, "number": household.number})
             return redirect(f"{reverse('ration-card')}?household={household.number}")
-    context = _card_context(household, revoke_form=form)
+    context = _card_context(household, **{f"{prefix}_form": form})
     return render(request, "distributions/ration_card.html", context, status=422)
 
 
