@@ -18,7 +18,7 @@ from edgecamp.registry.services import (
     MemberInput,
     register_household,
 )
-from edgecamp.shelters.models import Block, Shelter, Site
+from edgecamp.sites.models import Block, Shelter, Site
 
 _counter = itertools.count(1)
 

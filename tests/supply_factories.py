@@ -10,7 +10,7 @@ from typing import Any
 from edgecamp.distributions.models import Cycle
 from edgecamp.distributions.services import CycleInput, RuleInput, create_cycle
 from edgecamp.partners.models import Organisation
-from edgecamp.shelters.models import Site
+from edgecamp.sites.models import Site
 from edgecamp.stock.models import Item, Warehouse
 from edgecamp.stock.services import ReceiptInput, receive_stock
 

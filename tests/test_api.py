@@ -21,7 +21,7 @@ from edgecamp.registry.models import (
     SpecificNeedRecord,
     StatusChange,
 )
-from edgecamp.shelters.models import Site
+from edgecamp.sites.models import Site
 from tests.factories import (
     make_household,
     make_shelter,

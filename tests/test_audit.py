@@ -8,7 +8,7 @@ from django.db import DatabaseError, connection, transaction
 
 from edgecamp.audit.models import AuditEntry
 from edgecamp.registry.models import Household, SpecificNeedRecord
-from edgecamp.shelters.models import Site
+from edgecamp.sites.models import Site
 from tests.factories import household_input, make_site, make_user, member
 
 pytestmark = pytest.mark.django_db
@@ -61,16 +61,16 @@ def test_updates_record_before_and_after_and_deletes_the_last_state():
     site = make_site(name="Old name")
     site.name = "New name"
     site.save()
-    change = _entries(model="shelters.site", action="update")[0]
+    change = _entries(model="sites.site", action="update")[0]
     assert change.changes["name"] == ["Old name", "New name"]
     assert "code" not in change.changes  # unchanged fields are left out
     assert change.source == "system"
     Site.objects.filter(pk=site.pk).update(name="Bulk name")
-    bulk = _entries(model="shelters.site", action="update")[-1]
+    bulk = _entries(model="sites.site", action="update")[-1]
     assert bulk.changes["name"] == ["New name", "Bulk name"]
     site.refresh_from_db()
     site.delete()
-    gone = _entries(model="shelters.site", action="delete")[0]
+    gone = _entries(model="sites.site", action="delete")[0]
     assert gone.changes["name"] == ["Bulk name", None]
 
 

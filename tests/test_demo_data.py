@@ -39,7 +39,7 @@ from edgecamp.registry.services import (
     MemberInput,
     register_household,
 )
-from edgecamp.shelters.models import Block, Shelter, Site
+from edgecamp.sites.models import Block, Shelter, Site
 from edgecamp.synthetic import generate_camp
 from tests.factories import make_site
 

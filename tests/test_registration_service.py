@@ -24,7 +24,7 @@ from edgecamp.registry.services import (
     set_household_status,
     set_individual_status,
 )
-from edgecamp.shelters.models import Shelter, Site
+from edgecamp.sites.models import Shelter, Site
 from tests.factories import household_input, make_household, make_shelter, member
 
 pytestmark = pytest.mark.django_db

@@ -20,9 +20,7 @@ from edgecamp.shelters.models import (
     AdditionalShelter,
     AllocationLine,
     AllocationPlan,
-    Shelter,
     ShelterChange,
-    Site,
 )
 from edgecamp.shelters.services import (
     AllocationError,
@@ -32,6 +30,7 @@ from edgecamp.shelters.services import (
     discard_plan,
     propose_plan,
 )
+from edgecamp.sites.models import Shelter, Site
 from tests.factories import make_household, make_shelter, make_user, member
 
 pytestmark = pytest.mark.django_db

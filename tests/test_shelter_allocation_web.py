@@ -11,8 +11,9 @@ import pytest
 from django.urls import reverse
 
 from edgecamp.registry.models import Household
-from edgecamp.shelters.models import AllocationPlan, Shelter, ShelterChange
+from edgecamp.shelters.models import AllocationPlan, ShelterChange
 from edgecamp.shelters.services import propose_plan
+from edgecamp.sites.models import Shelter
 from tests.test_shelter_allocation import household, tent
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.utils import timezone
 from edgecamp.registry import queries
 from edgecamp.registry.models import Household, Individual
 from edgecamp.registry.services import DocumentInput, register_household
-from edgecamp.shelters.models import Shelter
+from edgecamp.sites.models import Shelter
 from tests.factories import household_input, make_household, make_shelter, make_site, member
 from tests.html import option_values
 

@@ -112,7 +112,7 @@ def _users() -> dict[str, object]:
     from django.contrib.auth import get_user_model
 
     from edgecamp.accounts.models import StaffProfile
-    from edgecamp.shelters.models import Site
+    from edgecamp.sites.models import Site
 
     first_site = Site.objects.order_by("pk").first()
     model = get_user_model()
@@ -131,7 +131,7 @@ def _users() -> dict[str, object]:
 def _pages() -> list[Page]:
     """Pages and sample queries taken from the first site's data (which every role sees)."""
     from edgecamp.registry.models import Household, IdentityDocument, Individual
-    from edgecamp.shelters.models import Site
+    from edgecamp.sites.models import Site
 
     site = Site.objects.order_by("pk").first()
     at_site = Household.objects.filter(site=site, status="active")

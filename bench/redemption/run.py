@@ -142,7 +142,7 @@ def _seed(households: int, seed: int) -> dict[str, object]:
     from edgecamp.distributions.services import CycleInput, RuleInput, create_cycle, start_cycle
     from edgecamp.registry.models import Household, Individual
     from edgecamp.registry.services import reserve_household_numbers
-    from edgecamp.shelters.models import Site
+    from edgecamp.sites.models import Site
     from edgecamp.stock.models import Item, StockBalance, Warehouse
     from edgecamp.stock.services import ReceiptInput, receive_stock
 

@@ -50,7 +50,7 @@ from edgecamp.protection.services import (
 from edgecamp.registry.demo_data import Progress, no_progress
 from edgecamp.registry.duplicates import run_dedupe_job
 from edgecamp.registry.models import Household, Individual
-from edgecamp.shelters.models import Site
+from edgecamp.sites.models import Site
 from edgecamp.stock.models import Item, KitComponent, Movement, StockBalance, Warehouse
 from edgecamp.stock.services import (
     LossInput,

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "edgecamp.partners",
+    "edgecamp.sites",
     "edgecamp.shelters",
     "edgecamp.registry",
     "edgecamp.stock",

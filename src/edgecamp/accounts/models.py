@@ -25,7 +25,7 @@ class StaffProfile(models.Model):
         help_text=_("Works at every site, including sites opened later."),
     )
     sites = models.ManyToManyField(
-        "shelters.Site", verbose_name=_("sites"), blank=True, related_name="+"
+        "sites.Site", verbose_name=_("sites"), blank=True, related_name="+"
     )
 
     class Meta:

@@ -128,7 +128,7 @@ def _values(instance: models.Model) -> dict[str, Any]:
 def _site_id(instance: models.Model, depth: int = 0) -> int | None:
     """The site a record belongs to, following site/household/individual/shelter/block links,
     so the log can be scoped to sites like the registry."""
-    from edgecamp.shelters.models import Site
+    from edgecamp.sites.models import Site
 
     if isinstance(instance, Site):
         return instance.pk

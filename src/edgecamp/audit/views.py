@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from edgecamp.accounts.scope import scope_for
 from edgecamp.audit import queries
 from edgecamp.audit.models import AuditEntry
-from edgecamp.registry import queries as registry_queries
+from edgecamp.sites import queries as site_queries
 
 ENTRIES_PER_PAGE = 50
 
@@ -43,7 +43,7 @@ class AuditFilterForm(forms.Form):
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    sites = [(str(s.pk), s.name) for s in registry_queries.all_sites(scope=scope)]
+    sites = [(str(s.pk), s.name) for s in site_queries.all_sites(scope=scope)]
     form = AuditFilterForm(request.GET or None, sites=sites)
     data = form.cleaned_data if form.is_valid() else {}
     wanted = queries.AuditFilter(

@@ -19,7 +19,7 @@ class Cycle(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     site = models.ForeignKey(
-        "shelters.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="cycles"
+        "sites.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="cycles"
     )
     warehouse = models.ForeignKey(
         "stock.Warehouse",

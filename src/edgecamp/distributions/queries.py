@@ -30,7 +30,7 @@ from edgecamp.distributions.models import (
     Redemption,
 )
 from edgecamp.registry.models import Household, Individual, SpecificNeedRecord
-from edgecamp.shelters.models import Site
+from edgecamp.sites.models import Site
 from edgecamp.stock.models import (
     Item,
     Movement,

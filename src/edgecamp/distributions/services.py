@@ -30,7 +30,7 @@ from edgecamp.distributions.models import (
 from edgecamp.partners.models import Organisation
 from edgecamp.registry.codes import SpecificNeed
 from edgecamp.registry.models import Household
-from edgecamp.shelters.models import Site
+from edgecamp.sites.models import Site
 from edgecamp.stock.models import Item, Warehouse
 from edgecamp.stock.services import (
     MAX_QUANTITY,

@@ -33,7 +33,7 @@ from edgecamp.registry.models import (
     StatusChange,
 )
 from edgecamp.registry.services import reserve_household_numbers
-from edgecamp.shelters.models import Block, Shelter, Site
+from edgecamp.sites.models import Block, Shelter, Site
 
 log = logging.getLogger(__name__)
 

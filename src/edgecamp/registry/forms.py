@@ -17,7 +17,6 @@ from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from edgecamp.accounts.scope import Scope
-from edgecamp.registry import queries
 from edgecamp.registry.codes import (
     DatePrecision,
     DocumentType,
@@ -33,6 +32,7 @@ from edgecamp.registry.services import (
     MemberInput,
     RegistrationError,
 )
+from edgecamp.sites import queries as site_queries
 
 MEMBER_PREFIX = "members"
 EMPTY_MEMBER_ROWS = 3
@@ -119,7 +119,7 @@ class HouseholdSearchForm(forms.Form):
     )
     site = forms.ModelChoiceField(
         label=_("Site"),
-        queryset=queries.all_sites(),
+        queryset=site_queries.all_sites(),
         required=False,
         empty_label=_("All sites"),
     )
@@ -128,12 +128,12 @@ class HouseholdSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         site_field = self.fields["site"]
         assert isinstance(site_field, forms.ModelChoiceField)
-        site_field.queryset = queries.all_sites(scope=scope)
+        site_field.queryset = site_queries.all_sites(scope=scope)
 
 
 class HouseholdForm(DeferredValidationMixin, forms.Form):
     site = forms.ModelChoiceField(
-        label=_("Site"), queryset=queries.sites_open_for_registration(), empty_label="—"
+        label=_("Site"), queryset=site_queries.sites_open_for_registration(), empty_label="—"
     )
     shelter = forms.TypedChoiceField(
         label=_("Shelter"),
@@ -165,11 +165,11 @@ class HouseholdForm(DeferredValidationMixin, forms.Form):
         # A clerk registers at the sites they work at only.
         site_field = self.fields["site"]
         assert isinstance(site_field, forms.ModelChoiceField)
-        site_field.queryset = queries.sites_open_for_registration(scope=scope)
+        site_field.queryset = site_queries.sites_open_for_registration(scope=scope)
         site_id = self._chosen_site_id()
         if site_id is not None and scope is not None and not scope.includes(site_id):
             site_id = None
-        shelters = queries.available_shelters(site_id) if site_id else []
+        shelters = site_queries.available_shelters(site_id) if site_id else []
         shelter_field = self.fields["shelter"]
         assert isinstance(shelter_field, forms.TypedChoiceField)
         shelter_field.choices = [

@@ -50,7 +50,7 @@ from edgecamp.registry.models import (
 )
 from edgecamp.registry.services import housed
 from edgecamp.registry.text import fold
-from edgecamp.shelters.models import Shelter
+from edgecamp.sites.models import Shelter
 
 log = logging.getLogger(__name__)
 

@@ -42,10 +42,10 @@ class Household(models.Model):
 
     number = models.CharField(_("household number"), max_length=20, unique=True, editable=False)
     site = models.ForeignKey(
-        "shelters.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="households"
+        "sites.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="households"
     )
     shelter = models.ForeignKey(
-        "shelters.Shelter",
+        "sites.Shelter",
         verbose_name=_("shelter"),
         on_delete=models.SET_NULL,
         null=True,
@@ -409,7 +409,7 @@ class MergeRecord(models.Model):
     )
     household_old_status = models.CharField(max_length=20, blank=True)
     household_old_shelter = models.ForeignKey(
-        "shelters.Shelter", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "sites.Shelter", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Other open candidates of the merged record: [{"id", "individual_l", "individual_r",
     # "action": "repointed" | "closed"}], with the pair as it was before the merge.

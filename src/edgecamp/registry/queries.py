@@ -26,7 +26,8 @@ from edgecamp.registry.models import (
     StatusChange,
 )
 from edgecamp.registry.text import fold
-from edgecamp.shelters.models import Block, Shelter, Site
+from edgecamp.sites.models import Block, Shelter, Site
+from edgecamp.sites.queries import visible_sites
 
 
 def visible_households(scope: Scope | None) -> QuerySet[Household]:
@@ -118,12 +119,6 @@ def individual_detail(individual_id: int, *, scope: Scope | None = None) -> Indi
         .filter(pk=individual_id)
         .first()
     )
-
-
-def visible_sites(scope: Scope | None) -> QuerySet[Site]:
-    if scope is None:
-        return Site.objects.all()
-    return Site.objects.filter(scope.sites_q("pk"))
 
 
 def sites_with_counts(scope: Scope | None = None) -> QuerySet[Site]:
@@ -329,22 +324,6 @@ def status_history(household: Household) -> QuerySet[StatusChange]:
         StatusChange.objects.filter(Q(household=household) | Q(individual_id__in=member_ids))
         .select_related("individual", "changed_by")
         .order_by("changed_at", "id")
-    )
-
-
-def all_sites(*, scope: Scope | None = None) -> QuerySet[Site]:
-    return visible_sites(scope).order_by("name")
-
-
-def sites_open_for_registration(*, scope: Scope | None = None) -> QuerySet[Site]:
-    return visible_sites(scope).exclude(status=Site.Status.CLOSED).order_by("name")
-
-
-def available_shelters(site_id: int) -> QuerySet[Shelter]:
-    return (
-        Shelter.objects.filter(block__site_id=site_id, status=Shelter.Status.AVAILABLE)
-        .select_related("block")
-        .order_by("block__code", "code")
     )
 
 

@@ -35,7 +35,7 @@ from edgecamp.registry.models import (
     SpecificNeedRecord,
     StatusChange,
 )
-from edgecamp.shelters.models import Shelter, Site
+from edgecamp.sites.models import Shelter, Site
 
 log = logging.getLogger(__name__)
 

@@ -42,6 +42,7 @@ from edgecamp.registry.services import (
     RegistrationError,
     register_household,
 )
+from edgecamp.sites import queries as site_queries
 
 HOUSEHOLDS_PER_PAGE = 25
 # Remembered per session so a clerk at a desk does not pick the same site and desk each time.
@@ -133,7 +134,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     sites = []
     camp_counts: dict[str, dict[str, int]] = {}
     camp_needs: dict[str, int] = {}
-    for site in queries.all_sites(scope=scope):
+    for site in site_queries.all_sites(scope=scope):
         site_population = population.get(site.pk)
         if site_population is None and site.status == site.Status.CLOSED:
             continue
@@ -488,7 +489,9 @@ def household_shelter_options(request: HttpRequest) -> HttpResponse:
 
 
 def _only_open_site(scope: Scope) -> int | None:
-    sites = list(queries.sites_open_for_registration(scope=scope).values_list("pk", flat=True)[:2])
+    sites = list(
+        site_queries.sites_open_for_registration(scope=scope).values_list("pk", flat=True)[:2]
+    )
     return sites[0] if len(sites) == 1 else None
 
 

@@ -17,7 +17,7 @@ from edgecamp.registry import queries
 from edgecamp.registry.schemas import FieldProblems, Pages, Problem
 from edgecamp.shelters import queries as shelter_queries
 from edgecamp.shelters import services
-from edgecamp.shelters.models import AllocationLine, AllocationPlan, Site
+from edgecamp.shelters.models import AllocationLine, AllocationPlan
 from edgecamp.shelters.schemas import (
     ConfirmedOut,
     PlanLineOut,
@@ -26,6 +26,8 @@ from edgecamp.shelters.schemas import (
     SiteDetail,
     SiteOut,
 )
+from edgecamp.sites import queries as site_queries
+from edgecamp.sites.models import Site
 
 router = Router(tags=["sites"])
 
@@ -67,7 +69,7 @@ class LineFilters(Schema):
 def propose_plan(request: HttpRequest, site_id: int, payload: ProposeIn) -> Any:
     """Allocates the site's available and occupied shelters to its active households and stores
     the plan as proposed. The registry does not change until the plan is confirmed."""
-    site = queries.visible_sites(scope_for(request.user)).filter(pk=site_id).first()
+    site = site_queries.visible_sites(scope_for(request.user)).filter(pk=site_id).first()
     if site is None:
         raise HttpError(
             404, _("No site has the id %(id)d; GET /api/v1/sites lists them.") % {"id": site_id}

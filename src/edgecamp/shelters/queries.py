@@ -9,7 +9,8 @@ from django.db.models.functions import Coalesce
 
 from edgecamp.accounts.scope import Scope
 from edgecamp.registry.models import Household
-from edgecamp.shelters.models import AllocationLine, AllocationPlan, Shelter, Site
+from edgecamp.shelters.models import AllocationLine, AllocationPlan
+from edgecamp.sites.models import Shelter, Site
 
 LINE_FILTERS = ("change", "block", "q", "unmet")
 
@@ -34,11 +35,6 @@ def sites_with_occupancy(scope: Scope | None = None) -> QuerySet[Site]:
             AllocationPlan.objects.filter(status=AllocationPlan.Status.PROPOSED), "site"
         ),
     ).order_by("name")
-
-
-def site_by_code(code: str, *, scope: Scope | None = None) -> Site | None:
-    sites = Site.objects.all() if scope is None else Site.objects.filter(scope.sites_q("pk"))
-    return sites.filter(code=code).first()
 
 
 def plans_for_site(site: Site, limit: int = 20) -> QuerySet[AllocationPlan]:

@@ -8,8 +8,9 @@ from decimal import Decimal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from edgecamp.shelters.models import AllocationLine, AllocationPlan, Site
+from edgecamp.shelters.models import AllocationLine, AllocationPlan
 from edgecamp.shelters.services import UNMET_KEYS, ProposalSettings
+from edgecamp.sites.models import Site
 
 
 class OrganisationRef(Schema):

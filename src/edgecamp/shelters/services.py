@@ -55,10 +55,9 @@ from edgecamp.shelters.models import (
     AdditionalShelter,
     AllocationLine,
     AllocationPlan,
-    Shelter,
     ShelterChange,
-    Site,
 )
+from edgecamp.sites.models import Shelter, Site
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from edgecamp.accounts.scope import scope_for
 from edgecamp.shelters import queries, services
 from edgecamp.shelters.forms import LineFilterForm, ProposeForm
-from edgecamp.shelters.models import AllocationLine, AllocationPlan, Site
+from edgecamp.shelters.models import AllocationLine, AllocationPlan
+from edgecamp.sites import queries as site_queries
+from edgecamp.sites.models import Site
 
 LINES_PER_PAGE = 50
 UNMET_LABELS = {
@@ -38,7 +40,7 @@ def _is_htmx(request: HttpRequest) -> bool:
 
 def _site_or_404(code: str, request: HttpRequest) -> Site:
     """The site, if it is one of the caller's: another site answers 404 like a missing one."""
-    site = queries.site_by_code(code, scope=scope_for(request.user))
+    site = site_queries.site_by_code(code, scope=scope_for(request.user))
     if site is None:
         raise Http404(_("No site has the code %(code)s.") % {"code": code})
     return site

@@ -90,7 +90,7 @@ class KitComponent(models.Model):
 
 class Warehouse(models.Model):
     site = models.ForeignKey(
-        "shelters.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="warehouses"
+        "sites.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="warehouses"
     )
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=120)
