@@ -12,19 +12,20 @@ from django.views.decorators.http import require_GET
 from edgecamp.accounts.scope import scope_for
 from edgecamp.audit import queries
 from edgecamp.audit.models import AuditEntry
+from edgecamp.core.forms import TextField
 from edgecamp.registry import queries as registry_queries
 
 ENTRIES_PER_PAGE = 50
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("User"), required=False, max_length=150)
+    actor = TextField(label=_("User"), required=False, max_length=150)
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", "—"), *AuditEntry.Action.choices]
     )
     model = forms.ChoiceField(label=_("Record type"), required=False, choices=())
     site = forms.ChoiceField(label=_("Site"), required=False, choices=())
-    record = forms.CharField(label=_("Record (number or id)"), required=False, max_length=64)
+    record = TextField(label=_("Record (number or id)"), required=False, max_length=64)
     since = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -81,24 +81,26 @@ def register_household(request: HttpRequest, payload: HouseholdIn) -> Status[Any
             data, payload.link_to.strip(), scope=scope, registered_by=request.user
         )
         return Status(200, _household_or_404(linked.household.number, request))
-    if not payload.duplicates_confirmed_reason.strip():
-        found = _matches_out(duplicates.household_matches(data, scope=scope))
-        repeated = _repeated_out(data.members)
-        if found or repeated:
-            return Status(
-                409,
-                {
-                    "detail": _(
-                        "Some members look already registered, or typed twice. Check the "
-                        "matches; to register anyway, send the request again with "
-                        "duplicates_confirmed_reason, or with link_to to add the members to "
-                        "a matched household."
-                    ),
-                    "members": found,
-                    "repeated": repeated,
-                },
-            )
-    household = services.register_household(data, registered_by=request.user)
+    try:
+        household = duplicates.register_unless_duplicate(
+            data, scope=scope, registered_by=request.user
+        )
+    except duplicates.PossibleDuplicates as possible:
+        return Status(
+            409,
+            {
+                "detail": _(
+                    "Some members look already registered, or typed twice. Check the "
+                    "matches; to register anyway, send the request again with "
+                    "duplicates_confirmed_reason, or with link_to to add the members to "
+                    "a matched household."
+                ),
+                "members": _matches_out(possible.found),
+                "repeated": [
+                    {"member": second, "same_as": first} for first, second in possible.repeated
+                ],
+            },
+        )
     return Status(201, _household_or_404(household.number, request))
 
 

@@ -40,7 +40,6 @@ from edgecamp.registry.services import (
     MAX_MEMBERS,
     HouseholdInput,
     RegistrationError,
-    register_household,
 )
 
 HOUSEHOLDS_PER_PAGE = 25
@@ -307,32 +306,31 @@ def household_register(request: HttpRequest) -> HttpResponse:
             return _link_household(
                 request, household_form, formset, member_forms, household_input, link_number
             )
-        if not (confirmed and reason):
-            found = duplicates.household_matches(household_input, scope=scope)
-            panels = [
-                DuplicatePanel(index + 1, _member_label(form), matches)
-                for index, (form, matches) in enumerate(zip(member_forms, found, strict=True))
-                if matches
-            ]
-            repeated = [
-                RepeatedRow(second + 1, first + 1)
-                for first, second in duplicates.repeated_members(household_input.members)
-            ]
-            if panels or repeated:
-                return _render_register(
-                    request,
-                    household_form,
-                    formset,
-                    duplicate_panels=panels,
-                    duplicate_reason=reason,
-                    reason_missing=confirmed,
-                    repeated=repeated,
-                    link_choices=_link_choices(found),
-                )
-        else:
+        if confirmed and reason:
             household_input = dataclasses.replace(household_input, duplicate_override_reason=reason)
         try:
-            household = register_household(household_input, registered_by=request.user)
+            household = duplicates.register_unless_duplicate(
+                household_input, scope=scope, registered_by=request.user
+            )
+        except duplicates.PossibleDuplicates as possible:
+            return _render_register(
+                request,
+                household_form,
+                formset,
+                duplicate_panels=[
+                    DuplicatePanel(index + 1, _member_label(form), matches)
+                    for index, (form, matches) in enumerate(
+                        zip(member_forms, possible.found, strict=True)
+                    )
+                    if matches
+                ],
+                duplicate_reason=reason,
+                reason_missing=confirmed,
+                repeated=[
+                    RepeatedRow(second + 1, first + 1) for first, second in possible.repeated
+                ],
+                link_choices=_link_choices(possible.found),
+            )
         except RegistrationError as error:
             about_members = apply_registration_errors(error, household_form, member_forms)
         else:
