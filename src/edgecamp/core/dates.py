@@ -61,3 +61,14 @@ OPERATION_EVENT = DateRange(years_back=10, years_ahead=5)
 LIFE_EVENT = DateRange(earliest=date(1900, 1, 1))
 # Filters over records the system wrote (the audit log): any day up to a year ahead.
 RECORD_FILTER = DateRange(earliest=date(2000, 1, 1), years_ahead=1)
+
+
+def implausible(
+    values: dict[str, tuple[date | None, DateRange]], today: date | None = None
+) -> dict[str, str]:
+    """The message for each field path whose date (if given) is outside its range."""
+    problems = {}
+    for path, (value, plausible) in values.items():
+        if value is not None and (problem := plausible.problem(value, today)):
+            problems[path] = problem
+    return problems

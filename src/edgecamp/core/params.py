@@ -4,17 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated
-
-from pydantic import Field
 
 # The largest value of a 64-bit signed column: ids, counts, offsets.
 MAX_DB_INT = 2**63 - 1
 # More pages than any list will ever have, small enough that page x size stays a valid offset.
 MAX_PAGE = 10**9
-
-# An id in a path or query of the API: a 422 naming the parameter beyond a column's range.
-DbId = Annotated[int, Field(ge=1, le=MAX_DB_INT)]
 
 
 def int_param(

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from edgecamp.accounts.scope import scope_for
 from edgecamp.audit.capture import record_sensitive_read
+from edgecamp.core.params import MAX_DB_INT
 from edgecamp.registry import duplicates, merge, queries, services
 from edgecamp.registry.models import DuplicateCandidate, Household, Individual, MergeRecord
 from edgecamp.registry.schemas import (
@@ -42,7 +43,9 @@ def list_households(
         description="A household number (or part of one), or words of a member's name or alias; "
         "accents and case are ignored. Empty: all households, newest first.",
     ),
-    site: int | None = Query(None, description="Only households of this site (id)."),
+    site: int | None = Query(
+        None, ge=1, le=MAX_DB_INT, description="Only households of this site (id)."
+    ),
 ) -> QuerySet[Household]:
     return queries.search_households(q, site_id=site, scope=scope_for(request.user))
 

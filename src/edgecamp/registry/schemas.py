@@ -15,6 +15,7 @@ from django.db import models
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
+from edgecamp.core.params import MAX_PAGE
 from edgecamp.core.schemas import CleanInput
 from edgecamp.registry.codes import (
     DatePrecision,
@@ -445,7 +446,7 @@ class Pages(PageNumberPagination):
     """`?page=2&page_size=100` on every list; the response carries `count` and `items`."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Page number, from 1.")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
         page_size: int | None = Field(
             None,
             ge=1,

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from edgecamp.accounts.scope import Scope, scope_for
 from edgecamp.audit.capture import record_sensitive_read
+from edgecamp.core.params import page_param
 from edgecamp.protection import views as protection_views
 from edgecamp.registry import duplicates, merge, queries
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, Sex, SpecificNeed
@@ -189,7 +190,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     query, site = form.cleaned_data.get("q", ""), form.cleaned_data.get("site")
     found = queries.search_households(query, site_id=site.pk if site else None, scope=scope)
     page = Paginator(found.values_list("pk", flat=True), HOUSEHOLDS_PER_PAGE).get_page(
-        request.GET.get("page")
+        page_param(request.GET)
     )
     households = queries.households_for_listing(list(page.object_list))
     params = request.GET.copy()
