@@ -77,7 +77,8 @@ def household_input(site: Site, members: list[MemberInput] | None = None, **over
                 date_of_birth=date(2015, 1, 1),
                 date_of_birth_precision="estimated",
                 specific_needs=["DS"],
-                documents=[DocumentInput(type="birth_certificate", number="BC-1")],
+                # One number, one person: every household's child gets its own.
+                documents=[DocumentInput(type="birth_certificate", number=f"BC-{next(_counter)}")],
             ),
         ],
         "place_of_origin": "Al Fashir",

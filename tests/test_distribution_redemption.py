@@ -251,8 +251,9 @@ def test_stock_taken_between_plan_and_lock_is_planned_again_under_the_lock(site,
 
     warehouse = make_warehouse(site)
     oil = make_item(name="Oil", unit="l", tracks_expiry=True)
-    stock_up(warehouse, oil, 25, lot_code="EARLY", expires_on=date(2099, 1, 31))
-    stock_up(warehouse, oil, 100, lot_code="LATE", expires_on=date(2099, 12, 31))
+    soon = date.today().replace(day=1)
+    stock_up(warehouse, oil, 25, lot_code="EARLY", expires_on=soon.replace(year=soon.year + 2))
+    stock_up(warehouse, oil, 100, lot_code="LATE", expires_on=soon.replace(year=soon.year + 3))
     household = make_household(site)
     cycle = make_cycle(site, warehouse, [per_household(oil, "20")])
     start_cycle(cycle.pk)

@@ -6,7 +6,8 @@ Every route needs an API token (`Authorization: Bearer …`, no CSRF) or a signe
 (accounts/policy.py) allows. Errors are JSON: 401 when not signed in, 403 when refused, 404
 `{"detail"}`, and 422 `{"detail", "errors"}` with messages keyed by the dotted path of the
 offending field, whether a value has the wrong type (caught while parsing) or breaks a
-registration rule (the registration service)."""
+registration rule (the registration service); 409 with the same shape when an identity
+document of the request belongs to a registered person already."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from ninja.security import django_auth
 
 import edgecamp
 from edgecamp.accounts.api_access import BearerToken, guard_operation
-from edgecamp.registry.services import RegistrationError
+from edgecamp.registry.services import DocumentAlreadyRegistered, RegistrationError
 from edgecamp.stock.services import SupplyError
 
 
@@ -85,6 +86,12 @@ def _not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespon
 def _registration_refused(request: HttpRequest, exc: RegistrationError) -> HttpResponse:
     detail = _("Nothing was registered: correct the fields listed in “errors”.")
     return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(DocumentAlreadyRegistered)
+def _document_held(request: HttpRequest, exc: DocumentAlreadyRegistered) -> HttpResponse:
+    detail = _("Nothing was registered: a document belongs to a registered person already.")
+    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=409)
 
 
 @api.exception_handler(SupplyError)

@@ -50,6 +50,8 @@ MIDDLEWARE = [
     # After sign-in is settled: the role policy (accounts/policy.py) for every page.
     "edgecamp.accounts.middleware.AccessPolicyMiddleware",
     "edgecamp.audit.capture.RequestContextMiddleware",
+    # Bad characters refused, failure classes (a locked database...) answered clearly.
+    "edgecamp.core.errors_http.RequestFailureMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from edgecamp.accounts import lockout
 from edgecamp.accounts.roles import TOKEN_SCOPES
+from edgecamp.core.forms import TextField
 
 
 class _LockoutMixin:
@@ -55,7 +56,7 @@ SCOPE_LABELS = {
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = TextField(label=_("Name"), max_length=80)
     scopes = forms.MultipleChoiceField(
         label=_("Scopes"), widget=forms.CheckboxSelectMultiple, choices=()
     )

@@ -12,24 +12,33 @@ from django.views.decorators.http import require_GET
 from edgecamp.accounts.scope import scope_for
 from edgecamp.audit import queries
 from edgecamp.audit.models import AuditEntry
+from edgecamp.core import dates
+from edgecamp.core.forms import PlausibleDateField, TextField
+from edgecamp.core.params import int_param
 from edgecamp.sites import queries as site_queries
 
 ENTRIES_PER_PAGE = 50
 
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("User"), required=False, max_length=150)
+    actor = TextField(label=_("User"), required=False, max_length=150)
     action = forms.ChoiceField(
         label=_("Action"), required=False, choices=[("", "—"), *AuditEntry.Action.choices]
     )
     model = forms.ChoiceField(label=_("Record type"), required=False, choices=())
     site = forms.ChoiceField(label=_("Site"), required=False, choices=())
-    record = forms.CharField(label=_("Record (number or id)"), required=False, max_length=64)
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    record = TextField(label=_("Record (number or id)"), required=False, max_length=64)
+    since = PlausibleDateField(
+        label=_("From"),
+        required=False,
+        plausible=dates.RECORD_FILTER,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    until = PlausibleDateField(
+        label=_("To"),
+        required=False,
+        plausible=dates.RECORD_FILTER,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, *args: object, sites: list[tuple[str, str]], **kwargs: object) -> None:
@@ -55,8 +64,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         since=data.get("since"),
         until=data.get("until"),
     )
-    before = request.GET.get("before", "")
-    before_id = int(before) if before.isdigit() else None
+    before_id = int_param(request.GET, "before")
     rows = list(queries.audit_entries(scope, wanted, before_id=before_id)[: ENTRIES_PER_PAGE + 1])
     entries, more = rows[:ENTRIES_PER_PAGE], len(rows) > ENTRIES_PER_PAGE
     params = request.GET.copy()

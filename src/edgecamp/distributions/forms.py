@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from edgecamp.accounts.scope import Scope
+from edgecamp.core.forms import TextField
 from edgecamp.distributions.models import EntitlementRule, Redemption
 from edgecamp.distributions.services import CycleInput, RedeemInput, RuleInput
 from edgecamp.partners.models import Organisation
@@ -29,7 +30,7 @@ _BAND = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)|(\+))?\s*:\s*(\d+(?:\.\d+)?)\s*$")
 
 
 class ScanForm(forms.Form):
-    code = forms.CharField(
+    code = TextField(
         label=_("Card code"),
         max_length=120,
         help_text=_("Scan the QR code, or type the code printed under it."),
@@ -40,21 +41,21 @@ class ScanForm(forms.Form):
 
 
 class RedeemForm(forms.Form):
-    code = forms.CharField(max_length=120, widget=forms.HiddenInput)
+    code = TextField(max_length=120, widget=forms.HiddenInput)
     collector = forms.ChoiceField(
         label=_("Collected by"),
         choices=Redemption.Collector.choices,
         initial=Redemption.Collector.FOCAL_POINT,
         widget=forms.RadioSelect,
     )
-    proxy_name = forms.CharField(label=_("Name of the proxy"), max_length=120, required=False)
-    proxy_relationship = forms.CharField(
+    proxy_name = TextField(label=_("Name of the proxy"), max_length=120, required=False)
+    proxy_relationship = TextField(
         label=_("Relationship to the household"),
         max_length=60,
         required=False,
         help_text=_("For a proxy: e.g. sister, neighbour."),
     )
-    desk = forms.CharField(label=_("Distribution point"), max_length=40, required=False)
+    desk = TextField(label=_("Distribution point"), max_length=40, required=False)
 
     def to_input(self) -> RedeemInput:
         data = self.cleaned_data
@@ -68,7 +69,7 @@ class RedeemForm(forms.Form):
 
 
 class CycleForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120)
+    name = TextField(label=_("Name"), max_length=120)
     site = forms.ModelChoiceField(label=_("Site"), queryset=Site.objects.all())
     warehouse = forms.ModelChoiceField(
         label=_("Issuing warehouse"), queryset=Warehouse.objects.select_related("site")
@@ -120,7 +121,7 @@ class CycleForm(forms.Form):
             self.fields[f"rule_{n}_quantity"] = forms.DecimalField(
                 label=_("Quantity"), max_digits=14, decimal_places=3, required=False
             )
-            self.fields[f"rule_{n}_bands"] = forms.CharField(
+            self.fields[f"rule_{n}_bands"] = TextField(
                 label=_("Size bands"),
                 required=False,
                 help_text=_("For size bands: “1-3:1; 4-6:2; 7+:3” (size range: quantity)."),
@@ -210,7 +211,7 @@ def apply_supply_errors(form: forms.Form, error: SupplyError, fields: dict[str, 
 
 
 class CardLookupForm(forms.Form):
-    household = forms.CharField(
+    household = TextField(
         label=_("Household number or card code"),
         max_length=120,
         help_text=_("Type the household number (EDG-000123) or scan the household's card."),
@@ -229,7 +230,7 @@ class CardLookupForm(forms.Form):
 
 
 class CardReasonForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason"),
         max_length=200,
         help_text=_("E.g. lost at the market, torn, stolen; kept with the card's history."),

@@ -8,24 +8,20 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
+from edgecamp.core.schemas import CleanInput
 from edgecamp.distributions import services
 from edgecamp.distributions.models import Cycle, EntitlementLine, EntitlementRule, Redemption
 from edgecamp.registry.models import Household
 
 
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-
-class SizeBandIn(_Input):
+class SizeBandIn(CleanInput):
     min: int
     max: int | None = Field(None, description="Empty for “and larger”.")
     quantity: Decimal
 
 
-class RuleIn(_Input):
+class RuleIn(CleanInput):
     item: int
     basis: str = Field(json_schema_extra={"enum": list(EntitlementRule.Basis.values)})
     quantity: Decimal | None = Field(
@@ -47,7 +43,7 @@ class RuleIn(_Input):
         )
 
 
-class CycleIn(_Input):
+class CycleIn(CleanInput):
     name: str
     site: int
     warehouse: int = Field(description="Id of the warehouse the cycle issues from.")
@@ -79,7 +75,7 @@ class CycleIn(_Input):
         )
 
 
-class CodeIn(_Input):
+class CodeIn(CleanInput):
     code: str = Field(description="The text of the ration card's QR code (or typed from it).")
 
 
@@ -245,7 +241,7 @@ class PositionOut(Schema):
 # --- Ration cards ------------------------------------------------------------------------------
 
 
-class CardReasonIn(_Input):
+class CardReasonIn(CleanInput):
     reason: str = Field(description="Why: lost, stolen, damaged, fraud… (kept in the history).")
 
 

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from edgecamp.core import dates
 from edgecamp.distributions import queries, rules
 from edgecamp.distributions.cards import MAX_ISSUE, CardRef, InvalidCard, read_card
 from edgecamp.distributions.models import (
@@ -107,6 +108,13 @@ def create_cycle(data: CycleInput) -> Cycle:
             errors.add("organisation", _("Choose an organisation that exists, or none."))
     if data.ends_on < data.starts_on:
         errors.add("ends_on", _("The cycle cannot end before it starts."))
+    for path, problem in dates.implausible(
+        {
+            "starts_on": (data.starts_on, dates.OPERATION_EVENT),
+            "ends_on": (data.ends_on, dates.OPERATION_EVENT),
+        }
+    ).items():
+        errors.add(path, problem)
     statuses = list(dict.fromkeys(data.target_statuses))
     if not statuses or any(s not in Household.Status.values for s in statuses):
         errors.add(

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from edgecamp.accounts.scope import scope_for
+from edgecamp.core.schemas import CleanInput, MultilineText
 from edgecamp.protection import queries, services
 from edgecamp.protection.models import ConfidentialNote, TracingRequest
 from edgecamp.registry.models import Household
@@ -81,12 +82,12 @@ class HouseholdProtectionOut(Schema):
     tracing_requests: list[TracingOut]
 
 
-class NoteIn(Schema):
-    text: str = Field(max_length=services.MAX_NOTE)
+class NoteIn(CleanInput):
+    text: MultilineText = Field(max_length=services.MAX_NOTE)
     individual_id: int | None = Field(None, description="A member the note is about; or none.")
 
 
-class TracingIn(Schema):
+class TracingIn(CleanInput):
     requester_id: int = Field(description="The member of the household who is asking.")
     sought_given_name: str = Field("", max_length=100)
     sought_family_name: str = Field("", max_length=100)
@@ -97,7 +98,7 @@ class TracingIn(Schema):
     last_seen_on: date | None = None
 
 
-class StatusIn(Schema):
+class StatusIn(CleanInput):
     status: str = Field(description="open, located, reunited or closed.")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.core.forms import TextField
 from edgecamp.protection.models import TracingRequest
 from edgecamp.protection.services import MAX_AGE, MAX_NOTE, ProtectionError, TracingInput
 from edgecamp.registry.codes import Sex
@@ -22,9 +23,10 @@ class NoteForm(forms.Form):
     individual = forms.TypedChoiceField(
         label=_("About"), required=False, coerce=int, empty_value=None, choices=()
     )
-    text = forms.CharField(
+    text = TextField(
         label=_("Confidential note"),
         max_length=MAX_NOTE,
+        multiline=True,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -36,10 +38,10 @@ class NoteForm(forms.Form):
 class TracingRequestForm(forms.Form):
     prefix = "tracing"
     requester = forms.TypedChoiceField(label=_("Requested by"), coerce=int, choices=())
-    sought_given_name = forms.CharField(
+    sought_given_name = TextField(
         label=_("Given name of the person sought"), max_length=100, required=False
     )
-    sought_family_name = forms.CharField(
+    sought_family_name = TextField(
         label=_("Family name of the person sought"), max_length=100, required=False
     )
     sought_sex = forms.ChoiceField(
@@ -48,12 +50,12 @@ class TracingRequestForm(forms.Form):
     sought_age = forms.IntegerField(
         label=_("Age (estimated)"), required=False, min_value=0, max_value=MAX_AGE
     )
-    relationship = forms.CharField(
+    relationship = TextField(
         label=_("Relationship to the requester"),
         max_length=60,
         help_text=_("e.g. son, sister, husband"),
     )
-    last_seen_place = forms.CharField(label=_("Place last seen"), max_length=200, required=False)
+    last_seen_place = TextField(label=_("Place last seen"), max_length=200, required=False)
     last_seen_on = forms.DateField(
         label=_("Date last seen"),
         required=False,

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from edgecamp.core import dates
 from edgecamp.protection.models import ConfidentialNote, TracingRequest
 from edgecamp.registry.codes import Sex
 from edgecamp.registry.models import Household, Individual
@@ -78,6 +79,8 @@ def open_tracing_request(
         errors["sought_age"] = [_("Give an age between 0 and %(max)d.") % {"max": MAX_AGE}]
     if data.last_seen_on is not None and data.last_seen_on > timezone.localdate():
         errors["last_seen_on"] = [_("The date last seen cannot be in the future.")]
+    elif problem := dates.LIFE_EVENT.problem(data.last_seen_on or timezone.localdate()):
+        errors["last_seen_on"] = [problem]
     if errors:
         raise ProtectionError(errors)
     with transaction.atomic():

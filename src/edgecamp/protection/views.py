@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from edgecamp.accounts.scope import Scope, scope_for
+from edgecamp.core.params import page_param
 from edgecamp.protection import queries, services
 from edgecamp.protection.forms import (
     NoteForm,
@@ -138,7 +139,7 @@ def tracing_list(request: HttpRequest) -> HttpResponse:
     if status not in TracingRequest.Status.values:
         status = ""
     page = Paginator(queries.tracing_caseload(scope, status=status), REQUESTS_PER_PAGE).get_page(
-        request.GET.get("page")
+        page_param(request.GET)
     )
     queries.record_reads(page.object_list)
     return render(

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from edgecamp.accounts.scope import scope_for
 from edgecamp.audit.capture import record_sensitive_read
+from edgecamp.core.params import MAX_DB_INT
 from edgecamp.registry import duplicates, merge, queries, services
 from edgecamp.registry.models import DuplicateCandidate, Household, Individual, MergeRecord
 from edgecamp.registry.schemas import (
@@ -42,7 +43,9 @@ def list_households(
         description="A household number (or part of one), or words of a member's name or alias; "
         "accents and case are ignored. Empty: all households, newest first.",
     ),
-    site: int | None = Query(None, description="Only households of this site (id)."),
+    site: int | None = Query(
+        None, ge=1, le=MAX_DB_INT, description="Only households of this site (id)."
+    ),
 ) -> QuerySet[Household]:
     return queries.search_households(q, site_id=site, scope=scope_for(request.user))
 
@@ -81,24 +84,26 @@ def register_household(request: HttpRequest, payload: HouseholdIn) -> Status[Any
             data, payload.link_to.strip(), scope=scope, registered_by=request.user
         )
         return Status(200, _household_or_404(linked.household.number, request))
-    if not payload.duplicates_confirmed_reason.strip():
-        found = _matches_out(duplicates.household_matches(data, scope=scope))
-        repeated = _repeated_out(data.members)
-        if found or repeated:
-            return Status(
-                409,
-                {
-                    "detail": _(
-                        "Some members look already registered, or typed twice. Check the "
-                        "matches; to register anyway, send the request again with "
-                        "duplicates_confirmed_reason, or with link_to to add the members to "
-                        "a matched household."
-                    ),
-                    "members": found,
-                    "repeated": repeated,
-                },
-            )
-    household = services.register_household(data, registered_by=request.user)
+    try:
+        household = duplicates.register_unless_duplicate(
+            data, scope=scope, registered_by=request.user
+        )
+    except duplicates.PossibleDuplicates as possible:
+        return Status(
+            409,
+            {
+                "detail": _(
+                    "Some members look already registered, or typed twice. Check the "
+                    "matches; to register anyway, send the request again with "
+                    "duplicates_confirmed_reason, or with link_to to add the members to "
+                    "a matched household."
+                ),
+                "members": _matches_out(possible.found),
+                "repeated": [
+                    {"member": second, "same_as": first} for first, second in possible.repeated
+                ],
+            },
+        )
     return Status(201, _household_or_404(household.number, request))
 
 

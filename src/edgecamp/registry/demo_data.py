@@ -312,10 +312,20 @@ def _store(camp: synthetic.SyntheticCamp, report: Progress) -> _StoredIds:
         total=len(needs),
     )
     documents = [(individual_pks[m.id], d) for _, m in people for d in m.documents]
+    # A synthetic duplicate registration keeps its person's documents, as real ones do: the
+    # later copy of a number is not active (IdentityDocument.active), like the migration's.
+    held = set(IdentityDocument.objects.filter(active=True).values_list("type", "number"))
+    active = []
+    for _pk, d in documents:
+        active.append((d.type, d.number) not in held)
+        held.add((d.type, d.number))
     _insert_rows(
         IdentityDocument,
-        ("individual", "type", "number", "issuing_country", "expires_on"),
-        ((pk, d.type, d.number, d.issuing_country, d.expires_on) for pk, d in documents),
+        ("individual", "type", "number", "issuing_country", "expires_on", "active"),
+        (
+            (pk, d.type, d.number, d.issuing_country, d.expires_on, is_active)
+            for (pk, d), is_active in zip(documents, active, strict=True)
+        ),
         report=report,
         step="identity documents",
         total=len(documents),

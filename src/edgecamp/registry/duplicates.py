@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -44,7 +44,12 @@ from edgecamp.registry.models import (
     Individual,
     NotSamePerson,
 )
-from edgecamp.registry.services import HouseholdInput, MemberInput
+from edgecamp.registry.services import (
+    HouseholdInput,
+    MemberInput,
+    document_key,
+    register_household,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,8 @@ REVIEW_THRESHOLD = 0.8
 BACKGROUND_BELOW = 5_000
 BACKGROUND_PEOPLE = 3_000
 _BACKGROUND_PREFIX = "syn:"
+# Longer than any registering transaction lasts between stamping its rows and committing.
+COMMIT_LAG = timedelta(seconds=30)
 _DATE_PRECISIONS = frozenset({"exact", "year", "estimated"})
 
 COMPARISON_LABELS = {
@@ -164,6 +171,39 @@ def household_matches(data: HouseholdInput, *, scope: Scope) -> list[list[Possib
     ]
 
 
+class PossibleDuplicates(Exception):
+    """The desk check found likely matches (`found`, per member) or rows typed twice
+    (`repeated`): nothing was registered."""
+
+    def __init__(self, found: list[list[PossibleMatch]], repeated: list[tuple[int, int]]) -> None:
+        super().__init__("possible duplicates")
+        self.found = found
+        self.repeated = repeated
+
+
+def register_unless_duplicate(
+    data: HouseholdInput, *, scope: Scope, registered_by: AbstractBaseUser | None = None
+) -> Household:
+    """Register `data` unless the desk check finds likely duplicates (PossibleDuplicates).
+    With `duplicate_override_reason` the clerk has seen the matches: no check.
+
+    The check runs twice: before the transaction, so that a likely duplicate is answered
+    without waiting for anybody, and again inside it under the members' duplicate locks
+    (services.lock_likely_duplicates), so that of two identical registrations sent at the
+    same moment the second sees the first."""
+    if data.duplicate_override_reason.strip():
+        return register_household(data, registered_by=registered_by)
+
+    def refuse_duplicates() -> None:
+        found = household_matches(data, scope=scope)
+        repeated = repeated_members(data.members)
+        if any(found) or repeated:
+            raise PossibleDuplicates(found, repeated)
+
+    refuse_duplicates()
+    return register_household(data, registered_by=registered_by, check_duplicates=refuse_duplicates)
+
+
 def repeated_members(members: Sequence[MemberInput]) -> list[tuple[int, int]]:
     """Pairs of rows (from 0, first < second) of one submission that look like the same person
     typed twice: the same identity document, or the same name (word order, case, accents and
@@ -198,11 +238,6 @@ def repeated_members(members: Sequence[MemberInput]) -> list[tuple[int, int]]:
                 pairs.append((first, second))
                 break  # one earlier row is enough to flag this one
     return pairs
-
-
-def document_key(number: str) -> str:
-    """A document number as compared: upper case, letters and digits only."""
-    return "".join(ch for ch in number.upper() if ch.isalnum())
 
 
 def _same_birth(a: MemberInput, b: MemberInput) -> bool:
@@ -243,8 +278,11 @@ class _DeskCache:
             self._build()
             return
         # Strictly after the mark, or at the mark and new: bulk loads give thousands of rows
-        # one timestamp, and re-reading them on every check would cost a second.
-        since = Q(updated_at__gt=self._mark) | Q(updated_at=self._mark, id__gt=self._max_id)
+        # one timestamp, and re-reading them on every check would cost a second. Rows of
+        # the last COMMIT_LAG are read again (known ones skipped): a registration stamps
+        # its rows before it commits, so they can become visible after a later one's.
+        start = min(self._mark, timezone.now() - COMMIT_LAG)
+        since = Q(updated_at__gt=start) | Q(updated_at=self._mark, id__gt=self._max_id)
         changed = list(_individual_rows(Individual.objects.filter(since)))
         added = []
         for row in changed:

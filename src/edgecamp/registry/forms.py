@@ -17,6 +17,7 @@ from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from edgecamp.accounts.scope import Scope
+from edgecamp.core.forms import TextField
 from edgecamp.registry.codes import (
     DatePrecision,
     DocumentType,
@@ -111,7 +112,7 @@ class DeferredValidationMixin:
 
 
 class HouseholdSearchForm(forms.Form):
-    q = forms.CharField(
+    q = TextField(
         label=_("Name or household number"),
         required=False,
         max_length=100,
@@ -142,8 +143,8 @@ class HouseholdForm(DeferredValidationMixin, forms.Form):
         empty_value=None,
         help_text=_("Available shelters of the chosen site. Leave empty if not yet allocated."),
     )
-    place_of_origin = forms.CharField(label=_("Place of origin"), required=False, max_length=120)
-    phone = forms.CharField(
+    place_of_origin = TextField(label=_("Place of origin"), required=False, max_length=120)
+    phone = TextField(
         label=_("Phone"),
         required=False,
         max_length=32,
@@ -152,7 +153,7 @@ class HouseholdForm(DeferredValidationMixin, forms.Form):
     language = forms.ChoiceField(
         label=_("Language"), required=False, choices=[BLANK_CHOICE, *COMMON_LANGUAGES]
     )
-    registration_desk = forms.CharField(label=_("Registration desk"), required=False, max_length=40)
+    registration_desk = TextField(label=_("Registration desk"), required=False, max_length=40)
     registration_date = forms.DateField(
         label=_("Registration date"),
         initial=timezone.localdate,
@@ -201,9 +202,9 @@ class HouseholdForm(DeferredValidationMixin, forms.Form):
 
 
 class MemberForm(DeferredValidationMixin, forms.Form):
-    given_name = forms.CharField(label=_("Given name"), required=False, max_length=100)
-    family_name = forms.CharField(label=_("Family name"), required=False, max_length=100)
-    other_names = forms.CharField(
+    given_name = TextField(label=_("Given name"), required=False, max_length=100)
+    family_name = TextField(label=_("Family name"), required=False, max_length=100)
+    other_names = TextField(
         label=_("Other names and aliases"),
         required=False,
         max_length=300,
@@ -242,7 +243,7 @@ class MemberForm(DeferredValidationMixin, forms.Form):
     document_type = forms.ChoiceField(
         label=_("Identity document"), required=False, choices=[BLANK_CHOICE, *DocumentType.choices]
     )
-    document_number = forms.CharField(label=_("Document number"), required=False, max_length=60)
+    document_number = TextField(label=_("Document number"), required=False, max_length=60)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -48,7 +48,7 @@ from edgecamp.registry.models import (
     SpecificNeedRecord,
     StatusChange,
 )
-from edgecamp.registry.services import housed
+from edgecamp.registry.services import document_key, housed
 from edgecamp.registry.text import fold
 from edgecamp.sites.models import Shelter
 
@@ -245,8 +245,6 @@ def _new_aliases(survivor: Individual, merged: Individual) -> list[str]:
 
 
 def _document_key(document: IdentityDocument) -> tuple[str, str]:
-    from edgecamp.registry.duplicates import document_key
-
     return document.type, document_key(document.number)
 
 
@@ -589,12 +587,13 @@ def link_to_household(
     if errors.errors:
         raise errors
     added = []
-    with transaction.atomic():
+    with services.refusing_held_documents(to_add), transaction.atomic():
         locked = Household.objects.select_for_update().get(pk=household.pk)
         if locked.status != Household.Status.ACTIVE:
             raise services.RegistrationError(
                 {"link_to": [_("This household is no longer active.")]}
             )
+        services.check_documents_free(to_add)
         for _index, member in to_add:
             individual = services._create_member(locked, member, today)
             added.append(individual)

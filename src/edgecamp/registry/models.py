@@ -218,9 +218,21 @@ class IdentityDocument(models.Model):
     number = models.CharField(_("document number"), max_length=60)
     issuing_country = models.CharField(_("issuing country"), max_length=3, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    # False for a copy of a document an earlier record already held, found in a registry
+    # filled before one document number meant one person (migration 0006, bulk loads of
+    # files with duplicates): kept and shown as evidence for the duplicate review, but not
+    # this number's holder. Registration never writes one.
+    active = models.BooleanField(default=True, db_default=True)
 
     class Meta:
         indexes = [models.Index(fields=["number"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["type", "number"],
+                condition=models.Q(active=True),
+                name="identity_document_active_once",
+            )
+        ]
         verbose_name = _("identity document")
         verbose_name_plural = _("identity documents")
 

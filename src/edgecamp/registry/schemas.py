@@ -14,8 +14,9 @@ from typing import Any
 from django.db import models
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import ConfigDict
 
+from edgecamp.core.params import MAX_PAGE
+from edgecamp.core.schemas import CleanInput
 from edgecamp.registry.codes import (
     DatePrecision,
     DocumentType,
@@ -47,12 +48,7 @@ NATIONALITY_HELP = "ISO 3166 alpha-3 code (SDN), XXA for stateless or XXX for un
 # --- Input -------------------------------------------------------------------------------------
 
 
-class _Input(Schema):
-    # A misspelt field (`dob`, `site_id`) is an error, not silently dropped data.
-    model_config = ConfigDict(extra="forbid")
-
-
-class DocumentIn(_Input):
+class DocumentIn(CleanInput):
     type: str = Field(json_schema_extra=_one_of(DocumentType))
     number: str
     issuing_country: str = Field("", description=NATIONALITY_HELP)
@@ -67,7 +63,7 @@ class DocumentIn(_Input):
         )
 
 
-class MemberIn(_Input):
+class MemberIn(CleanInput):
     relationship: str = Field(
         description="Relationship to the household's focal point; exactly one member is "
         "`focal_point`.",
@@ -110,7 +106,7 @@ class MemberIn(_Input):
         )
 
 
-class HouseholdIn(_Input):
+class HouseholdIn(CleanInput):
     site: int = Field(description="Id of the site registering the household.")
     shelter: int | None = Field(None, description="Id of a shelter in that site, if allocated.")
     members: list[MemberIn]
@@ -149,7 +145,7 @@ class HouseholdIn(_Input):
         )
 
 
-class DuplicateCheckIn(_Input):
+class DuplicateCheckIn(CleanInput):
     members: list[MemberIn]
     place_of_origin: str = ""
     phone: str = ""
@@ -400,7 +396,7 @@ class DuplicateCandidateOut(Schema):
         return pair_version(candidate.individual_l, candidate.individual_r)
 
 
-class MergeIn(_Input):
+class MergeIn(CleanInput):
     survivor: int = Field(description="Id of the person kept: one of the candidate's two.")
     version: str = Field("", description="The candidate's `version` as read, if any.")
 
@@ -450,7 +446,7 @@ class Pages(PageNumberPagination):
     """`?page=2&page_size=100` on every list; the response carries `count` and `items`."""
 
     class Input(Schema):
-        page: int = Field(1, ge=1, description="Page number, from 1.")
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
         page_size: int | None = Field(
             None,
             ge=1,

@@ -4,19 +4,22 @@ render the result or the RegistrationError's field errors."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from edgecamp.core import dates
 from edgecamp.registry.codes import (
     DatePrecision,
     DocumentType,
@@ -35,6 +38,7 @@ from edgecamp.registry.models import (
     SpecificNeedRecord,
     StatusChange,
 )
+from edgecamp.registry.text import fold
 from edgecamp.sites.models import Shelter, Site
 
 log = logging.getLogger(__name__)
@@ -96,12 +100,25 @@ class RegistrationError(Exception):
         return "; ".join(f"{path}: {' '.join(msgs)}" for path, msgs in self.errors.items())
 
 
+class DocumentAlreadyRegistered(RegistrationError):
+    """An identity document of the input is already held by an active record: one document
+    number, one person (the constraint `identity_document_active_once`)."""
+
+
 def register_household(
-    data: HouseholdInput, *, registered_by: AbstractBaseUser | None = None
+    data: HouseholdInput,
+    *,
+    registered_by: AbstractBaseUser | None = None,
+    check_duplicates: Callable[[], None] | None = None,
 ) -> Household:
     """Validate and register a household with all its members in one transaction.
 
-    Raises RegistrationError (nothing written) when any field is invalid.
+    `check_duplicates` (the desk check, raising to refuse) runs inside the transaction once
+    the likely-duplicate locks of the members are held, so two desks registering the same
+    person at the same moment are checked one after the other: the second sees the first.
+
+    Raises RegistrationError (nothing written) when any field is invalid, its subclass
+    DocumentAlreadyRegistered when a document belongs to a registered person already.
     """
     today = timezone.localdate()
     members = [_normalise_member(m) for m in data.members]
@@ -113,7 +130,28 @@ def register_household(
         raise errors
     assert site is not None  # validated above
 
+    with refusing_held_documents(list(enumerate(members))):
+        household = _save_household(
+            data, members, site, shelter, today, registered_by, check_duplicates
+        )
+    log.info("household registered with %d members at site %s", len(members), site.code)
+    return household
+
+
+def _save_household(
+    data: HouseholdInput,
+    members: list[MemberInput],
+    site: Site,
+    shelter: Shelter | None,
+    today: date,
+    registered_by: AbstractBaseUser | None,
+    check_duplicates: Callable[[], None] | None,
+) -> Household:
     with transaction.atomic():
+        if check_duplicates is not None:
+            lock_likely_duplicates(members)
+            check_duplicates()
+        check_documents_free(list(enumerate(members)))
         household = Household.objects.create(
             number=_next_household_number(),
             site=site,
@@ -142,8 +180,91 @@ def register_household(
             reason="registered",
             changed_by=household.registered_by,
         )
-    log.info("household registered with %d members at site %s", len(members), site.code)
     return household
+
+
+def document_key(number: str) -> str:
+    """A document number as compared: upper case, letters and digits only."""
+    return "".join(ch for ch in number.upper() if ch.isalnum())
+
+
+def duplicate_lock_keys(member: MemberInput) -> list[str]:
+    """What two registrations of one person most likely share: the folded name (any word
+    order) with the year of birth, and each identity document."""
+    keys = [f"doc:{d.type}:{document_key(d.number)}" for d in member.documents]
+    if not member.names_unknown:
+        name = " ".join(sorted(fold(f"{member.given_name} {member.family_name}").split()))
+        if name:
+            born = member.date_of_birth.year if member.date_of_birth else ""
+            keys.append(f"name:{name}:{born}")
+    return keys
+
+
+def lock_likely_duplicates(members: Sequence[MemberInput]) -> None:
+    """Hold, until the transaction ends, a lock per duplicate key of `members`; call inside
+    the registering transaction. PostgreSQL: transaction-level advisory locks, taken in one
+    order so that two desks never wait for each other. SQLite needs none: its write
+    transactions (BEGIN IMMEDIATE, settings.py) already run one at a time."""
+    if connection.vendor != "postgresql":
+        return
+    ids = sorted({_lock_id(key) for member in members for key in duplicate_lock_keys(member)})
+    with connection.cursor() as cursor:
+        for lock_id in ids:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+
+
+def _lock_id(key: str) -> int:
+    digest = hashlib.blake2b(f"edgecamp-registration:{key}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def check_documents_free(members: Sequence[tuple[int, MemberInput]]) -> None:
+    """Raise DocumentAlreadyRegistered, naming each field, when an active record holds a
+    document of `members` (row in the request, member); call inside the transaction."""
+    held = _held_documents(members)
+    if not held:
+        return
+    error = DocumentAlreadyRegistered()
+    for (row, index), household in sorted(held.items()):
+        error.add(
+            f"members.{row}.documents.{index}.number",
+            _(
+                "This document is already registered to a person of household %(number)s: "
+                "add the person to that household, or correct the number."
+            )
+            % {"number": household},
+        )
+    raise error
+
+
+@contextmanager
+def refusing_held_documents(members: Sequence[tuple[int, MemberInput]]) -> Iterator[None]:
+    """Around a transaction saving `members`: a desk that saved one of their documents after
+    `check_documents_free` (confirmed duplicates take no locks) makes the constraint refuse
+    ours; say which document instead of failing."""
+    try:
+        yield
+    except IntegrityError:
+        check_documents_free(members)
+        raise
+
+
+def _held_documents(members: Sequence[tuple[int, MemberInput]]) -> dict[tuple[int, int], str]:
+    wanted = {
+        (doc.type, doc.number.strip()): (row, index)
+        for row, member in members
+        for index, doc in enumerate(member.documents)
+    }
+    if not wanted:
+        return {}
+    found = IdentityDocument.objects.filter(
+        active=True, number__in={number for _type, number in wanted}
+    ).values_list("type", "number", "individual__household__number")
+    return {
+        wanted[(type_, number)]: household
+        for type_, number, household in found
+        if (type_, number) in wanted
+    }
 
 
 def set_household_status(
@@ -324,8 +445,11 @@ def _validate_household(
     language = data.language.strip().lower()
     if language and not is_known_language(language):
         errors.add("language", _("Use an ISO 639 language code such as ar, fr or so."))
-    if data.registration_date is not None and data.registration_date > today:
-        errors.add("registration_date", _("The registration date cannot be in the future."))
+    if data.registration_date is not None:
+        if data.registration_date > today:
+            errors.add("registration_date", _("The registration date cannot be in the future."))
+        elif problem := dates.REGISTRATION.problem(data.registration_date, today):
+            errors.add("registration_date", problem)
     if len(data.place_of_origin.strip()) > 120:
         errors.add("place_of_origin", _("Keep the place of origin under 120 characters."))
     if len(data.registration_desk.strip()) > 40:
@@ -444,6 +568,10 @@ def _validate_member(
         country = document.issuing_country.strip().upper()
         if country and not is_known_nationality(country):
             errors.add(f"{doc_path}.issuing_country", _("Use an ISO 3166 three-letter code."))
+        if document.expires_on is not None and (
+            problem := dates.DOCUMENT_EXPIRY.problem(document.expires_on, today)
+        ):
+            errors.add(f"{doc_path}.expires_on", problem)
 
 
 def _create_member(household: Household, member: MemberInput, started_on: date) -> Individual:

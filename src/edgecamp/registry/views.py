@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from edgecamp.accounts.scope import Scope, scope_for
 from edgecamp.audit.capture import record_sensitive_read
+from edgecamp.core.params import page_param
 from edgecamp.protection import views as protection_views
 from edgecamp.registry import duplicates, merge, queries
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, Sex, SpecificNeed
@@ -40,7 +41,6 @@ from edgecamp.registry.services import (
     MAX_MEMBERS,
     HouseholdInput,
     RegistrationError,
-    register_household,
 )
 from edgecamp.sites import queries as site_queries
 
@@ -191,7 +191,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     query, site = form.cleaned_data.get("q", ""), form.cleaned_data.get("site")
     found = queries.search_households(query, site_id=site.pk if site else None, scope=scope)
     page = Paginator(found.values_list("pk", flat=True), HOUSEHOLDS_PER_PAGE).get_page(
-        request.GET.get("page")
+        page_param(request.GET)
     )
     households = queries.households_for_listing(list(page.object_list))
     params = request.GET.copy()
@@ -308,32 +308,31 @@ def household_register(request: HttpRequest) -> HttpResponse:
             return _link_household(
                 request, household_form, formset, member_forms, household_input, link_number
             )
-        if not (confirmed and reason):
-            found = duplicates.household_matches(household_input, scope=scope)
-            panels = [
-                DuplicatePanel(index + 1, _member_label(form), matches)
-                for index, (form, matches) in enumerate(zip(member_forms, found, strict=True))
-                if matches
-            ]
-            repeated = [
-                RepeatedRow(second + 1, first + 1)
-                for first, second in duplicates.repeated_members(household_input.members)
-            ]
-            if panels or repeated:
-                return _render_register(
-                    request,
-                    household_form,
-                    formset,
-                    duplicate_panels=panels,
-                    duplicate_reason=reason,
-                    reason_missing=confirmed,
-                    repeated=repeated,
-                    link_choices=_link_choices(found),
-                )
-        else:
+        if confirmed and reason:
             household_input = dataclasses.replace(household_input, duplicate_override_reason=reason)
         try:
-            household = register_household(household_input, registered_by=request.user)
+            household = duplicates.register_unless_duplicate(
+                household_input, scope=scope, registered_by=request.user
+            )
+        except duplicates.PossibleDuplicates as possible:
+            return _render_register(
+                request,
+                household_form,
+                formset,
+                duplicate_panels=[
+                    DuplicatePanel(index + 1, _member_label(form), matches)
+                    for index, (form, matches) in enumerate(
+                        zip(member_forms, possible.found, strict=True)
+                    )
+                    if matches
+                ],
+                duplicate_reason=reason,
+                reason_missing=confirmed,
+                repeated=[
+                    RepeatedRow(second + 1, first + 1) for first, second in possible.repeated
+                ],
+                link_choices=_link_choices(possible.found),
+            )
         except RegistrationError as error:
             about_members = apply_registration_errors(error, household_form, member_forms)
         else:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.core.forms import TextField
 from edgecamp.shelters.models import AllocationLine
 from edgecamp.shelters.services import AllocationError, ProposalSettings
 
@@ -54,8 +55,8 @@ class LineFilterForm(forms.Form):
         choices=[("", _("All")), *AllocationLine.Change.choices],
         required=False,
     )
-    block = forms.CharField(label=_("Block"), max_length=20, required=False)
-    q = forms.CharField(label=_("Household number"), max_length=20, required=False)
+    block = TextField(label=_("Block"), max_length=20, required=False)
+    q = TextField(label=_("Household number"), max_length=20, required=False)
     unmet = forms.BooleanField(label=_("Only households with an unmet need"), required=False)
 
     def filters(self) -> dict[str, object]:

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
+from edgecamp.core.schemas import CleanInput
 from edgecamp.shelters.models import AllocationLine, AllocationPlan
 from edgecamp.shelters.services import UNMET_KEYS, ProposalSettings
 from edgecamp.sites.models import Site
@@ -42,9 +42,7 @@ class SiteDetail(SiteOut):
 # --- Allocation plans ----------------------------------------------------------------------------
 
 
-class ProposeIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class ProposeIn(CleanInput):
     rebalance: bool = Field(False, description="Also move households that already have a shelter.")
     space_standard: Decimal = Field(
         Decimal("3.5"), description="Covered m² per person counted as adequate (Sphere: 3.5)."

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from edgecamp.accounts.scope import scope_for
+from edgecamp.core.params import page_param
 from edgecamp.shelters import queries, services
 from edgecamp.shelters.forms import LineFilterForm, ProposeForm
 from edgecamp.shelters.models import AllocationLine, AllocationPlan
@@ -97,7 +98,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan_or_404(plan_id, request)
     form = LineFilterForm(request.GET)
     lines = queries.plan_lines(plan, **form.filters())  # type: ignore[arg-type]
-    page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(lines, LINES_PER_PAGE).get_page(page_param(request.GET))
     rows = [
         LineRow(line, [str(UNMET_LABELS.get(key, key)) for key in line.unmet_needs.split()])
         for line in page.object_list

@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from edgecamp.accounts.scope import Scope
+from edgecamp.core.forms import TextField
 from edgecamp.partners.models import Organisation
 from edgecamp.stock import queries
 from edgecamp.stock.models import Item, Pledge, Shipment, Warehouse
@@ -41,7 +42,7 @@ class ReceiveShipmentForm(forms.Form):
                 min_value=0,
                 initial=line.manifest_quantity,
             )
-            self.fields[f"line_{line.pk}_reason"] = forms.CharField(
+            self.fields[f"line_{line.pk}_reason"] = TextField(
                 label=_("Reason for a difference"), max_length=200, required=False
             )
 
@@ -124,8 +125,8 @@ def _item_field(required: bool = True) -> forms.ModelChoiceField:
     )
 
 
-def _lot_field() -> forms.CharField:
-    return forms.CharField(
+def _lot_field() -> TextField:
+    return TextField(
         label=_("Lot code"),
         max_length=40,
         required=False,
@@ -140,7 +141,7 @@ class ReceiptForm(_ScopedForm):
     quantity = forms.DecimalField(label=_("Quantity"), **QUANTITY_FIELD)
     lot_code = _lot_field()
     expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DATE)
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Source or note"),
         max_length=200,
         required=False,
@@ -166,7 +167,7 @@ class TransferForm(_ScopedForm):
     item = _item_field()
     quantity = forms.DecimalField(label=_("Quantity"), **QUANTITY_FIELD)
     lot_code = _lot_field()
-    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
+    reason = TextField(label=_("Reason"), max_length=200, required=False)
 
     def to_input(self) -> TransferInput:
         data = self.cleaned_data
@@ -186,7 +187,7 @@ class LossForm(_ScopedForm):
     item = _item_field()
     quantity = forms.DecimalField(label=_("Quantity lost or damaged"), **QUANTITY_FIELD)
     lot_code = _lot_field()
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason"),
         max_length=200,
         help_text=_("What happened: e.g. rain damage in store 2, theft reported to police."),
@@ -211,7 +212,7 @@ class CountForm(_ScopedForm):
     counted_quantity = forms.DecimalField(
         label=_("Quantity counted"), min_value=0, **QUANTITY_FIELD
     )
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Reason for the difference"),
         max_length=200,
         help_text=_("Who counted, and why the count differs from the ledger."),
@@ -296,7 +297,7 @@ class PledgeForm(_LinesForm):
     line_names = ("item", "quantity")
     donor = forms.ModelChoiceField(label=_("Donor"), queryset=Organisation.objects.all())
     destination = _warehouse_field(_("Destination warehouse"))
-    reference = forms.CharField(label=_("Donor's reference"), max_length=60, required=False)
+    reference = TextField(label=_("Donor's reference"), max_length=60, required=False)
     pledged_on = forms.DateField(label=_("Pledged on"), widget=DATE)
     expected_by = forms.DateField(label=_("Expected by"), required=False, widget=DATE)
 
@@ -349,7 +350,7 @@ class DispatchForm(_LinesForm):
     )
     sender = forms.ModelChoiceField(label=_("Sender"), queryset=Organisation.objects.all())
     destination = _warehouse_field(_("Destination warehouse"))
-    waybill = forms.CharField(label=_("Waybill"), max_length=60)
+    waybill = TextField(label=_("Waybill"), max_length=60)
     dispatched_on = forms.DateField(label=_("Dispatched on"), widget=DATE)
     expected_on = forms.DateField(label=_("Expected on"), required=False, widget=DATE)
 
@@ -367,7 +368,7 @@ class DispatchForm(_LinesForm):
             "quantity": forms.DecimalField(
                 label=_("Quantity on the manifest"), required=False, **QUANTITY_FIELD
             ),
-            "lot_code": forms.CharField(label=_("Lot code"), max_length=40, required=False),
+            "lot_code": TextField(label=_("Lot code"), max_length=40, required=False),
             "expires_on": forms.DateField(label=_("Expires on"), required=False, widget=DATE),
         }
 

@@ -8,20 +8,15 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
 
+from edgecamp.core.schemas import CleanInput
 from edgecamp.stock import services
 from edgecamp.stock.models import Item, Movement, Pledge, Shipment
-
-
-class _Input(Schema):
-    model_config = ConfigDict(extra="forbid")
-
 
 # --- Input -------------------------------------------------------------------------------------
 
 
-class ReceiptIn(_Input):
+class ReceiptIn(CleanInput):
     warehouse: int
     item: int
     quantity: Decimal
@@ -40,7 +35,7 @@ class ReceiptIn(_Input):
         )
 
 
-class TransferIn(_Input):
+class TransferIn(CleanInput):
     from_warehouse: int
     to_warehouse: int
     item: int
@@ -59,7 +54,7 @@ class TransferIn(_Input):
         )
 
 
-class LossIn(_Input):
+class LossIn(CleanInput):
     warehouse: int
     item: int
     quantity: Decimal
@@ -76,7 +71,7 @@ class LossIn(_Input):
         )
 
 
-class CountIn(_Input):
+class CountIn(CleanInput):
     warehouse: int
     item: int
     counted_quantity: Decimal
@@ -93,12 +88,12 @@ class CountIn(_Input):
         )
 
 
-class PledgeLineIn(_Input):
+class PledgeLineIn(CleanInput):
     item: int
     quantity: Decimal
 
 
-class PledgeIn(_Input):
+class PledgeIn(CleanInput):
     donor: int = Field(description="Id of the donor (partner organisation).")
     destination: int = Field(description="Id of the receiving warehouse.")
     pledged_on: date
@@ -117,14 +112,14 @@ class PledgeIn(_Input):
         )
 
 
-class ShipmentLineIn(_Input):
+class ShipmentLineIn(CleanInput):
     item: int
     quantity: Decimal = Field(description="Quantity on the manifest.")
     lot_code: str = ""
     expires_on: date | None = None
 
 
-class ShipmentIn(_Input):
+class ShipmentIn(CleanInput):
     sender: int = Field(description="Id of the sending partner organisation.")
     destination: int = Field(description="Id of the receiving warehouse.")
     pledge: int | None = None
@@ -153,13 +148,13 @@ class ShipmentIn(_Input):
         )
 
 
-class ReceivedLineIn(_Input):
+class ReceivedLineIn(CleanInput):
     line: int = Field(description="Id of the manifest line.")
     received_quantity: Decimal
     discrepancy_reason: str = Field("", description="Required when it differs from the manifest.")
 
 
-class ReceiveIn(_Input):
+class ReceiveIn(CleanInput):
     lines: list[ReceivedLineIn]
 
     def to_input(self) -> list[services.ReceivedLineInput]:

@@ -21,6 +21,7 @@ from django.db.models import Case, DecimalField, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from edgecamp.core import dates
 from edgecamp.partners.models import Organisation
 from edgecamp.stock.models import (
     QUANTITY,
@@ -451,6 +452,13 @@ def create_pledge(data: PledgeInput) -> Pledge:
         _check_quantity(line.quantity, f"lines.{index}.quantity", errors)
     if data.expected_by is not None and data.expected_by < data.pledged_on:
         errors.add("expected_by", _("The expected date cannot be before the pledge date."))
+    for path, problem in dates.implausible(
+        {
+            "pledged_on": (data.pledged_on, dates.OPERATION_EVENT),
+            "expected_by": (data.expected_by, dates.OPERATION_EVENT),
+        }
+    ).items():
+        errors.add(path, problem)
     if errors.errors:
         raise errors
     with transaction.atomic():
@@ -490,6 +498,13 @@ def dispatch_shipment(data: ShipmentInput) -> Shipment:
         errors.add("waybill", _("Enter the waybill number (at most 60 characters)."))
     if not data.lines:
         errors.add("lines", _("A shipment needs at least one manifest line."))
+    for path, problem in dates.implausible(
+        {
+            "dispatched_on": (data.dispatched_on, dates.OPERATION_EVENT),
+            "expected_on": (data.expected_on, dates.OPERATION_EVENT),
+        }
+    ).items():
+        errors.add(path, problem)
     for index, line in enumerate(data.lines):
         item = _item(line.item_id, f"lines.{index}.item", errors)
         _check_quantity(line.quantity, f"lines.{index}.quantity", errors)
@@ -776,6 +791,10 @@ def _check_lot_fields(
 ) -> None:
     if len(lot_code.strip()) > 40:
         errors.add(f"{prefix}lot_code", _("Keep lot codes under 40 characters."))
+    for path, problem in dates.implausible(
+        {f"{prefix}expires_on": (expires_on, dates.LOT_EXPIRY)}
+    ).items():
+        errors.add(path, problem)
     if item.tracks_expiry:
         if not lot_code.strip():
             errors.add(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from edgecamp.accounts.scope import scope_for
+from edgecamp.core.params import int_param, page_param
 from edgecamp.stock import queries, services
 from edgecamp.stock.forms import (
     CountForm,
@@ -45,7 +46,7 @@ def warehouse_ledger(request: HttpRequest, warehouse_id: int) -> HttpResponse:
         kind = ""
     page = Paginator(
         queries.movements(warehouse_id=warehouse.pk, kind=kind), MOVEMENTS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    ).get_page(page_param(request.GET))
     return render(
         request,
         "stock/warehouse_ledger.html",
@@ -105,8 +106,8 @@ def shipment_receive(request: HttpRequest, shipment_id: int) -> HttpResponse:
 
 def _initial_warehouse(request: HttpRequest, *names: str) -> dict[str, Any]:
     """?warehouse=ID (from the ledger's buttons) preselects the warehouse."""
-    value = request.GET.get("warehouse", "")
-    return dict.fromkeys(names, value) if value.isdigit() else {}
+    value = int_param(request.GET, "warehouse")
+    return dict.fromkeys(names, value) if value is not None else {}
 
 
 def _movement_page(
@@ -285,9 +286,9 @@ def shipment_dispatch(request: HttpRequest) -> HttpResponse:
     """?pledge=ID (from the pledge list) fills the pledge, its donor and its destination."""
     scope = scope_for(request.user)
     initial: dict[str, Any] = {}
-    pledge_id = request.GET.get("pledge", "")
-    if pledge_id.isdigit():
-        pledge = queries.pledges(scope).filter(pk=int(pledge_id)).first()
+    pledge_id = int_param(request.GET, "pledge")
+    if pledge_id is not None:
+        pledge = queries.pledges(scope).filter(pk=pledge_id).first()
         if pledge is None:
             raise Http404(_("No pledge has this id."))
         initial = {
