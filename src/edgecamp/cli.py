@@ -91,6 +91,7 @@ def _build_parser() -> argparse.ArgumentParser:
     allocate.add_argument(
         "--emergency-minimum", type=_positive_number, default=2.5, metavar="M2_PER_PERSON"
     )
+    _add_encoding_argument(allocate)
     allocate.set_defaults(handler=_allocate_file)
 
     plan = commands.add_parser(
@@ -161,6 +162,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--map", default="", metavar="COLUMN=FIELD,...",
         help="rename input columns, e.g. id=record_id,dob=date_of_birth",
     )  # fmt: skip
+    _add_encoding_argument(dedupe)
     dedupe.set_defaults(handler=_dedupe)
 
     dedupe_registry = commands.add_parser(
@@ -184,6 +186,15 @@ def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--threads", type=_positive_int, default=8)
+
+
+def _add_encoding_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the CSV files' text encoding, e.g. cp1252 (default: UTF-8, or UTF-16/UTF-8 as "
+        "its byte-order mark says)",
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -412,7 +423,9 @@ def _allocate_file(args: argparse.Namespace) -> int:
             rebalance=args.rebalance,
         )
         with _progress("Allocating") as report:
-            result = allocate_files(args.shelters, args.households, args.out, config, report)
+            result = allocate_files(
+                args.shelters, args.households, args.out, config, report, encoding=args.encoding
+            )
     except (AllocationFileError, AllocationInputError, ValueError) as error:
         console.print(_red("Nothing written."), error)
         return 1
@@ -686,6 +699,7 @@ def _add_stock_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     lines = pledge.add_mutually_exclusive_group(required=True)
     lines.add_argument("--line", action="append", metavar="ITEM=QUANTITY", help="repeat per item")
     lines.add_argument("--csv", metavar="LINES.csv", help="columns: item,quantity")
+    _add_encoding_argument(pledge)
 
     dispatch = action(
         "dispatch", "record a shipment in transit with its manifest (CSV)", _stock_dispatch
@@ -706,6 +720,7 @@ def _add_stock_commands(commands: argparse._SubParsersAction) -> None:  # type: 
         metavar="MANIFEST.csv",
         help="columns: item,quantity,lot_code,expires_on",
     )
+    _add_encoding_argument(dispatch)
 
     arrived = action(
         "receive-shipment", "receive a shipment against its manifest", _stock_receive_shipment
@@ -720,6 +735,7 @@ def _add_stock_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     found.add_argument(
         "--as-manifest", action="store_true", help="everything arrived as on the manifest"
     )
+    _add_encoding_argument(arrived)
 
     position = action(
         "position", "stock position per site and item, with days of cover", _stock_position
@@ -954,7 +970,7 @@ def _stock_pledge(args: argparse.Namespace) -> int:
         from edgecamp.stock import files, services
 
         if args.csv:
-            lines = files.read_pledge_lines(args.csv)
+            lines = files.read_pledge_lines(args.csv, args.encoding)
         else:
             lines = []
             for text in args.line:
@@ -979,7 +995,7 @@ def _stock_pledge(args: argparse.Namespace) -> int:
         except services.SupplyError as error:
             if args.csv:
                 raise files.file_errors(
-                    args.csv, error, files.data_line_numbers(args.csv)
+                    args.csv, error, files.data_line_numbers(args.csv, args.encoding)
                 ) from None
             raise
         return (
@@ -1001,7 +1017,7 @@ def _stock_dispatch(args: argparse.Namespace) -> int:
     def work(user, scope) -> str:  # type: ignore[no-untyped-def]
         from edgecamp.stock import files, queries, services
 
-        lines = files.read_manifest(args.csv)
+        lines = files.read_manifest(args.csv, args.encoding)
         if args.pledge is not None and not queries.pledges(scope).filter(pk=args.pledge).exists():
             raise _Refused(f"--pledge: no pledge {args.pledge} to your sites' warehouses.")
         data = services.ShipmentInput(
@@ -1018,7 +1034,7 @@ def _stock_dispatch(args: argparse.Namespace) -> int:
         except services.SupplyError as error:
             if any(path.startswith("lines.") for path in error.errors):
                 raise files.file_errors(
-                    args.csv, error, files.data_line_numbers(args.csv)
+                    args.csv, error, files.data_line_numbers(args.csv, args.encoding)
                 ) from None
             raise
         return (
@@ -1050,13 +1066,13 @@ def _stock_receive_shipment(args: argparse.Namespace) -> int:
                 for line in shipment.lines.all()
             ]
         else:
-            received = files.read_received(args.csv, shipment)
+            received = files.read_received(args.csv, shipment, args.encoding)
         try:
             services.receive_shipment(shipment.pk, received, received_by=user)
         except services.SupplyError as error:
             if args.csv and any(path.startswith("lines") for path in error.errors):
                 raise files.file_errors(
-                    args.csv, error, files.data_line_numbers(args.csv)
+                    args.csv, error, files.data_line_numbers(args.csv, args.encoding)
                 ) from None
             raise
         short = sum(1 for line in received if line.discrepancy_reason)
@@ -1247,6 +1263,7 @@ def _dedupe(args: argparse.Namespace) -> int:
                 threshold=args.threshold,
                 mapping=mapping,
                 progress=report,
+                encoding=args.encoding,
             )
     except LinkageInputError as error:
         console.print(_red("Nothing written."), error)
