@@ -313,10 +313,11 @@ DEMO_PASSWORD = "demo-pw-for-tests-4"
 
 @pytest.fixture
 def demo_camp():
-    from edgecamp.demo_extras import ensure_staff_accounts, load_demo_activity
+    from edgecamp.demo_extras import create_staff_accounts, load_demo_activity
 
     load_synthetic_camp(people=PEOPLE, seed=SEED)
-    accounts = ensure_staff_accounts(DEMO_PASSWORD)
+    accounts, kept = create_staff_accounts(DEMO_PASSWORD)
+    assert kept == []
     steps = []
     summary = load_demo_activity(seed=SEED, progress=lambda step, d, t: steps.append(step))
     return accounts, summary, steps
@@ -428,7 +429,7 @@ def test_demo_role_accounts_exist_and_sign_in(demo_camp, client):
     from django.urls import reverse
 
     from edgecamp.accounts.models import StaffProfile
-    from edgecamp.demo_extras import STAFF, ensure_staff_accounts
+    from edgecamp.demo_extras import STAFF, create_staff_accounts
 
     accounts, _summary, _steps = demo_camp
     first_site = Site.objects.order_by("pk").first()
@@ -452,9 +453,11 @@ def test_demo_role_accounts_exist_and_sign_in(demo_camp, client):
         assert response.redirect_chain[-1][0] != reverse("login"), username
         client.logout()
 
-    # A second demo run gives every account the new password and keeps its role and sites.
+    # Asked again, it leaves every existing account as it is: password, role, sites.
     roles["clerk"].sites.set([])
-    ensure_staff_accounts("another-demo-pw-7")
-    assert not client.login(username="clerk", password=DEMO_PASSWORD)
-    assert client.login(username="clerk", password="another-demo-pw-7")
+    again, kept = create_staff_accounts("another-demo-pw-7")
+    assert again == []
+    assert kept == [username for username, _r, _w in STAFF]
+    assert client.login(username="clerk", password=DEMO_PASSWORD)
+    assert not client.login(username="clerk", password="another-demo-pw-7")
     assert not StaffProfile.objects.get(user__username="clerk").sites.exists()

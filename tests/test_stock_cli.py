@@ -271,7 +271,11 @@ def test_bad_manifest_rows_are_named_and_nothing_is_written(depot, tmp_path, cap
     assert "line 4, lot_code: Oil is received in lots" in err
     manifest.write_text("article,qty\nmaize,5\n", encoding="utf-8")
     assert _stock(*args) == 1
-    assert "line 1: the header needs the columns item, quantity" in capsys.readouterr().err
+    # The missing columns are named (was: "the header needs the columns item, quantity").
+    assert (
+        "line 1, item, quantity: missing column; the header must name item, quantity"
+        in capsys.readouterr().err
+    )
     assert _stock(*args[:-1], str(tmp_path / "missing.csv")) == 1
     assert "cannot be read" in capsys.readouterr().err
     assert not Shipment.objects.exists()

@@ -19,6 +19,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEMO_PEOPLE = 20_000
 DEMO_SEED = 2026
+DEMO_ADMIN = "admin"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,7 +44,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser(
         "demo",
-        help="migrate, load a synthetic camp if the database is empty, create an admin, serve",
+        help="migrate; on an empty database load a synthetic camp and its demo accounts; serve",
     )
     demo.add_argument("--people", type=_positive_int, default=DEMO_PEOPLE)
     demo.add_argument("--seed", type=int, default=DEMO_SEED)
@@ -90,6 +91,7 @@ def _build_parser() -> argparse.ArgumentParser:
     allocate.add_argument(
         "--emergency-minimum", type=_positive_number, default=2.5, metavar="M2_PER_PERSON"
     )
+    _add_encoding_argument(allocate)
     allocate.set_defaults(handler=_allocate_file)
 
     plan = commands.add_parser(
@@ -160,6 +162,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--map", default="", metavar="COLUMN=FIELD,...",
         help="rename input columns, e.g. id=record_id,dob=date_of_birth",
     )  # fmt: skip
+    _add_encoding_argument(dedupe)
     dedupe.set_defaults(handler=_dedupe)
 
     dedupe_registry = commands.add_parser(
@@ -183,6 +186,15 @@ def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default=DEFAULT_HOST)
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--threads", type=_positive_int, default=8)
+
+
+def _add_encoding_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="the CSV files' text encoding, e.g. cp1252 (default: UTF-8, or UTF-16/UTF-8 as "
+        "its byte-order mark says)",
+    )
 
 
 def _positive_int(text: str) -> int:
@@ -216,11 +228,22 @@ def _setup_django() -> None:
     django.setup()
 
 
-def _console():  # type: ignore[no-untyped-def]
-    from rich.console import Console
+def _console(*, stderr: bool = True):  # type: ignore[no-untyped-def]
+    # Every message goes through edgecamp.terminal: values are never markup, and a failure to
+    # print never fails a command whose work is committed.
+    from edgecamp.terminal import Terminal
 
-    # soft_wrap: the terminal wraps; rich must not cut a file name or a password in two.
-    return Console(stderr=True, soft_wrap=True)
+    return Terminal(stderr=stderr)
+
+
+def _styled(text: str, style: str):  # type: ignore[no-untyped-def]
+    from edgecamp.terminal import styled
+
+    return styled(text, style)
+
+
+def _red(text: str):  # type: ignore[no-untyped-def]
+    return _styled(text, "red")
 
 
 @contextmanager
@@ -261,7 +284,7 @@ def _generate(args: argparse.Namespace) -> int:
                 people=args.people, seed=args.seed, progress=report, csv_path=args.csv
             )
     except CampNotEmptyError as refusal:
-        _console().print(f"[red]Nothing loaded.[/red] {refusal}")
+        _console().print(_red("Nothing loaded."), refusal)
         return 1
     _console().print(f"Loaded {summary}")
     return 0
@@ -273,30 +296,32 @@ def _createadmin(args: argparse.Namespace) -> int:
     password = _create_admin(args.username, args.email)
     if password is None:
         _console().print(
-            f"[red]A user named “{args.username}” already exists.[/red] Choose another "
+            _red(f"A user named “{args.username}” already exists."),
+            "Choose another "
             "--username, or reset its password with `edgecamp manage changepassword "
-            f"{args.username}`."
+            f"{args.username}`.",
         )
         return 1
     _print_login(args.username, password)
     return 0
 
 
-def _create_admin(username: str, email: str = "") -> str | None:
+def _create_admin(username: str, email: str = "", password: str | None = None) -> str | None:
+    """The new administrator's password, or None (and nothing changed) if the name is taken."""
     from django.contrib.auth import get_user_model
 
     user_model = get_user_model()
     if user_model.objects.filter(username=username).exists():
         return None
-    password = secrets.token_urlsafe(12)
+    password = password or secrets.token_urlsafe(12)
     user_model.objects.create_superuser(username=username, email=email, password=password)
     return password
 
 
 def _print_login(username: str, password: str) -> None:
     console = _console()
-    console.print(f"  username: [bold]{username}[/bold]")
-    console.print(f"  password: [bold]{password}[/bold]  (shown once; keep it safe)")
+    console.print("  username:", _styled(username, "bold"))
+    console.print("  password:", _styled(password, "bold"), " (shown once; keep it safe)")
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -304,56 +329,63 @@ def _demo(args: argparse.Namespace) -> int:
     console = _console()
     with console.status("Preparing the database…"):
         _migrate()
-    from edgecamp.demo_extras import ensure_staff_accounts, load_demo_activity
+    from edgecamp.demo_extras import create_staff_accounts, load_demo_activity
     from edgecamp.registry.demo_data import camp_is_empty, load_synthetic_camp
 
-    fresh = camp_is_empty()
-    if fresh:
+    if not camp_is_empty():
+        # A database in use: `make demo` must not become a way to reset, reopen or recreate
+        # accounts, so nothing about them is touched.
+        console.print(
+            "The database already holds a camp; keeping it. No account was created or "
+            "changed (no password reset, none reactivated): log in with your own account, or "
+            "have an administrator create one with `edgecamp createadmin --username NAME`."
+        )
+    else:
         with _progress("Generating a synthetic camp") as report:
             summary = load_synthetic_camp(people=args.people, seed=args.seed, progress=report)
         console.print(f"Loaded {summary}")
-    else:
-        console.print("The database already holds a camp; keeping it.")
-    username = "admin"
-    password = _create_admin(username)
-    if password is None:
-        # The admin from an earlier demo run keeps its password; give a fresh one so the
-        # printed login always works.
+        # The demo camp's accounts: admin and one per role, all with one fresh password.
         password = secrets.token_urlsafe(12)
-        _reset_password(username, password)
-    # One account per role, with admin's password (fresh on every run).
-    accounts = ensure_staff_accounts(password)
-    if fresh:
+        admin_created = _create_admin(DEMO_ADMIN, password=password) is not None
+        accounts, kept = create_staff_accounts(password)
         with _progress("Adding supply, distributions, duplicates, protection") as report:
             activity = load_demo_activity(seed=args.seed, progress=report)
         console.print(f"Added {activity}")
-    console.print("\n[bold green]edgecamp demo is ready.[/bold green] Log in with:")
-    _print_login(username, password)
-    _print_staff_accounts(accounts)
+        console.print("\n", _styled("edgecamp demo is ready.", "bold green"), sep="")
+        _print_demo_accounts(console, password, admin_created, accounts)
+        if not admin_created:
+            kept.insert(0, DEMO_ADMIN)
+        if kept:
+            console.print(
+                f"Existing accounts left unchanged (password, role, active or not): "
+                f"{', '.join(kept)}."
+            )
     if args.no_serve:
         return 0
     return _run_server(args.host, args.port, args.threads)
 
 
-def _print_staff_accounts(accounts: Sequence[Any]) -> None:
+def _print_demo_accounts(
+    console: Any, password: str, admin_created: bool, accounts: Sequence[Any]
+) -> None:
     from rich.table import Table
 
+    if admin_created:
+        console.print("Log in with:")
+        _print_login(DEMO_ADMIN, password)
+    elif accounts:
+        console.print("  password:", _styled(password, "bold"), " (shown once; keep it safe)")
+    if not accounts:
+        return
     table = Table(title="Demo accounts (all with this password)", title_justify="left")
     for column in ("username", "role", "sites"):
         table.add_column(column)
-    table.add_row("admin", "Administrator", "every site")
+    if admin_created:
+        table.add_row(DEMO_ADMIN, "Administrator", "every site")
     for account in accounts:
         sites = "every site" if account.all_sites else ", ".join(account.sites) or "none"
         table.add_row(account.username, account.role, sites)
-    _console().print(table)
-
-
-def _reset_password(username: str, password: str) -> None:
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.get(username=username)
-    user.set_password(password)
-    user.save(update_fields=["password"])
+    console.print(table)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -369,8 +401,9 @@ def _run_server(host: str, port: int, threads: int) -> int:
 
     shown_host = f"[{host}]" if ":" in host else host
     _console().print(
-        f"\nServing edgecamp at [bold]http://{shown_host}:{port}/[/bold]  "
-        f"(API docs at http://{shown_host}:{port}/api/v1/docs). Ctrl+C stops."
+        "\nServing edgecamp at",
+        _styled(f"http://{shown_host}:{port}/", "bold"),
+        f" (API docs at http://{shown_host}:{port}/api/v1/docs). Ctrl+C stops.",
     )
     sys.stdout.flush()
     serve(application, host=host, port=port, threads=threads, ident="edgecamp")
@@ -390,9 +423,11 @@ def _allocate_file(args: argparse.Namespace) -> int:
             rebalance=args.rebalance,
         )
         with _progress("Allocating") as report:
-            result = allocate_files(args.shelters, args.households, args.out, config, report)
+            result = allocate_files(
+                args.shelters, args.households, args.out, config, report, encoding=args.encoding
+            )
     except (AllocationFileError, AllocationInputError, ValueError) as error:
-        console.print(f"[red]Nothing written.[/red] {error}", highlight=False)
+        console.print(_red("Nothing written."), error)
         return 1
     metrics = result.metrics
     console.print(
@@ -401,7 +436,6 @@ def _allocate_file(args: argparse.Namespace) -> int:
         f"({metrics.people_unhoused} people), {metrics.people_below_standard} people below "
         f"{args.space_standard:g} m²/person, {metrics.needs_unmet} households with a priority "
         f"need unmet, in {result.seconds:.1f} s.",
-        highlight=False,
     )
     return 0
 
@@ -416,10 +450,7 @@ def _allocate(args: argparse.Namespace) -> int:
     site = services.find_site(args.site)
     if site is None:
         names = ", ".join(f"{name} ({code})" for name, code in services.site_names()) or "none"
-        console.print(
-            f"[red]No site is named or coded “{args.site}”.[/red] Sites: {names}.",
-            highlight=False,
-        )
+        console.print(_red(f"No site is named or coded “{args.site}”."), f"Sites: {names}.")
         return 1
     settings = services.ProposalSettings(
         rebalance=args.rebalance,
@@ -430,7 +461,7 @@ def _allocate(args: argparse.Namespace) -> int:
         with console.status(f"Allocating the shelters of {site.name}…"):
             plan = services.propose_plan(site, settings, store=not args.dry_run)
     except services.AllocationError as error:
-        console.print(f"[red]No plan stored.[/red] {error}", highlight=False)
+        console.print(_red("No plan stored."), error)
         return 1
     _print_plan(console, plan)
     if args.dry_run:
@@ -440,19 +471,17 @@ def _allocate(args: argparse.Namespace) -> int:
         try:
             outcome = services.confirm_plan(plan)
         except services.PlanConflict as conflict:
-            console.print(f"[red]Plan {plan.pk} not confirmed.[/red] {conflict}", highlight=False)
+            console.print(_red(f"Plan {plan.pk} not confirmed."), conflict)
             return 1
         console.print(
             f"Plan {plan.pk} confirmed: {outcome.newly_housed} households newly housed, "
             f"{outcome.moved} moved, {outcome.unhoused} lost their shelter.",
-            highlight=False,
         )
         return 0
     path = reverse("allocation-plan", args=[plan.pk])
     console.print(
         f"Plan {plan.pk} proposed; nothing has changed yet. Review and confirm it at {path} "
         f"(e.g. http://{DEFAULT_HOST}:{DEFAULT_PORT}{path}), or run again with --confirm.",
-        highlight=False,
     )
     return 0
 
@@ -498,7 +527,6 @@ def _print_plan(console, plan) -> None:  # type: ignore[no-untyped-def]
         )
         + (f", gap to the bound {gap:.2%}" if gap is not None else "")
         + f"; {metrics['seconds']:.1f} s.",
-        highlight=False,
     )
 
 
@@ -510,14 +538,13 @@ def _cycle_as_user(args: argparse.Namespace, route: str, console: Any):  # type:
     try:
         user, scope = _acting(args.user, route)
     except _Refused as refusal:
-        console.print(f"[red]{refusal}[/red]", highlight=False)
+        console.print(_red(str(refusal)))
         return None
     cycle = queries.cycle_detail(args.cycle, scope=scope)
     if cycle is None:
         console.print(
-            f"[red]No cycle has the id {args.cycle} at {args.user}'s sites.[/red] "
+            _red(f"No cycle has the id {args.cycle} at {args.user}'s sites."),
             "See GET /api/v1/cycles.",
-            highlight=False,
         )
         return None
     return user, cycle
@@ -535,18 +562,15 @@ def _ration_cards(args: argparse.Namespace) -> int:
     cards = cycle_cards(cycle)
     if not cards:
         console.print(
-            f"[red]Cycle “{cycle.name}” has no households on its list.[/red] Start it first: "
-            f"`edgecamp start-cycle --cycle {cycle.pk} --user …`.",
-            highlight=False,
+            _red(f"Cycle “{cycle.name}” has no households on its list."),
+            f"Start it first: `edgecamp start-cycle --cycle {cycle.pk} --user …`.",
         )
         return 1
     with console.status(f"Drawing {len(cards)} cards…"):
         pdf = ration_cards_pdf(cycle, cards)
     with open(args.out, "wb") as out:
         out.write(pdf)
-    console.print(
-        f"Wrote {args.out}: {len(cards)} ration cards for “{cycle.name}”.", highlight=False
-    )
+    console.print(f"Wrote {args.out}: {len(cards)} ration cards for “{cycle.name}”.")
     return 0
 
 
@@ -565,7 +589,7 @@ def _start_cycle(args: argparse.Namespace) -> int:
         with acting_as(user, "cli"):
             households = start_cycle(cycle.pk, started_by=user)
     except SupplyError as error:
-        console.print(f"[red]Not started.[/red] {error}", highlight=False)
+        console.print(_red("Not started."), error)
         return 1
     console.print(f"Cycle {cycle.pk} started: {households} households on its list.")
     return 0
@@ -598,13 +622,13 @@ def _redeem(args: argparse.Namespace) -> int:
                 redeemed_by=user,
             )
     except SupplyError as error:
-        console.print(f"[red]Nothing handed out.[/red] {error}", highlight=False)
+        console.print(_red("Nothing handed out."), error)
         return 1
     if not outcome.created:
-        console.print(already_collected_message(outcome.redemption), highlight=False)
+        console.print(already_collected_message(outcome.redemption))
         return 3
     number = outcome.redemption.entitlement.household_number
-    console.print(f"Handed out the entitlement of {number}.", highlight=False)
+    console.print(f"Handed out the entitlement of {number}.")
     return 0
 
 
@@ -675,6 +699,7 @@ def _add_stock_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     lines = pledge.add_mutually_exclusive_group(required=True)
     lines.add_argument("--line", action="append", metavar="ITEM=QUANTITY", help="repeat per item")
     lines.add_argument("--csv", metavar="LINES.csv", help="columns: item,quantity")
+    _add_encoding_argument(pledge)
 
     dispatch = action(
         "dispatch", "record a shipment in transit with its manifest (CSV)", _stock_dispatch
@@ -695,6 +720,7 @@ def _add_stock_commands(commands: argparse._SubParsersAction) -> None:  # type: 
         metavar="MANIFEST.csv",
         help="columns: item,quantity,lot_code,expires_on",
     )
+    _add_encoding_argument(dispatch)
 
     arrived = action(
         "receive-shipment", "receive a shipment against its manifest", _stock_receive_shipment
@@ -709,6 +735,7 @@ def _add_stock_commands(commands: argparse._SubParsersAction) -> None:  # type: 
     found.add_argument(
         "--as-manifest", action="store_true", help="everything arrived as on the manifest"
     )
+    _add_encoding_argument(arrived)
 
     position = action(
         "position", "stock position per site and item, with days of cover", _stock_position
@@ -827,20 +854,20 @@ def _run_stock(args: argparse.Namespace, route: str, work: Callable[..., str]) -
         with acting_as(user, "cli"):
             summary = work(user, scope)
     except _Refused as refusal:
-        console.print(f"[red]Nothing written.[/red] {refusal}", highlight=False)
+        console.print(_red("Nothing written."), refusal)
         return 1
     except FileError as error:
-        console.print("[red]Nothing written.[/red] Fix the file and run again:", highlight=False)
+        console.print(_red("Nothing written."), "Fix the file and run again:")
         for problem in error.problems:
-            console.print(f"  {error.path}: {problem}", highlight=False)
+            console.print(f"  {error.path}: {problem}")
         return 1
     except SupplyError as error:
-        console.print("[red]Nothing written.[/red]", highlight=False)
+        console.print(_red("Nothing written."))
         for path, messages in error.errors.items():
             for message in messages:
-                console.print(f"  {FLAGS.get(path, path)}: {message}", highlight=False)
+                console.print(f"  {FLAGS.get(path, path)}: {message}")
         return 1
-    console.print(summary, highlight=False)
+    console.print(summary)
     return 0
 
 
@@ -943,7 +970,7 @@ def _stock_pledge(args: argparse.Namespace) -> int:
         from edgecamp.stock import files, services
 
         if args.csv:
-            lines = files.read_pledge_lines(args.csv)
+            lines = files.read_pledge_lines(args.csv, args.encoding)
         else:
             lines = []
             for text in args.line:
@@ -968,7 +995,7 @@ def _stock_pledge(args: argparse.Namespace) -> int:
         except services.SupplyError as error:
             if args.csv:
                 raise files.file_errors(
-                    args.csv, error, files.data_line_numbers(args.csv)
+                    args.csv, error, files.data_line_numbers(args.csv, args.encoding)
                 ) from None
             raise
         return (
@@ -990,7 +1017,7 @@ def _stock_dispatch(args: argparse.Namespace) -> int:
     def work(user, scope) -> str:  # type: ignore[no-untyped-def]
         from edgecamp.stock import files, queries, services
 
-        lines = files.read_manifest(args.csv)
+        lines = files.read_manifest(args.csv, args.encoding)
         if args.pledge is not None and not queries.pledges(scope).filter(pk=args.pledge).exists():
             raise _Refused(f"--pledge: no pledge {args.pledge} to your sites' warehouses.")
         data = services.ShipmentInput(
@@ -1007,7 +1034,7 @@ def _stock_dispatch(args: argparse.Namespace) -> int:
         except services.SupplyError as error:
             if any(path.startswith("lines.") for path in error.errors):
                 raise files.file_errors(
-                    args.csv, error, files.data_line_numbers(args.csv)
+                    args.csv, error, files.data_line_numbers(args.csv, args.encoding)
                 ) from None
             raise
         return (
@@ -1039,13 +1066,13 @@ def _stock_receive_shipment(args: argparse.Namespace) -> int:
                 for line in shipment.lines.all()
             ]
         else:
-            received = files.read_received(args.csv, shipment)
+            received = files.read_received(args.csv, shipment, args.encoding)
         try:
             services.receive_shipment(shipment.pk, received, received_by=user)
         except services.SupplyError as error:
             if args.csv and any(path.startswith("lines") for path in error.errors):
                 raise files.file_errors(
-                    args.csv, error, files.data_line_numbers(args.csv)
+                    args.csv, error, files.data_line_numbers(args.csv, args.encoding)
                 ) from None
             raise
         short = sum(1 for line in received if line.discrepancy_reason)
@@ -1068,13 +1095,13 @@ def _stock_position(args: argparse.Namespace) -> int:
     try:
         _user, scope = _acting(args.user, "stock-position")
     except _Refused as refusal:
-        console.print(f"[red]{refusal}[/red]", highlight=False)
+        console.print(_red(str(refusal)))
         return 1
     site_id = None
     if args.site:
         site = shelters.find_site(args.site)
         if site is None or not scope.includes(site.pk):
-            console.print(f"[red]--site: no site “{args.site}” among yours.[/red]", highlight=False)
+            console.print(_red(f"--site: no site “{args.site}” among yours."))
             return 1
         site_id = site.pk
     rows = stock_position(site_id, scope=scope)
@@ -1103,12 +1130,10 @@ def _stock_position(args: argparse.Namespace) -> int:
             _plain(row.requirement),
             f"{row.daily_consumption:.2f}",
             "-" if row.days_of_cover is None else str(row.days_of_cover),
-            f"[red]break: short of {_plain(row.shortfall)}[/red]" if row.pipeline_break else "ok",
+            _red(f"break: short of {_plain(row.shortfall)}") if row.pipeline_break else "ok",
         )
-    from rich.console import Console
-
     # The table goes to stdout (it is the output); messages stay on stderr.
-    Console(soft_wrap=True).print(table)
+    _console(stderr=False).print(table)
     if not rows:
         console.print("No stock, pipeline or planned distribution at your sites yet.")
     return 0
@@ -1238,22 +1263,22 @@ def _dedupe(args: argparse.Namespace) -> int:
                 threshold=args.threshold,
                 mapping=mapping,
                 progress=report,
+                encoding=args.encoding,
             )
     except LinkageInputError as error:
-        console.print(f"[red]Nothing written.[/red] {error}", highlight=False)
+        console.print(_red("Nothing written."), error)
         return 1
     if summary.unparsable_dates:
         console.print(
-            f"[yellow]Warning:[/yellow] {summary.unparsable_dates} dates of birth could not be "
+            _styled("Warning:", "yellow"),
+            f"{summary.unparsable_dates} dates of birth could not be "
             f"read and were treated as missing (first: {summary.first_unparsable}); write "
             "them as YYYY-MM-DD or YYYYMMDD.",
-            highlight=False,
         )
     console.print(
         f"Wrote {args.out}: {summary.records} records, {summary.clusters} people registered "
         f"more than once ({summary.duplicates} duplicate records), in "
         f"{summary.result.seconds:.1f} s.",
-        highlight=False,
     )
     return 0
 

@@ -122,28 +122,34 @@ class ActivitySummary:
 # --- Staff accounts ------------------------------------------------------------------------------
 
 
-def ensure_staff_accounts(password: str) -> list[StaffAccount]:
-    """Create one account per role (see STAFF), or give existing ones `password` again.
+def create_staff_accounts(password: str) -> tuple[list[StaffAccount], list[str]]:
+    """Create the role accounts of STAFF that do not exist yet, all with `password`, each with
+    its role and sites (the first site, or every site). Returns them and the usernames that
+    already existed.
 
-    A new account gets its role and sites (the first site, or every site); an account that
-    exists keeps the role and sites someone may have changed since and only gets the new
-    password, as `admin` does on every demo run."""
+    An account that exists is left exactly as it is: its password, whether it is active, its
+    role and sites. The demo calls this only in the run that loads the demo camp, so running
+    it again on a database in use can never reset, reopen or recreate an account."""
     user_model = get_user_model()
     first_site = Site.objects.order_by("pk").first()
     encoded = make_password(password)  # one hash for one password: hashing is slow on purpose
+    created: list[str] = []
     with transaction.atomic():
+        existing = set(
+            user_model.objects.filter(username__in=_usernames()).values_list("username", flat=True)
+        )
         for username, role, where in STAFF:
-            user, _created = user_model.objects.get_or_create(username=username)
-            user.password = encoded
-            user.is_active = True
-            user.save(update_fields=["password", "is_active"])
-            if not StaffProfile.objects.filter(user=user).exists():
-                profile = StaffProfile.objects.create(
-                    user=user, role=role, all_sites=where == ALL_SITES
-                )
-                if where == FIRST_SITE and first_site is not None:
-                    profile.sites.set([first_site])
-    return staff_accounts()
+            if username in existing:
+                continue
+            user = user_model.objects.create(username=username, password=encoded)
+            profile = StaffProfile.objects.create(
+                user=user, role=role, all_sites=where == ALL_SITES
+            )
+            if where == FIRST_SITE and first_site is not None:
+                profile.sites.set([first_site])
+            created.append(username)
+    accounts = [account for account in staff_accounts() if account.username in created]
+    return accounts, [username for username in _usernames() if username not in created]
 
 
 def staff_accounts() -> list[StaffAccount]:

@@ -1,13 +1,14 @@
 """Allocation from CSV files: read shelters and households, write the plan.
 
-Row numbers count the header as row 1, as a spreadsheet shows them. Nothing is written unless
-every row is valid and the allocation succeeded; the plan is written to a temporary file first
-and then moved into place.
+The files are read by edgecamp.csvio (encoding named or detected, a column named twice
+refused); row numbers count the header as row 1, as a spreadsheet shows them. Nothing is
+written unless every row is valid and the allocation succeeded; the plan is written to a
+temporary file first and then moved into place, through csvio's writer (no cell can start a
+spreadsheet formula).
 """
 
 from __future__ import annotations
 
-import csv
 import os
 import tempfile
 import time
@@ -26,6 +27,7 @@ from edgecamp.allocation.model import (
     PlanMetrics,
     Shelter,
 )
+from edgecamp.csvio import CsvFileError, open_csv, writer
 
 SHELTER_COLUMNS = ("shelter_id", "block", "covered_m2", "capacity", "accessible", "near_facilities")
 HOUSEHOLD_COLUMNS = ("household_id", "size", "origin", "needs")
@@ -56,41 +58,27 @@ def allocate_files(
     out_path: Path | str,
     config: AllocationConfig,
     progress: Progress | None = None,
+    *,
+    encoding: str | None = None,
 ) -> FileAllocation:
     started = time.perf_counter()
-    shelters = read_shelters(shelters_path)
-    households = read_households(households_path, {s.shelter_id for s in shelters})
+    shelters = read_shelters(shelters_path, encoding)
+    households = read_households(households_path, {s.shelter_id for s in shelters}, encoding)
     plan = allocate(shelters, households, config, progress)
     metrics = plan_metrics(shelters, households, plan, config)
     write_plan(out_path, plan)
     return FileAllocation(plan, metrics, time.perf_counter() - started)
 
 
-def _rows(path: Path | str, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(
+    path: Path | str, required: tuple[str, ...], encoding: str | None
+) -> Iterator[tuple[int, dict[str, str]]]:
     try:
-        handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
-    except OSError as error:
-        raise AllocationFileError(
-            path, 0, "-", f"cannot read the file ({error.strerror})"
-        ) from None
-    with handle:
-        reader = csv.DictReader(handle)
-        header = [name.strip() for name in reader.fieldnames or []]
-        reader.fieldnames = header
-        for column in required:
-            if column not in header:
-                raise AllocationFileError(
-                    path,
-                    1,
-                    column,
-                    f"missing column; the header must name {', '.join(required)}",
-                )
-        for number, row in enumerate(reader, start=2):
-            if None in row:
-                raise AllocationFileError(
-                    path, number, "-", f"more values than the {len(header)} columns of the header"
-                )
-            yield number, {k: (v or "").strip() for k, v in row.items()}
+        with open_csv(path, encoding=encoding) as table:
+            table.require(required)
+            yield from table
+    except CsvFileError as error:
+        raise AllocationFileError(path, error.row, error.column or "-", error.problem) from None
 
 
 def _whole(path: Path | str, row: int, field: str, text: str, minimum: int) -> int:
@@ -114,10 +102,10 @@ def _flag(path: Path | str, row: int, field: str, text: str) -> bool:
     raise AllocationFileError(path, row, field, f"{text!r} is not yes/no (write 1 or 0)")
 
 
-def read_shelters(path: Path | str) -> list[Shelter]:
+def read_shelters(path: Path | str, encoding: str | None = None) -> list[Shelter]:
     shelters: list[Shelter] = []
     first_row: dict[str, int] = {}
-    for number, row in _rows(path, SHELTER_COLUMNS):
+    for number, row in _rows(path, SHELTER_COLUMNS, encoding):
         shelter_id = row["shelter_id"]
         if not shelter_id:
             raise AllocationFileError(path, number, "shelter_id", "empty; every shelter needs one")
@@ -152,10 +140,12 @@ def read_shelters(path: Path | str) -> list[Shelter]:
     return shelters
 
 
-def read_households(path: Path | str, shelter_ids: set[str]) -> list[Household]:
+def read_households(
+    path: Path | str, shelter_ids: set[str], encoding: str | None = None
+) -> list[Household]:
     households: list[Household] = []
     first_row: dict[str, int] = {}
-    for number, row in _rows(path, HOUSEHOLD_COLUMNS):
+    for number, row in _rows(path, HOUSEHOLD_COLUMNS, encoding):
         household_id = row["household_id"]
         if not household_id:
             raise AllocationFileError(
@@ -219,10 +209,10 @@ def write_plan(path: Path | str, plan: Plan) -> None:
     )
     try:
         with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(PLAN_COLUMNS)
+            rows = writer(out)
+            rows.writerow(PLAN_COLUMNS)
             for row in plan.assignments:
-                writer.writerow((row.household_id, " ".join(row.shelter_ids), row.explanation))
+                rows.writerow((row.household_id, " ".join(row.shelter_ids), row.explanation))
         os.chmod(temporary, 0o644)
         os.replace(temporary, target)
     except BaseException:

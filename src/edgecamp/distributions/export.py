@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.http import HttpResponse
 
+from edgecamp import csvio
 from edgecamp.accounts.scope import Scope
 from edgecamp.distributions import queries
 from edgecamp.distributions.models import Cycle
@@ -16,8 +16,9 @@ def hxl_csv(cycle: Cycle | None = None, *, scope: Scope | None = None) -> str:
     """`scope` keeps an export of every cycle to the scope's sites; a single cycle is
     checked against the scope by the caller (404 before it gets here)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(queries.hxl_rows(cycle, scope=scope))
+    # Cycle, site and item names are typed by staff: csvio's writer keeps them from running as
+    # spreadsheet formulas.
+    csvio.writer(buffer).writerows(queries.hxl_rows(cycle, scope=scope))
     return buffer.getvalue()
 
 

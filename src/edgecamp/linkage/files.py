@@ -1,14 +1,15 @@
 """Dedupe from and to CSV files: `edgecamp dedupe INPUT.csv --out CLUSTERS.csv`.
 
-Reading is strict about what would make the output wrong (bad encoding, a missing or
+Reading (edgecamp.csvio) is strict about what would make the output wrong (an encoding that is
+neither named nor UTF-8/BOM, a column named twice, a value under no column, a missing or
 duplicated record_id: the error names the row) and lenient about the rest (missing columns are
-blank, extra columns ignored, an unparsable date becomes missing and is counted). Outputs are
-written to a temporary file and moved into place, so an error leaves nothing half-written.
+blank, extra named columns ignored, an unparsable date becomes missing and is counted). Outputs
+are written to a temporary file and moved into place, so an error leaves nothing half-written;
+csvio's writer prefixes a record id that starts like a spreadsheet formula with an apostrophe.
 """
 
 from __future__ import annotations
 
-import csv
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -20,6 +21,7 @@ from typing import TextIO
 
 import polars as pl
 
+from edgecamp.csvio import CsvFileError, open_csv, writer
 from edgecamp.linkage._table import FIELDS
 from edgecamp.linkage.engine import DEFAULT_THRESHOLD, Progress, link
 from edgecamp.linkage.model import LinkageInputError, Result
@@ -57,7 +59,7 @@ def parse_mapping(text: str) -> dict[str, str]:
 
 
 def read_records(
-    path: Path_, mapping: Mapping[str, str] | None = None
+    path: Path_, mapping: Mapping[str, str] | None = None, encoding: str | None = None
 ) -> tuple[pl.DataFrame, int, str]:
     """The records of a dedupe CSV as a frame ready for `link`, the number of unparsable
     dates and the first of them."""
@@ -66,24 +68,13 @@ def read_records(
     unparsable, first_unparsable = 0, ""
     seen: dict[str, int] = {}
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise DedupeFileError(f"{path} is empty; it needs a header row with record_id.")
-            names = [(mapping or {}).get(h.strip(), h.strip()) for h in header]
-            if "record_id" not in names:
+        with open_csv(path, encoding=encoding, rename=mapping) as table:
+            if "record_id" not in table.header:
                 raise DedupeFileError(
-                    f"{path} has no record_id column (header: {', '.join(header)}); add one or "
-                    "name it with --map COLUMN=record_id."
+                    f"{path} has no record_id column (header: {', '.join(table.header)}); add "
+                    "one or name it with --map COLUMN=record_id."
                 )
-            positions = {name: names.index(name) for name in FIELDS if name in names}
-            for row_number, row in enumerate(reader, start=2):
-                if not any(cell.strip() for cell in row):
-                    continue
-                values = {
-                    name: row[i].strip() if i < len(row) else "" for name, i in positions.items()
-                }
+            for row_number, values in table:
                 record_id = values["record_id"]
                 if not record_id:
                     raise DedupeFileError(f"{path}, row {row_number}: record_id is empty.")
@@ -105,16 +96,8 @@ def read_records(
                 for name in FIELDS:
                     if name != "date_of_birth":
                         columns[name].append(values.get(name, ""))
-    except UnicodeDecodeError as error:
-        line = _line_of_byte(path, error.start)
-        raise DedupeFileError(
-            f"{path}, row {line}: not UTF-8 text ({error.reason}); save the file as UTF-8 "
-            "(CSV UTF-8 in a spreadsheet) and run again."
-        ) from error
-    except csv.Error as error:
-        raise DedupeFileError(f"{path}: not a readable CSV file ({error}).") from error
-    except OSError as error:
-        raise DedupeFileError(f"Cannot read {path}: {error.strerror}.") from error
+    except CsvFileError as error:
+        raise DedupeFileError(f"{error}.") from None
     frame = pl.DataFrame(
         {
             **{name: columns[name] for name in FIELDS if name != "date_of_birth"},
@@ -122,12 +105,6 @@ def read_records(
         }
     )
     return frame, unparsable, first_unparsable
-
-
-def _line_of_byte(path: Path_, offset: int) -> int:
-    # Offsets count after the BOM-less decoding start; close enough to name the row.
-    with open(path, "rb") as handle:
-        return handle.read(offset + 1).count(b"\n") + 1
 
 
 def dedupe_file(
@@ -138,10 +115,11 @@ def dedupe_file(
     threshold: float = DEFAULT_THRESHOLD,
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> DedupeSummary:
     """Read `source`, link, write `record_id,cluster_id` for every record to `out` and (if
     given) `record_id_l,record_id_r,probability` for the linked pairs to `pairs_out`."""
-    frame, unparsable, first_unparsable = read_records(source, mapping)
+    frame, unparsable, first_unparsable = read_records(source, mapping, encoding)
     result = link(frame, threshold=threshold, review_threshold=threshold, progress=progress)
     pair_rows = [
         (p.record_id_l, p.record_id_r, f"{p.probability:.6f}") for p in result.pairs if p.linked
@@ -175,9 +153,9 @@ def dedupe_file(
 
 def _write(handle: TextIO, header: Sequence[str], rows: Iterator[Sequence[object]] | list[
         tuple[str, str, str]] | zip[tuple[str, int]]) -> None:  # fmt: skip
-    writer = csv.writer(handle, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    out = writer(handle)
+    out.writerow(header)
+    out.writerows(rows)
 
 
 @contextmanager

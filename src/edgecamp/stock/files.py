@@ -1,7 +1,9 @@
 """CSV files a warehouse clerk has at hand: a pledge's lines, a shipment's manifest, what
 arrived against a manifest. Each row is read into the services' inputs; a problem is reported
 with the file's line number (the header is line 1), and service errors on `lines.N.field` are
-turned into the same wording, so the clerk can fix the file and run the command again.
+turned into the same wording, so the clerk can fix the file and run the command again. The
+files are read by edgecamp.csvio, like every CSV edgecamp takes (encoding named or detected, a
+column named twice refused).
 
     pledge lines:     item,quantity
     manifest:         item,quantity,lot_code,expires_on     (lot and expiry optional)
@@ -11,7 +13,6 @@ turned into the same wording, so the clerk can fix the file and run the command 
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from edgecamp.csvio import CsvFileError, open_csv
 from edgecamp.stock.models import Item, Shipment
 from edgecamp.stock.services import (
     PledgeLineInput,
@@ -40,8 +42,8 @@ class FileError(Exception):
         return "\n".join(f"{self.path}: {problem}" for problem in self.problems)
 
 
-def read_pledge_lines(path: str | Path) -> list[PledgeLineInput]:
-    rows = list(_rows(path, required=("item", "quantity")))
+def read_pledge_lines(path: str | Path, encoding: str | None = None) -> list[PledgeLineInput]:
+    rows = list(_rows(path, required=("item", "quantity"), encoding=encoding))
     errors = FileError(str(path))
     items = _items(path, rows, errors)
     lines = []
@@ -55,8 +57,8 @@ def read_pledge_lines(path: str | Path) -> list[PledgeLineInput]:
     return lines
 
 
-def read_manifest(path: str | Path) -> list[ShipmentLineInput]:
-    rows = list(_rows(path, required=("item", "quantity")))
+def read_manifest(path: str | Path, encoding: str | None = None) -> list[ShipmentLineInput]:
+    rows = list(_rows(path, required=("item", "quantity"), encoding=encoding))
     errors = FileError(str(path))
     items = _items(path, rows, errors)
     lines = []
@@ -78,10 +80,12 @@ def read_manifest(path: str | Path) -> list[ShipmentLineInput]:
     return lines
 
 
-def read_received(path: str | Path, shipment: Shipment) -> list[ReceivedLineInput]:
+def read_received(
+    path: str | Path, shipment: Shipment, encoding: str | None = None
+) -> list[ReceivedLineInput]:
     """Rows matched to the shipment's manifest lines by item (and lot code, when the
     manifest has the item in several lots)."""
-    rows = list(_rows(path, required=("item", "received_quantity")))
+    rows = list(_rows(path, required=("item", "received_quantity"), encoding=encoding))
     errors = FileError(str(path))
     items = _items(path, rows, errors)
     manifest = list(shipment.lines.select_related("item").order_by("id"))
@@ -143,40 +147,29 @@ def file_errors(path: str | Path, error: SupplyError, line_numbers: Sequence[int
     return FileError(str(path), problems)
 
 
-def data_line_numbers(path: str | Path) -> list[int]:
+def data_line_numbers(path: str | Path, encoding: str | None = None) -> list[int]:
     """The file line of each data row (blank rows skipped), to name service errors."""
-    return [line_no for line_no, _row in _rows(path, required=())]
+    return [line_no for line_no, _row in _rows(path, required=(), encoding=encoding)]
 
 
-def _rows(path: str | Path, *, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def _rows(
+    path: str | Path, *, required: Sequence[str], encoding: str | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
     try:
-        handle = open(path, newline="", encoding="utf-8-sig")  # noqa: SIM115 - closed below
-    except OSError as error:
-        raise FileError(
-            str(path), [_("cannot be read: %(error)s") % {"error": error.strerror}]
-        ) from None
-    with handle:
-        reader = csv.DictReader(handle)
-        header = [name.strip().lower() for name in reader.fieldnames or []]
-        missing = [name for name in required if name not in header]
-        if missing:
-            raise FileError(
-                str(path),
-                [
-                    _("line 1: the header needs the columns %(columns)s (it has: %(found)s).")
-                    % {"columns": ", ".join(required), "found": ", ".join(header) or "—"}
-                ],
-            )
-        reader.fieldnames = header
-        empty = True
-        for row in reader:
-            values = {k: (v or "") for k, v in row.items() if k is not None}
-            if not any(value.strip() for value in values.values()):
-                continue
-            empty = False
-            yield reader.line_num, values
-        if empty and required:
-            raise FileError(str(path), [_("has no data rows under its header.")])
+        with open_csv(path, encoding=encoding, fold_case=True) as table:
+            table.require(required)
+            empty = True
+            for line_no, values in table:
+                empty = False
+                yield line_no, values
+    except CsvFileError as error:
+        where = _("line %(line)d") % {"line": error.row} if error.row else ""
+        if where and error.column:
+            where += f", {error.column}"
+        problem = f"{where}: {error.problem}" if where else error.problem
+        raise FileError(str(path), [problem]) from None
+    if empty and required:
+        raise FileError(str(path), [_("has no data rows under its header.")])
 
 
 def _items(

@@ -1,5 +1,9 @@
 """The individuals of a synthetic camp as input for a deduplication run, with the ground truth
-in the last column so the run can be scored."""
+in the last column so the run can be scored.
+
+Written with the plain csv writer, not edgecamp.csvio's formula-safe one: every cell is
+generated (no text a person typed), and phones such as "+249 912 345 678" must reach the dedupe
+run as they are."""
 
 from __future__ import annotations
 
