@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 from edgecamp.distributions import services
 from edgecamp.distributions.models import Cycle, EntitlementLine, EntitlementRule, Redemption
 from edgecamp.registry.models import Household
+from edgecamp.stock.quantities import MAX_LINES
 
 
 class _Input(Schema):
@@ -31,7 +32,7 @@ class RuleIn(_Input):
     quantity: Decimal | None = Field(
         None, description="Per person or per household; not used with size bands."
     )
-    size_bands: list[SizeBandIn] = Field(default_factory=list)
+    size_bands: list[SizeBandIn] = Field(default_factory=list, max_length=MAX_LINES)
     cap: Decimal | None = Field(None, description="Most a household can receive.")
 
     def to_input(self) -> services.RuleInput:
@@ -62,7 +63,7 @@ class CycleIn(_Input):
         default_factory=list, description="Only households with one of these specific needs."
     )
     card_boxes: int = 12
-    rules: list[RuleIn]
+    rules: list[RuleIn] = Field(max_length=MAX_LINES)
 
     def to_input(self) -> services.CycleInput:
         return services.CycleInput(
