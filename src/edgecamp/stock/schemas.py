@@ -12,6 +12,7 @@ from pydantic import ConfigDict
 
 from edgecamp.stock import services
 from edgecamp.stock.models import Item, Movement, Pledge, Shipment
+from edgecamp.stock.quantities import MAX_LINES
 
 
 class _Input(Schema):
@@ -104,7 +105,7 @@ class PledgeIn(_Input):
     pledged_on: date
     expected_by: date | None = None
     reference: str = ""
-    lines: list[PledgeLineIn]
+    lines: list[PledgeLineIn] = Field(max_length=MAX_LINES)
 
     def to_input(self) -> services.PledgeInput:
         return services.PledgeInput(
@@ -131,7 +132,7 @@ class ShipmentIn(_Input):
     waybill: str
     dispatched_on: date
     expected_on: date | None = None
-    lines: list[ShipmentLineIn]
+    lines: list[ShipmentLineIn] = Field(max_length=MAX_LINES)
 
     def to_input(self) -> services.ShipmentInput:
         return services.ShipmentInput(
@@ -160,7 +161,7 @@ class ReceivedLineIn(_Input):
 
 
 class ReceiveIn(_Input):
-    lines: list[ReceivedLineIn]
+    lines: list[ReceivedLineIn] = Field(max_length=MAX_LINES)
 
     def to_input(self) -> list[services.ReceivedLineInput]:
         return [
@@ -249,7 +250,8 @@ class PledgeOut(Schema):
     pledged_on: date
     expected_by: date | None
     status: str = Field(json_schema_extra={"enum": list(Pledge.Status.values)})
-    lines: list[LineOut]
+    line_count: int = Field(description="How many lines the pledge has.")
+    lines: list[LineOut] = Field(description=f"Its lines, the first {MAX_LINES} of them.")
 
     @staticmethod
     def resolve_donor(pledge: Pledge) -> str:
@@ -261,7 +263,7 @@ class PledgeOut(Schema):
 
     @staticmethod
     def resolve_lines(pledge: Pledge) -> list[object]:
-        return list(pledge.lines.all())
+        return pledge.first_lines  # type: ignore[attr-defined,no-any-return]
 
 
 class ShipmentLineOut(Schema):
