@@ -7,8 +7,8 @@ every database, and a migration rounds the values already stored."""
 from __future__ import annotations
 
 import importlib
-from types import SimpleNamespace
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection, transaction

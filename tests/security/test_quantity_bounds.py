@@ -89,7 +89,9 @@ def test_the_services_refuse_it_too_for_the_cli_and_its_files(store):
     with pytest.raises(SupplyError) as refused:
         receive_stock(ReceiptInput(warehouse.pk, maize.pk, Decimal("99999999999")))
     assert refused.value.errors == {"quantity": [TOO_LARGE]}
-    assert receive_stock(ReceiptInput(warehouse.pk, maize.pk, MAX_QUANTITY)).quantity == MAX_QUANTITY
+    assert (
+        receive_stock(ReceiptInput(warehouse.pk, maize.pk, MAX_QUANTITY)).quantity == MAX_QUANTITY
+    )
 
 
 def test_web_form_says_too_large_not_greater_than_zero(client, django_user_model, store):

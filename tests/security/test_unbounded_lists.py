@@ -96,9 +96,7 @@ def test_pledge_page_is_paginated(logged_in_client, store):
     assert junk.content.decode().count("P-0") == 50
 
 
-def test_api_returns_a_bounded_part_of_a_huge_pledge_with_its_line_count(
-    logged_in_client, store
-):
+def test_api_returns_a_bounded_part_of_a_huge_pledge_with_its_line_count(logged_in_client, store):
     _old_pledge(store, MAX_LINES + 100)
     pledge = logged_in_client.get("/api/v1/pledges").json()["items"][0]
     assert pledge["line_count"] == MAX_LINES + 100
@@ -106,7 +104,7 @@ def test_api_returns_a_bounded_part_of_a_huge_pledge_with_its_line_count(
 
 
 def test_stock_position_sums_pledge_lines_in_the_database(store, site):
-    warehouse, maize, _org = store
+    _warehouse, maize, _org = store
     _old_pledge(store, 2000)
     _old_pledge(store, 3)
     [row] = stock_position()
