@@ -19,6 +19,7 @@ from edgecamp.registry.codes import SpecificNeed
 from edgecamp.registry.models import Household
 from edgecamp.sites.models import Site
 from edgecamp.stock.models import Item, Warehouse
+from edgecamp.stock.quantities import quantity_form_field
 from edgecamp.stock.services import SupplyError
 
 RULE_ROWS = 3
@@ -118,16 +119,16 @@ class CycleForm(forms.Form):
             self.fields[f"rule_{n}_basis"] = forms.ChoiceField(
                 label=_("Basis"), choices=EntitlementRule.Basis.choices, required=False
             )
-            self.fields[f"rule_{n}_quantity"] = forms.DecimalField(
-                label=_("Quantity"), max_digits=14, decimal_places=3, required=False
+            self.fields[f"rule_{n}_quantity"] = quantity_form_field(
+                label=_("Quantity"), required=False, widget=forms.NumberInput()
             )
             self.fields[f"rule_{n}_bands"] = TextField(
                 label=_("Size bands"),
                 required=False,
                 help_text=_("For size bands: “1-3:1; 4-6:2; 7+:3” (size range: quantity)."),
             )
-            self.fields[f"rule_{n}_cap"] = forms.DecimalField(
-                label=_("Cap"), max_digits=14, decimal_places=3, required=False
+            self.fields[f"rule_{n}_cap"] = quantity_form_field(
+                label=_("Cap"), required=False, widget=forms.NumberInput()
             )
 
     def rule_rows(self) -> list[list[forms.BoundField]]:

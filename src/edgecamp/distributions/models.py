@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from edgecamp.stock.models import QUANTITY
+from edgecamp.stock.quantities import QuantityField
 
 
 class Cycle(models.Model):
@@ -87,12 +87,10 @@ class EntitlementRule(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="rules")
     item = models.ForeignKey("stock.Item", verbose_name=_("item"), on_delete=models.PROTECT)
     basis = models.CharField(_("basis"), max_length=20, choices=Basis.choices)
-    quantity = models.DecimalField(
-        _("quantity per person or household"), null=True, blank=True, **QUANTITY
-    )
+    quantity = QuantityField(_("quantity per person or household"), null=True, blank=True)
     # [{"min": 1, "max": 3, "quantity": "1"}, {"min": 4, "max": null, "quantity": "2"}]
     size_bands = models.JSONField(_("size bands"), default=list, blank=True)
-    cap = models.DecimalField(_("cap per household"), null=True, blank=True, **QUANTITY)
+    cap = QuantityField(_("cap per household"), null=True, blank=True)
 
     class Meta:
         ordering = ["cycle", "item"]
@@ -137,7 +135,7 @@ class Entitlement(models.Model):
 class EntitlementLine(models.Model):
     entitlement = models.ForeignKey(Entitlement, on_delete=models.CASCADE, related_name="lines")
     item = models.ForeignKey("stock.Item", verbose_name=_("item"), on_delete=models.PROTECT)
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    quantity = QuantityField(_("quantity"))
 
     class Meta:
         ordering = ["entitlement", "item"]

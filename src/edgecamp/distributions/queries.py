@@ -343,12 +343,16 @@ def stock_position(
         .order_by()
     ):
         shipped[pledge, item] += total
-    for line in PledgeLine.objects.filter(pledge__in=open_pledges).select_related(
-        "pledge__destination"
+    # Summed in the database per pledge and item: a pledge can hold many lines.
+    for pledge, site, item, total in (
+        PledgeLine.objects.filter(pledge__in=open_pledges)
+        .values_list("pledge", "pledge__destination__site", "item")
+        .annotate(total=Sum("quantity"))
+        .order_by()
     ):
-        outstanding = line.quantity - shipped[line.pledge_id, line.item_id]
+        outstanding = total - shipped[pledge, item]
         if outstanding > 0:
-            row(line.pledge.destination.site_id, line.item_id).in_pipeline += outstanding
+            row(site, item).in_pipeline += outstanding
 
     running = Cycle.objects.filter(ends_on__gte=day, status=Cycle.Status.OPEN)
     for cycle in running:

@@ -13,6 +13,7 @@ from edgecamp.core.schemas import CleanInput
 from edgecamp.distributions import services
 from edgecamp.distributions.models import Cycle, EntitlementLine, EntitlementRule, Redemption
 from edgecamp.registry.models import Household
+from edgecamp.stock.quantities import MAX_LINES
 
 
 class SizeBandIn(CleanInput):
@@ -27,7 +28,7 @@ class RuleIn(CleanInput):
     quantity: Decimal | None = Field(
         None, description="Per person or per household; not used with size bands."
     )
-    size_bands: list[SizeBandIn] = Field(default_factory=list)
+    size_bands: list[SizeBandIn] = Field(default_factory=list, max_length=MAX_LINES)
     cap: Decimal | None = Field(None, description="Most a household can receive.")
 
     def to_input(self) -> services.RuleInput:
@@ -58,7 +59,7 @@ class CycleIn(CleanInput):
         default_factory=list, description="Only households with one of these specific needs."
     )
     card_boxes: int = 12
-    rules: list[RuleIn]
+    rules: list[RuleIn] = Field(max_length=MAX_LINES)
 
     def to_input(self) -> services.CycleInput:
         return services.CycleInput(

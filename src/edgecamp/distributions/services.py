@@ -33,8 +33,8 @@ from edgecamp.registry.codes import SpecificNeed
 from edgecamp.registry.models import Household
 from edgecamp.sites.models import Site
 from edgecamp.stock.models import Item, Warehouse
+from edgecamp.stock.quantities import MAX_QUANTITY, quantity_problem, too_large
 from edgecamp.stock.services import (
-    MAX_QUANTITY,
     IssueLine,
     IssuePlan,
     StockMoved,
@@ -192,6 +192,9 @@ def start_cycle(cycle_id: int, *, started_by: AbstractBaseUser | None = None) ->
                 for item_id, rule in cycle_rules
                 if (quantity := rules.entitled_quantity(rule, size)) > 0
             ]
+            if any(quantity > MAX_QUANTITY for _item, quantity in lines):
+                # A per-person quantity times a large household: refused, not stored wrong.
+                raise SupplyError({"rules": [too_large()]})
             if lines:
                 snapshot.append((household_id, number, size, lines))
         entitlements = Entitlement.objects.bulk_create(
@@ -590,14 +593,23 @@ def _validate_rule(rule: RuleInput, path: str, seen: set[int], errors: SupplyErr
         )
     elif rule.basis == rules.SIZE_BANDS:
         try:
-            if not rules.parse_bands(rule.size_bands):
-                errors.add(f"{path}.size_bands", _("Give at least one size band."))
+            bands = rules.parse_bands(rule.size_bands)
         except ValueError as error:
             errors.add(f"{path}.size_bands", str(error))
-    elif rule.quantity is None or not Decimal(0) < rule.quantity <= MAX_QUANTITY:
+        else:
+            if not bands:
+                errors.add(f"{path}.size_bands", _("Give at least one size band."))
+            for band in bands:
+                if problem := quantity_problem(band.quantity, zero_allowed=True):
+                    errors.add(f"{path}.size_bands", problem)
+    elif rule.quantity is None or not rule.quantity > 0:
         errors.add(f"{path}.quantity", _("Enter the quantity per person or household (> 0)."))
-    if rule.cap is not None and not Decimal(0) < rule.cap <= MAX_QUANTITY:
+    elif problem := quantity_problem(rule.quantity):
+        errors.add(f"{path}.quantity", problem)
+    if rule.cap is not None and not rule.cap > 0:
         errors.add(f"{path}.cap", _("A cap is greater than zero, or left empty."))
+    elif rule.cap is not None and (problem := quantity_problem(rule.cap)):
+        errors.add(f"{path}.cap", problem)
 
 
 def _band_json(band: rules.SizeBand) -> dict[str, object]:

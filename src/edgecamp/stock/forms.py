@@ -13,6 +13,7 @@ from edgecamp.core.forms import TextField
 from edgecamp.partners.models import Organisation
 from edgecamp.stock import queries
 from edgecamp.stock.models import Item, Pledge, Shipment, Warehouse
+from edgecamp.stock.quantities import quantity_form_field
 from edgecamp.stock.services import (
     CountInput,
     LossInput,
@@ -35,12 +36,11 @@ class ReceiveShipmentForm(forms.Form):
         self.shipment = shipment
         self.lines = list(shipment.lines.all())
         for line in self.lines:
-            self.fields[f"line_{line.pk}_received"] = forms.DecimalField(
+            self.fields[f"line_{line.pk}_received"] = quantity_form_field(
                 label=_("Received"),
-                max_digits=14,
-                decimal_places=3,
-                min_value=0,
+                zero_allowed=True,
                 initial=line.manifest_quantity,
+                widget=forms.NumberInput(),
             )
             self.fields[f"line_{line.pk}_reason"] = TextField(
                 label=_("Reason for a difference"), max_length=200, required=False
@@ -78,13 +78,6 @@ class ReceiveShipmentForm(forms.Form):
 # --- Movements and the pipeline ------------------------------------------------------------------
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-# A text box rather than <input type=number>: styled like the other fields, no spinner, and
-# phones still show the number pad.
-QUANTITY_FIELD: dict[str, Any] = {
-    "max_digits": 14,
-    "decimal_places": 3,
-    "widget": forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-}
 PLEDGE_ROWS = 6
 MANIFEST_ROWS = 8
 
@@ -138,7 +131,7 @@ class ReceiptForm(_ScopedForm):
     warehouse_fields = ("warehouse",)
     warehouse = _warehouse_field(_("Warehouse"))
     item = _item_field()
-    quantity = forms.DecimalField(label=_("Quantity"), **QUANTITY_FIELD)
+    quantity = quantity_form_field(label=_("Quantity"))
     lot_code = _lot_field()
     expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DATE)
     reason = TextField(
@@ -165,7 +158,7 @@ class TransferForm(_ScopedForm):
     from_warehouse = _warehouse_field(_("From warehouse"))
     to_warehouse = _warehouse_field(_("To warehouse"))
     item = _item_field()
-    quantity = forms.DecimalField(label=_("Quantity"), **QUANTITY_FIELD)
+    quantity = quantity_form_field(label=_("Quantity"))
     lot_code = _lot_field()
     reason = TextField(label=_("Reason"), max_length=200, required=False)
 
@@ -185,7 +178,7 @@ class LossForm(_ScopedForm):
     warehouse_fields = ("warehouse",)
     warehouse = _warehouse_field(_("Warehouse"))
     item = _item_field()
-    quantity = forms.DecimalField(label=_("Quantity lost or damaged"), **QUANTITY_FIELD)
+    quantity = quantity_form_field(label=_("Quantity lost or damaged"))
     lot_code = _lot_field()
     reason = TextField(
         label=_("Reason"),
@@ -209,9 +202,7 @@ class CountForm(_ScopedForm):
     warehouse = _warehouse_field(_("Warehouse"))
     item = _item_field()
     lot_code = _lot_field()
-    counted_quantity = forms.DecimalField(
-        label=_("Quantity counted"), min_value=0, **QUANTITY_FIELD
-    )
+    counted_quantity = quantity_form_field(label=_("Quantity counted"), zero_allowed=True)
     reason = TextField(
         label=_("Reason for the difference"),
         max_length=200,
@@ -304,7 +295,7 @@ class PledgeForm(_LinesForm):
     def line_fields(self) -> dict[str, forms.Field]:
         return {
             "item": _item_field(required=False),
-            "quantity": forms.DecimalField(label=_("Quantity"), required=False, **QUANTITY_FIELD),
+            "quantity": quantity_form_field(label=_("Quantity"), required=False),
         }
 
     def to_input(self) -> PledgeInput:
@@ -365,9 +356,7 @@ class DispatchForm(_LinesForm):
     def line_fields(self) -> dict[str, forms.Field]:
         return {
             "item": _item_field(required=False),
-            "quantity": forms.DecimalField(
-                label=_("Quantity on the manifest"), required=False, **QUANTITY_FIELD
-            ),
+            "quantity": quantity_form_field(label=_("Quantity on the manifest"), required=False),
             "lot_code": TextField(label=_("Lot code"), max_length=40, required=False),
             "expires_on": forms.DateField(label=_("Expires on"), required=False, widget=DATE),
         }

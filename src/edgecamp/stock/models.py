@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-QUANTITY = {"max_digits": 14, "decimal_places": 3}
+from edgecamp.stock.quantities import QuantityField
 
 
 def _related_label(instance: models.Model, name: str) -> str:
@@ -69,7 +69,7 @@ class KitComponent(models.Model):
 
     kit = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="components")
     component = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="used_in_kits")
-    quantity = models.DecimalField(_("quantity per kit"), **QUANTITY)
+    quantity = QuantityField(_("quantity per kit"))
 
     class Meta:
         constraints = [
@@ -151,7 +151,7 @@ class Movement(models.Model):
         Lot, verbose_name=_("lot"), on_delete=models.PROTECT, null=True, blank=True
     )
     # Positive into the warehouse, negative out of it.
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    quantity = QuantityField(_("quantity"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     # What the movement belongs to: "shipment:12", "redemption:345", "transfer:<uuid>".
     reference = models.CharField(_("reference"), max_length=60, blank=True, db_index=True)
@@ -206,7 +206,7 @@ class StockBalance(models.Model):
     warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="balances")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="balances")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True)
-    quantity = models.DecimalField(_("quantity"), default=Decimal(0), **QUANTITY)
+    quantity = QuantityField(_("quantity"), default=Decimal(0))
 
     class Meta:
         constraints = [
@@ -271,7 +271,7 @@ class Pledge(models.Model):
 class PledgeLine(models.Model):
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="lines")
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT)
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    quantity = QuantityField(_("quantity"))
 
     class Meta:
         constraints = [
@@ -341,12 +341,10 @@ class ShipmentLine(models.Model):
 
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
     item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.PROTECT)
-    manifest_quantity = models.DecimalField(_("quantity on the manifest"), **QUANTITY)
+    manifest_quantity = QuantityField(_("quantity on the manifest"))
     lot_code = models.CharField(_("lot code"), max_length=40, blank=True)
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
-    received_quantity = models.DecimalField(
-        _("quantity received"), null=True, blank=True, **QUANTITY
-    )
+    received_quantity = QuantityField(_("quantity received"), null=True, blank=True)
     discrepancy_reason = models.CharField(
         _("reason for the difference"), max_length=200, blank=True
     )

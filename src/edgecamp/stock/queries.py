@@ -7,7 +7,7 @@ for internal callers (commands, services), never for a request."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from edgecamp.accounts.scope import Scope
 from edgecamp.stock.models import (
@@ -15,11 +15,13 @@ from edgecamp.stock.models import (
     KitComponent,
     Movement,
     Pledge,
+    PledgeLine,
     Shipment,
     ShipmentLine,
     StockBalance,
     Warehouse,
 )
+from edgecamp.stock.quantities import MAX_LINES
 
 
 def items() -> QuerySet[Item]:
@@ -67,8 +69,21 @@ def balances(warehouse_id: int) -> QuerySet[StockBalance]:
     )
 
 
-def pledges(scope: Scope | None = None) -> QuerySet[Pledge]:
-    found = Pledge.objects.select_related("donor", "destination").prefetch_related("lines__item")
+def pledges(scope: Scope | None = None, *, lines: int = MAX_LINES) -> QuerySet[Pledge]:
+    """Pledges with `line_count` and their first `lines` lines (`first_lines`): a pledge
+    recorded before lines were limited can hold 200 000 of them."""
+    found = (
+        Pledge.objects.select_related("donor", "destination")
+        .annotate(line_count=Count("lines"))
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                PledgeLine.objects.select_related("item").order_by("id")[:lines],
+                to_attr="first_lines",
+            )
+        )
+        .order_by("-pledged_on", "-id")  # an annotated query drops Meta.ordering
+    )
     if scope is not None:
         found = found.filter(scope.sites_q("destination__site_id"))
     return found

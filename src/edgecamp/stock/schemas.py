@@ -12,6 +12,7 @@ from ninja import Field, Schema
 from edgecamp.core.schemas import CleanInput
 from edgecamp.stock import services
 from edgecamp.stock.models import Item, Movement, Pledge, Shipment
+from edgecamp.stock.quantities import MAX_LINES
 
 # --- Input -------------------------------------------------------------------------------------
 
@@ -99,7 +100,7 @@ class PledgeIn(CleanInput):
     pledged_on: date
     expected_by: date | None = None
     reference: str = ""
-    lines: list[PledgeLineIn]
+    lines: list[PledgeLineIn] = Field(max_length=MAX_LINES)
 
     def to_input(self) -> services.PledgeInput:
         return services.PledgeInput(
@@ -126,7 +127,7 @@ class ShipmentIn(CleanInput):
     waybill: str
     dispatched_on: date
     expected_on: date | None = None
-    lines: list[ShipmentLineIn]
+    lines: list[ShipmentLineIn] = Field(max_length=MAX_LINES)
 
     def to_input(self) -> services.ShipmentInput:
         return services.ShipmentInput(
@@ -155,7 +156,7 @@ class ReceivedLineIn(CleanInput):
 
 
 class ReceiveIn(CleanInput):
-    lines: list[ReceivedLineIn]
+    lines: list[ReceivedLineIn] = Field(max_length=MAX_LINES)
 
     def to_input(self) -> list[services.ReceivedLineInput]:
         return [
@@ -244,7 +245,8 @@ class PledgeOut(Schema):
     pledged_on: date
     expected_by: date | None
     status: str = Field(json_schema_extra={"enum": list(Pledge.Status.values)})
-    lines: list[LineOut]
+    line_count: int = Field(description="How many lines the pledge has.")
+    lines: list[LineOut] = Field(description=f"Its lines, the first {MAX_LINES} of them.")
 
     @staticmethod
     def resolve_donor(pledge: Pledge) -> str:
@@ -256,7 +258,7 @@ class PledgeOut(Schema):
 
     @staticmethod
     def resolve_lines(pledge: Pledge) -> list[object]:
-        return list(pledge.lines.all())
+        return pledge.first_lines  # type: ignore[attr-defined,no-any-return]
 
 
 class ShipmentLineOut(Schema):

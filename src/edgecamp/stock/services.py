@@ -17,14 +17,13 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Case, DecimalField, F, Value, When
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edgecamp.core import dates
 from edgecamp.partners.models import Organisation
 from edgecamp.stock.models import (
-    QUANTITY,
     Item,
     Lot,
     Movement,
@@ -35,10 +34,16 @@ from edgecamp.stock.models import (
     StockBalance,
     Warehouse,
 )
+from edgecamp.stock.quantities import (
+    MAX_BALANCE,
+    MAX_LINES,
+    QuantityField,
+    plain,
+    quantity_problem,
+    too_many_lines,
+)
 
 log = logging.getLogger(__name__)
-
-MAX_QUANTITY = Decimal("99999999999")  # what the columns hold (14 digits, 3 decimals)
 
 
 @dataclass
@@ -239,8 +244,7 @@ def adjust_to_count(
     errors = SupplyError()
     warehouse = _warehouse(data.warehouse_id, "warehouse", errors)
     item = _item(data.item_id, "item", errors)
-    if data.counted_quantity < 0 or data.counted_quantity > MAX_QUANTITY:
-        errors.add("counted_quantity", _("Enter the quantity counted: zero or more."))
+    _check_quantity(data.counted_quantity, "counted_quantity", errors, zero_allowed=True)
     _check_reason(
         data.reason, "reason", errors, _("Give the reason for the difference (who counted, why).")
     )
@@ -261,6 +265,7 @@ def adjust_to_count(
             delta,
             reason=data.reason.strip(),
             recorded_by=recorded_by,
+            path="counted_quantity",
         )
 
 
@@ -427,11 +432,12 @@ def take_planned_stock(plan: IssuePlan) -> None:
         taken[balance.pk] = taken.get(balance.pk, Decimal(0)) + take
     if any(held.get(pk, Decimal(0)) < quantity for pk, quantity in taken.items()):
         raise StockMoved
+    # The new balances are computed here, in Decimal, from the values read under the lock:
+    # in SQL, SQLite would compute them as floating point (0.3 - 0.1 != 0.2).
     StockBalance.objects.filter(pk__in=ids).update(
-        quantity=F("quantity")
-        - Case(
-            *[When(pk=pk, then=Value(quantity)) for pk, quantity in taken.items()],
-            output_field=DecimalField(**QUANTITY),
+        quantity=Case(
+            *[When(pk=pk, then=Value(held[pk] - quantity)) for pk, quantity in taken.items()],
+            output_field=QuantityField(),
         )
     )
 
@@ -447,6 +453,8 @@ def create_pledge(data: PledgeInput) -> Pledge:
     destination = _warehouse(data.destination_id, "destination", errors)
     if not data.lines:
         errors.add("lines", _("A pledge needs at least one line."))
+    elif len(data.lines) > MAX_LINES:
+        raise SupplyError({"lines": [too_many_lines()]})
     for index, line in enumerate(data.lines):
         _item(line.item_id, f"lines.{index}.item", errors)
         _check_quantity(line.quantity, f"lines.{index}.quantity", errors)
@@ -498,6 +506,8 @@ def dispatch_shipment(data: ShipmentInput) -> Shipment:
         errors.add("waybill", _("Enter the waybill number (at most 60 characters)."))
     if not data.lines:
         errors.add("lines", _("A shipment needs at least one manifest line."))
+    elif len(data.lines) > MAX_LINES:
+        raise SupplyError({"lines": [too_many_lines()]})
     for path, problem in dates.implausible(
         {
             "dispatched_on": (data.dispatched_on, dates.OPERATION_EVENT),
@@ -544,6 +554,8 @@ def receive_shipment(
 ) -> Shipment:
     """Record what arrived against each manifest line and receive it into stock. A line
     whose quantity differs from the manifest needs a reason; every line must be given."""
+    if len(lines) > MAX_LINES:
+        raise SupplyError({"lines": [too_many_lines()]})
     with transaction.atomic():
         shipment = (
             Shipment.objects.select_for_update(of=("self",))
@@ -584,8 +596,8 @@ def receive_shipment(
             )
         for index, received in given.values():
             line = manifest.get(received.line_id)
-            if received.received_quantity < 0 or received.received_quantity > MAX_QUANTITY:
-                errors.add(f"lines.{index}.received_quantity", _("Enter zero or more."))
+            if problem := quantity_problem(received.received_quantity, zero_allowed=True):
+                errors.add(f"lines.{index}.received_quantity", problem)
             elif (
                 line is not None
                 and received.received_quantity != line.manifest_quantity
@@ -624,6 +636,7 @@ def receive_shipment(
                     reason=_("Shipment %(waybill)s") % {"waybill": shipment.waybill},
                     reference=reference,
                     recorded_by=received_by,
+                    path=f"lines.{given[line.pk][0]}.received_quantity",
                 )
         shipment.status = Shipment.Status.RECEIVED
         shipment.received_at = timezone.now()
@@ -707,10 +720,28 @@ def _move(
     reason: str = "",
     reference: str = "",
     recorded_by: AbstractBaseUser | None = None,
+    path: str = "quantity",
 ) -> Movement:
-    """Write one movement and move its (locked) balance row by the same amount."""
-    StockBalance.objects.filter(pk=balance.pk).update(quantity=F("quantity") + delta)
-    balance.quantity += delta
+    """Write one movement and move its (locked) balance row by the same amount. The new
+    balance is computed here, in Decimal, from the value read under the lock: in SQL, SQLite
+    would compute it as floating point (0.3 - 0.1 != 0.2). A balance never grows past what
+    its column holds; one that already holds more (let in before the bounds) can still go
+    down."""
+    quantity = balance.quantity + delta
+    if delta > 0 and quantity > MAX_BALANCE:
+        raise SupplyError(
+            {
+                path: [
+                    _(
+                        "Too large: this would take the balance to %(quantity)s, and a "
+                        "balance holds at most %(limit_value)s."
+                    )
+                    % {"quantity": plain(quantity), "limit_value": plain(MAX_BALANCE)}
+                ]
+            }
+        )
+    StockBalance.objects.filter(pk=balance.pk).update(quantity=quantity)
+    balance.quantity = quantity
     return Movement.objects.create(
         kind=kind,
         warehouse_id=balance.warehouse_id,
@@ -772,11 +803,11 @@ def _item(pk: int, path: str, errors: SupplyError) -> Item | None:
     return item
 
 
-def _check_quantity(quantity: Decimal, path: str, errors: SupplyError) -> None:
-    if not quantity > 0 or quantity > MAX_QUANTITY:
-        errors.add(path, _("Enter a quantity greater than zero."))
-    elif quantity != quantity.quantize(Decimal("0.001")):
-        errors.add(path, _("Use at most three decimals."))
+def _check_quantity(
+    quantity: Decimal, path: str, errors: SupplyError, *, zero_allowed: bool = False
+) -> None:
+    if problem := quantity_problem(quantity, zero_allowed=zero_allowed):
+        errors.add(path, problem)
 
 
 def _check_reason(reason: str, path: str, errors: SupplyError, message: str) -> None:
@@ -814,13 +845,7 @@ def _expiry(balance: StockBalance) -> date:
     return date.max
 
 
-def plain_quantity(quantity: Decimal) -> str:
-    """12.500 -> "12.5", 3.000 -> "3": how quantities are written in messages."""
-    text = f"{quantity:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-_plain = plain_quantity
+plain_quantity = _plain = plain
 
 
 __all__ = [

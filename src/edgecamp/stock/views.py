@@ -33,6 +33,8 @@ from edgecamp.stock.forms import (
 from edgecamp.stock.models import Movement, Pledge, Shipment
 
 MOVEMENTS_PER_PAGE = 50
+PLEDGES_PER_PAGE = 50
+LINES_SHOWN = 10  # of each pledge in a list; the dispatch form takes the rest
 
 
 @require_GET
@@ -69,7 +71,7 @@ def shipment_list(request: HttpRequest) -> HttpResponse:
         "stock/shipment_list.html",
         {
             "shipments": queries.shipments(scope=scope)[:200],
-            "pledges": queries.pledges(scope)[:200],
+            "pledges": queries.pledges(scope, lines=LINES_SHOWN)[:200],
         },
     )
 
@@ -246,13 +248,14 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Pledge.Status.values:
         status = ""
-    pledges = queries.pledges(scope_for(request.user))
+    pledges = queries.pledges(scope_for(request.user), lines=LINES_SHOWN)
     if status:
         pledges = pledges.filter(status=status)
+    page = Paginator(pledges, PLEDGES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "stock/pledge_list.html",
-        {"pledges": pledges[:200], "status": status, "statuses": Pledge.Status.choices},
+        {"page": page, "status": status, "statuses": Pledge.Status.choices},
     )
 
 
@@ -296,7 +299,7 @@ def shipment_dispatch(request: HttpRequest) -> HttpResponse:
             "sender": pledge.donor_id,
             "destination": pledge.destination_id,
         }
-        for n, line in enumerate(pledge.lines.all()):
+        for n, line in enumerate(pledge.first_lines):  # type: ignore[attr-defined]
             initial[f"line_{n}_item"] = line.item_id
             initial[f"line_{n}_quantity"] = services.plain_quantity(line.quantity)
     form = DispatchForm(request.POST or None, initial=initial, scope=scope)
