@@ -10,7 +10,8 @@ from typing import Any
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from edgecamp.distributions import services
+from edgecamp.accounts.scope import scope_for
+from edgecamp.distributions import queries, services
 from edgecamp.distributions.models import Cycle, EntitlementLine, EntitlementRule, Redemption
 from edgecamp.registry.models import Household
 
@@ -127,7 +128,13 @@ class CycleOut(Schema):
     ends_on: date
     status: str = Field(json_schema_extra={"enum": list(Cycle.Status.values)})
     target_statuses: list[str]
-    target_needs: list[str]
+    target_needs: list[str] = Field(
+        description="Empty to anyone but a protection officer of the site when the cycle is "
+        "targeted_by_protection."
+    )
+    targeted_by_protection: bool = Field(
+        description="The households were chosen by a protection-sensitive need."
+    )
     card_boxes: int
     started_at: datetime | None
     rules: list[RuleOut]
@@ -143,6 +150,14 @@ class CycleOut(Schema):
     @staticmethod
     def resolve_organisation(cycle: Cycle) -> int | None:
         return cycle.organisation_id
+
+    @staticmethod
+    def resolve_target_needs(cycle: Cycle, context: dict[str, Any]) -> list[str]:
+        return queries.shown_target_needs(cycle, scope_for(context["request"].user))
+
+    @staticmethod
+    def resolve_targeted_by_protection(cycle: Cycle) -> bool:
+        return cycle.protection_targeted
 
     @staticmethod
     def resolve_rules(cycle: Cycle) -> list[EntitlementRule]:
