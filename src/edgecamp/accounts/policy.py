@@ -30,6 +30,7 @@ from importlib import import_module
 from edgecamp.accounts.roles import (
     ADMINISTRATION,
     ALL_ROLES,
+    AUDIT_READERS,
     CYCLE_PLANNING,
     MANAGEMENT,
     PERSONAL_DATA,
@@ -67,7 +68,7 @@ WEB_ROUTES: dict[str, Access] = {
     "set_language": PUBLIC,
     "token-list": allow(ALL_ROLES),
     "token-revoke": allow(ALL_ROLES),
-    "audit-log": allow(MANAGEMENT),
+    "audit-log": allow(AUDIT_READERS),
     # Registry
     "dashboard": allow(ALL_ROLES),
     "household-list": allow(PERSONAL_DATA),

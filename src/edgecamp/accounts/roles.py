@@ -23,6 +23,9 @@ MANAGEMENT = frozenset({Role.ADMINISTRATOR, Role.CAMP_MANAGER})
 # cycle by a protection-sensitive need (of their sites).
 CYCLE_PLANNING = MANAGEMENT | {Role.PROTECTION_OFFICER}
 ADMINISTRATION = frozenset({Role.ADMINISTRATOR})
+# The audit log: managers read the entries of their sites, protection officers the entries
+# about protection data of theirs (`edgecamp.audit.queries.visible_entries`).
+AUDIT_READERS = MANAGEMENT | {Role.PROTECTION_OFFICER}
 
 # API token scopes and the roles that may hold each: a token never grants more than its
 # owner's role allows, and the policy table names the scope every API operation needs.
