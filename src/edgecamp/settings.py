@@ -184,6 +184,15 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# The audit log's entries about protection data (reads of it, protection-sensitive needs,
+# notes, tracing requests, merges that moved such needs) are shown to the protection officers of
+# their site only. Where the law of the operation requires administrators to see that such
+# entries exist (when, by whom, what kind of record; never which record or what changed), set
+# EDGECAMP_AUDIT_PROTECTION_ENTRIES_TO_ADMINISTRATORS=true.
+EDGECAMP_AUDIT_PROTECTION_ENTRIES_TO_ADMINISTRATORS = config.env_bool(
+    "EDGECAMP_AUDIT_PROTECTION_ENTRIES_TO_ADMINISTRATORS", default=False
+)
+
 # Household numbers: EDG-000123. The prefix identifies the operation when registries merge.
 EDGECAMP_HOUSEHOLD_PREFIX = os.environ.get("EDGECAMP_HOUSEHOLD_PREFIX", "EDG")
 

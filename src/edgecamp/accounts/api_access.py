@@ -13,7 +13,7 @@ from ninja.security import HttpBearer
 
 from edgecamp.accounts import policy, tokens
 from edgecamp.accounts.middleware import REFUSED_HEADER, refusal_message
-from edgecamp.accounts.scope import role_of
+from edgecamp.accounts.scope import narrow_to_token, role_of
 
 
 def operation_key(view_func: Callable[..., Any]) -> str:
@@ -48,6 +48,7 @@ def check(request: HttpRequest, key: str) -> HttpResponse | None:
             )
         request.user = token.user
         request.api_token = token  # type: ignore[attr-defined]
+        narrow_to_token(token.user, token.scopes)
     access = policy.api_access(key)
     if access is None:
         return _refused(403, policy.undeclared_api(key))

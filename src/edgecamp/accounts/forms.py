@@ -51,7 +51,7 @@ SCOPE_LABELS = {
     "read": _("read: search and read records"),
     "register": _("register: register households"),
     "distribute": _("distribute: stock and distributions"),
-    "protect": _("protect: confidential notes and tracing requests"),
+    "protect": _("protect: protection-sensitive needs, confidential notes and tracing requests"),
 }
 
 

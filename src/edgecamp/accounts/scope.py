@@ -5,7 +5,8 @@ filter alike."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Q
@@ -18,12 +19,15 @@ class Scope:
     role: str | None
     all_sites: bool = False
     site_ids: frozenset[int] = frozenset()
+    # False for a request made with an API token that lacks the `protect` scope: the token
+    # then reads what any other role reads, whoever holds it.
+    protect_scope: bool = True
 
     @property
     def protection(self) -> bool:
         """Protection officers, and only they, read protection-sensitive records (of their
         sites). Administrators manage accounts and do not."""
-        return self.role == Role.PROTECTION_OFFICER
+        return self.role == Role.PROTECTION_OFFICER and self.protect_scope
 
     def includes(self, site_id: int | None) -> bool:
         return site_id is not None and (self.all_sites or site_id in self.site_ids)
@@ -76,6 +80,12 @@ def scope_for(user: Any) -> Scope:
         scope = NOBODY
     user._edgecamp_scope = scope
     return scope
+
+
+def narrow_to_token(user: Any, token_scopes: Iterable[str]) -> None:
+    """Limit the user's scope, for this request, to what the API token's scopes cover."""
+    if "protect" not in token_scopes:
+        user._edgecamp_scope = replace(scope_for(user), protect_scope=False)
 
 
 def role_of(user: Any) -> str | None:

@@ -9,7 +9,7 @@ Not covered: raw SQL (the synthetic demo loader's bulk inserts: see `record_bulk
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from functools import wraps
 from typing import Any
@@ -344,9 +344,18 @@ def record_bulk_load(summary: str, counts: dict[str, int]) -> None:
 
 def record_sensitive_read(instance: models.Model, what: str) -> None:
     """A read of protection-sensitive data (`what` names the kind, never the values)."""
-    entry = _entry(AuditEntry.Action.READ, instance, {"read": what}, sensitive=True)
-    entry.object_repr = _repr(instance) if instance._meta.label_lower in _REPR_FIELDS else ""
-    entry.save()
+    record_sensitive_reads([instance], what)
+
+
+def record_sensitive_reads(instances: Iterable[models.Model], what: str) -> None:
+    """Reads of many records at once (a list decided by protection-sensitive data), in one
+    insert."""
+    entries = []
+    for instance in instances:
+        entry = _entry(AuditEntry.Action.READ, instance, {"read": what}, sensitive=True)
+        entry.object_repr = _repr(instance) if instance._meta.label_lower in _REPR_FIELDS else ""
+        entries.append(entry)
+    AuditEntry.objects.bulk_create(entries, batch_size=BULK_ROW_LIMIT)
 
 
 _connected = False

@@ -1,14 +1,23 @@
 """Reading the audit log, scoped like the registry: a manager of some sites sees the entries of
-those sites; entries about no site (accounts, catalogues) are for managers of every site."""
+those sites; entries about no site (accounts, catalogues) are for managers of every site.
+
+Entries about protection data (`AuditEntry.sensitive`: reads of it, protection-sensitive needs,
+notes, tracing requests) are for the protection officers of their site, who see only those:
+that such an entry exists next to a household already tells what the household's page hides.
+Administrators see that they exist, never which record or what changed, only where the
+setting EDGECAMP_AUDIT_PROTECTION_ENTRIES_TO_ADMINISTRATORS says the law of the operation
+needs it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from edgecamp.accounts.roles import Role
 from edgecamp.accounts.scope import Scope
 from edgecamp.audit.models import AuditEntry
 
@@ -25,9 +34,30 @@ class AuditFilter:
 
 
 def visible_entries(scope: Scope) -> QuerySet[AuditEntry]:
-    if scope.all_sites:
-        return AuditEntry.objects.all()
-    return AuditEntry.objects.filter(site_id__in=sorted(scope.site_ids))
+    entries = AuditEntry.objects.all()
+    if not scope.all_sites:
+        entries = entries.filter(site_id__in=sorted(scope.site_ids))
+    if scope.protection:
+        return entries.filter(sensitive=True)
+    if _sees_that_protection_entries_exist(scope):
+        return entries
+    return entries.filter(sensitive=False)
+
+
+def shown(entry: AuditEntry, scope: Scope) -> AuditEntry:
+    """The entry as the scope may read it: of an entry about protection data, only that it
+    exists, unless the scope is a protection officer (of its site: `visible_entries`)."""
+    if entry.sensitive and not scope.protection:
+        entry.object_id = entry.object_repr = ""
+        entry.changes = {}
+    return entry
+
+
+def _sees_that_protection_entries_exist(scope: Scope) -> bool:
+    return (
+        scope.role == Role.ADMINISTRATOR
+        and settings.EDGECAMP_AUDIT_PROTECTION_ENTRIES_TO_ADMINISTRATORS
+    )
 
 
 def audit_entries(
@@ -47,6 +77,9 @@ def audit_entries(
         conditions &= Q(site_id=wanted.site_id)
     if wanted.record:
         conditions &= Q(object_repr=wanted.record) | Q(object_id=wanted.record)
+        if not scope.protection:
+            # Which records have entries about protection data is what `shown` hides.
+            conditions &= Q(sensitive=False)
     if wanted.since:
         conditions &= Q(at__gte=_start_of(wanted.since))
     if wanted.until:
@@ -56,8 +89,8 @@ def audit_entries(
     return entries.filter(conditions).order_by("-id")
 
 
-def recorded_models() -> list[str]:
-    return list(AuditEntry.objects.order_by("model").values_list("model", flat=True).distinct())
+def recorded_models(scope: Scope) -> list[str]:
+    return list(visible_entries(scope).order_by("model").values_list("model", flat=True).distinct())
 
 
 def _start_of(day: date) -> datetime:

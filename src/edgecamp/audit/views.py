@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from edgecamp.accounts.scope import scope_for
+from edgecamp.accounts.scope import Scope, scope_for
 from edgecamp.audit import queries
 from edgecamp.audit.models import AuditEntry
 from edgecamp.core import dates
@@ -41,10 +41,12 @@ class AuditFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, *args: object, sites: list[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(
+        self, *args: object, sites: list[tuple[str, str]], scope: Scope, **kwargs: object
+    ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["model"].choices = [("", "—")] + [
-            (label, label) for label in queries.recorded_models()
+            (label, label) for label in queries.recorded_models(scope)
         ]
         self.fields["site"].choices = [("", "—"), *sites]
 
@@ -53,7 +55,7 @@ class AuditFilterForm(forms.Form):
 def audit_log(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     sites = [(str(s.pk), s.name) for s in site_queries.all_sites(scope=scope)]
-    form = AuditFilterForm(request.GET or None, sites=sites)
+    form = AuditFilterForm(request.GET or None, sites=sites, scope=scope)
     data = form.cleaned_data if form.is_valid() else {}
     wanted = queries.AuditFilter(
         actor=data.get("actor", ""),
@@ -65,7 +67,12 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         until=data.get("until"),
     )
     before_id = int_param(request.GET, "before")
-    rows = list(queries.audit_entries(scope, wanted, before_id=before_id)[: ENTRIES_PER_PAGE + 1])
+    rows = [
+        queries.shown(entry, scope)
+        for entry in queries.audit_entries(scope, wanted, before_id=before_id)[
+            : ENTRIES_PER_PAGE + 1
+        ]
+    ]
     entries, more = rows[:ENTRIES_PER_PAGE], len(rows) > ENTRIES_PER_PAGE
     params = request.GET.copy()
     params.pop("before", None)

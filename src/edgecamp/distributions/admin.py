@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from edgecamp.distributions.models import (
     Cycle,
@@ -26,8 +27,17 @@ class CycleAdmin(admin.ModelAdmin):
     list_filter = ["status", "site"]
     search_fields = ["name"]
     # Starting a cycle takes the snapshot: it happens in the cycle page, the API or the CLI.
-    readonly_fields = ["status", "started_at", "started_by"]
+    # The targeted needs are set where the creator's role is checked (the cycle form, the
+    # API), and not shown here: administrators do not read protection-sensitive needs.
+    exclude = ["target_needs"]
+    readonly_fields = ["status", "started_at", "started_by", "targeting"]
     inlines = [EntitlementRuleInline]
+
+    @admin.display(description=_("only households with one of these specific needs"))
+    def targeting(self, cycle: Cycle) -> str:
+        if cycle.protection_targeted:
+            return str(_("Chosen by protection staff"))
+        return ", ".join(cycle.target_needs) or "—"
 
 
 @admin.register(EntitlementRule)

@@ -53,9 +53,10 @@ def list_cycles(request: HttpRequest) -> QuerySet[Cycle]:
 def create_cycle(request: HttpRequest, payload: CycleIn) -> Status[Cycle]:
     """A cycle with its entitlement rules; nobody is on its list until it is started. Only at
     the caller's sites."""
-    if not scope_for(request.user).includes(payload.site):
+    scope = scope_for(request.user)
+    if not scope.includes(payload.site):
         raise SupplyError({"site": [str(NOT_YOUR_SITE)]})
-    cycle = services.create_cycle(payload.to_input())
+    cycle = services.create_cycle(payload.to_input(), scope=scope)
     return Status(201, _cycle_or_404(cycle.pk, request))
 
 

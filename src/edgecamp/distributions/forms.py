@@ -15,7 +15,7 @@ from edgecamp.core.forms import TextField
 from edgecamp.distributions.models import EntitlementRule, Redemption
 from edgecamp.distributions.services import CycleInput, RedeemInput, RuleInput
 from edgecamp.partners.models import Organisation
-from edgecamp.registry.codes import SpecificNeed
+from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, SpecificNeed
 from edgecamp.registry.models import Household
 from edgecamp.sites.models import Site
 from edgecamp.stock.models import Item, Warehouse
@@ -112,6 +112,16 @@ class CycleForm(forms.Form):
             warehouse_field.queryset = Warehouse.objects.select_related("site").filter(
                 scope.sites_q("site_id")
             )
+            if not scope.protection:
+                # Only protection officers target by a protection-sensitive need (the service
+                # checks the site too).
+                needs_field = self.fields["target_needs"]
+                assert isinstance(needs_field, forms.MultipleChoiceField)
+                needs_field.choices = [
+                    (code, label)
+                    for code, label in SpecificNeed.choices
+                    if code not in PROTECTION_SENSITIVE_NEEDS
+                ]
         for n in range(RULE_ROWS):
             self.fields[f"rule_{n}_item"] = forms.ModelChoiceField(
                 label=_("Item"), queryset=Item.objects.all(), required=n == 0

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS
 from edgecamp.stock.quantities import QuantityField
 
 
@@ -70,6 +71,12 @@ class Cycle(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def protection_targeted(self) -> bool:
+        """Whether the cycle serves households by a protection-sensitive need: its list then
+        tells why a household is on it, and only protection officers of the site may know."""
+        return not PROTECTION_SENSITIVE_NEEDS.isdisjoint(self.target_needs)
 
     @property
     def days(self) -> int:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edgecamp.accounts.scope import Scope
+from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.distributions import rules
 from edgecamp.distributions.models import (
     Cycle,
@@ -95,13 +96,33 @@ def cycle_exists(cycle_id: int, *, scope: Scope | None = None) -> bool:
 
 
 def cycle_detail(cycle_id: int, *, scope: Scope | None = None) -> Cycle | None:
-    return (
+    """The cycle, for a page, an API answer or a command about it. The households of a
+    protection-targeted cycle are a list decided by protection-sensitive data: every such
+    read is audited as a sensitive read."""
+    cycle = (
         visible_cycles(scope)
         .select_related("site", "warehouse", "organisation", "started_by")
         .prefetch_related("rules__item")
         .filter(pk=cycle_id)
         .first()
     )
+    if cycle is not None and scope is not None and cycle.protection_targeted:
+        record_sensitive_read(cycle, PROTECTION_TARGETED_READ)
+    return cycle
+
+
+# What a read of a protection-targeted cycle's list is called in the audit log.
+PROTECTION_TARGETED_READ = "households of a protection-targeted cycle"
+
+
+def shown_target_needs(cycle: Cycle, scope: Scope | None) -> list[str]:
+    """The needs the cycle targets, as the scope may read them: none at all to anyone but a
+    protection officer of its site when one is protection-sensitive (any code shown would
+    tell why the other households are on the list). `Cycle.protection_targeted` says that
+    the list was chosen by protection staff."""
+    if scope is None or not cycle.protection_targeted or scope.sees_sensitive(cycle.site_id):
+        return list(cycle.target_needs)
+    return []
 
 
 @dataclass(frozen=True)

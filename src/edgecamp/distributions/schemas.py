@@ -9,8 +9,9 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from edgecamp.accounts.scope import scope_for
 from edgecamp.core.schemas import CleanInput
-from edgecamp.distributions import services
+from edgecamp.distributions import queries, services
 from edgecamp.distributions.models import Cycle, EntitlementLine, EntitlementRule, Redemption
 from edgecamp.registry.models import Household
 from edgecamp.stock.quantities import MAX_LINES
@@ -124,7 +125,13 @@ class CycleOut(Schema):
     ends_on: date
     status: str = Field(json_schema_extra={"enum": list(Cycle.Status.values)})
     target_statuses: list[str]
-    target_needs: list[str]
+    target_needs: list[str] = Field(
+        description="Empty to anyone but a protection officer of the site when the cycle is "
+        "targeted_by_protection."
+    )
+    targeted_by_protection: bool = Field(
+        description="The households were chosen by a protection-sensitive need."
+    )
     card_boxes: int
     started_at: datetime | None
     rules: list[RuleOut]
@@ -140,6 +147,14 @@ class CycleOut(Schema):
     @staticmethod
     def resolve_organisation(cycle: Cycle) -> int | None:
         return cycle.organisation_id
+
+    @staticmethod
+    def resolve_target_needs(cycle: Cycle, context: dict[str, Any]) -> list[str]:
+        return queries.shown_target_needs(cycle, scope_for(context["request"].user))
+
+    @staticmethod
+    def resolve_targeted_by_protection(cycle: Cycle) -> bool:
+        return cycle.protection_targeted
 
     @staticmethod
     def resolve_rules(cycle: Cycle) -> list[EntitlementRule]:

@@ -17,6 +17,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from edgecamp.accounts.scope import Scope
+from edgecamp.audit.capture import record_sensitive_reads
 from edgecamp.core import dates
 from edgecamp.distributions import queries, rules
 from edgecamp.distributions.cards import MAX_ISSUE, CardRef, InvalidCard, read_card
@@ -29,7 +31,7 @@ from edgecamp.distributions.models import (
     Redemption,
 )
 from edgecamp.partners.models import Organisation
-from edgecamp.registry.codes import SpecificNeed
+from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, SpecificNeed
 from edgecamp.registry.models import Household
 from edgecamp.sites.models import Site
 from edgecamp.stock.models import Item, Warehouse
@@ -88,7 +90,9 @@ class RedemptionOutcome:
     created: bool  # False: the entitlement had been collected before (a replayed scan)
 
 
-def create_cycle(data: CycleInput) -> Cycle:
+def create_cycle(data: CycleInput, *, scope: Scope | None = None) -> Cycle:
+    """`scope` is the creating user's: only a protection officer of the cycle's site may target
+    it by a protection-sensitive need. None (internal callers, the demo) is unrestricted."""
     errors = SupplyError()
     name = data.name.strip()
     if not name or len(name) > 120:
@@ -128,6 +132,20 @@ def create_cycle(data: CycleInput) -> Cycle:
             "target_needs",
             _("Use specific-needs codes among %(codes)s.")
             % {"codes": ", ".join(SpecificNeed.values)},
+        )
+    elif (
+        scope is not None
+        and not PROTECTION_SENSITIVE_NEEDS.isdisjoint(needs)
+        and not scope.sees_sensitive(data.site_id)
+    ):
+        errors.add(
+            "target_needs",
+            _(
+                "Only a protection officer of the site may target households by a "
+                "protection-sensitive need (%(codes)s): choose other needs, or ask the site's "
+                "protection officer."
+            )
+            % {"codes": ", ".join(sorted(PROTECTION_SENSITIVE_NEEDS))},
         )
     if not 1 <= data.card_boxes <= MAX_CARD_BOXES:
         errors.add("card_boxes", _("Print between 1 and %(max)d boxes.") % {"max": MAX_CARD_BOXES})
@@ -216,6 +234,14 @@ def start_cycle(cycle_id: int, *, started_by: AbstractBaseUser | None = None) ->
             ),
             batch_size=SNAPSHOT_BATCH * 2,
         )
+        if cycle.protection_targeted:
+            record_sensitive_reads(
+                (
+                    Household(pk=hid, number=number, site_id=cycle.site_id)
+                    for hid, number, _size, _lines in snapshot
+                ),
+                queries.PROTECTION_TARGETED_READ,
+            )
         cycle.status = Cycle.Status.OPEN
         cycle.started_at = timezone.now()
         cycle.started_by = started_by if started_by is not None and started_by.pk else None

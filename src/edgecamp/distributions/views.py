@@ -78,10 +78,11 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def cycle_create(request: HttpRequest) -> HttpResponse:
-    form = CycleForm(request.POST or None, scope=scope_for(request.user))
+    scope = scope_for(request.user)
+    form = CycleForm(request.POST or None, scope=scope)
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = services.create_cycle(form.to_input())
+            cycle = services.create_cycle(form.to_input(), scope=scope)
         except SupplyError as error:
             form.apply_errors(error)
         else:
@@ -97,7 +98,11 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = _cycle_or_404(cycle_id, request)
-    context: dict[str, object] = {"cycle": cycle, "coverage": queries.coverage(cycle)}
+    context: dict[str, object] = {
+        "cycle": cycle,
+        "coverage": queries.coverage(cycle),
+        "target_needs": queries.shown_target_needs(cycle, scope_for(request.user)),
+    }
     if cycle.status == Cycle.Status.DRAFT:
         context["planned"] = [
             (rule, queries.planned_requirement(cycle).get(rule.item_id, 0))

@@ -12,7 +12,9 @@ What the engine sees
   "adjacent" for a split household means consecutive codes in one block. A shelter's engine id
   is `BLOCK/CODE`, which is what explanations name.
 - Households: the site's active households with at least one active member; size = active
-  members, origin = place of origin, needs = every specific-need code of the active members,
+  members, origin = place of origin, needs = the specific-need codes of the active members
+  that are not protection-sensitive (a plan is read by shelter staff, and who it puts first
+  or where would tell them who has such a need: SC gives no priority here),
   waiting order = registration date, then household number; current shelters = its shelter
   plus its additional shelters, where those are still allocatable.
 
@@ -35,7 +37,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -69,7 +70,6 @@ UNMET_FACILITIES = "facilities"
 UNMET_OWN_SHELTER = "own_shelter"
 UNMET_HOUSING = "housing"
 UNMET_KEYS = (UNMET_ACCESSIBLE, UNMET_FACILITIES, UNMET_OWN_SHELTER, UNMET_HOUSING)
-_SENSITIVE_CODE = re.compile(r"\b(" + "|".join(sorted(PROTECTION_SENSITIVE_NEEDS)) + r")\b")
 
 
 @dataclass
@@ -198,7 +198,7 @@ def _read_inputs(site: Site) -> _Inputs:
         .values_list("individual__household_id", "code")
         .order_by()
     ):
-        if code in engine.NEED_CODES:
+        if code in engine.NEED_CODES and code not in PROTECTION_SENSITIVE_NEEDS:
             needs[household_id].add(code)
     extra: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for household_id, shelter_id, block, code in (
@@ -519,10 +519,10 @@ def _lines(
                     Decimal(f"{m2_per_person:.2f}") if m2_per_person is not None else None
                 ),
                 below_standard=below,
-                needs=" ".join(sorted(household.needs - PROTECTION_SENSITIVE_NEEDS)),
+                needs=" ".join(sorted(household.needs)),
                 unmet_needs=" ".join(unmet),
                 rule=row.rule,
-                explanation=_redact(row.explanation),
+                explanation=row.explanation,
             )
         )
     return lines
@@ -537,12 +537,6 @@ def _change(previous: Sequence[int], new: Sequence[int], held_allocatable: bool)
     if set(previous) == set(new):
         return AllocationLine.Change.KEPT
     return AllocationLine.Change.MOVED
-
-
-def _redact(explanation: str) -> str:
-    """Protection-sensitive need codes are for protection staff only (shared/DOMAIN.md); the
-    plan is read by shelter staff."""
-    return _SENSITIVE_CODE.sub(_("protection"), explanation)
 
 
 def _metrics_summary(
