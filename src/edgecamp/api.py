@@ -26,8 +26,7 @@ from ninja.security import django_auth
 
 import edgecamp
 from edgecamp.accounts.api_access import BearerToken, guard_operation
-from edgecamp.registry.services import DocumentAlreadyRegistered, RegistrationError
-from edgecamp.stock.services import SupplyError
+from edgecamp.core.errors import Refused
 
 
 def _docs_for_signed_in_users(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -82,22 +81,12 @@ def _not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespon
     return api.create_response(request, {"detail": detail}, status=401)
 
 
-@api.exception_handler(RegistrationError)
-def _registration_refused(request: HttpRequest, exc: RegistrationError) -> HttpResponse:
-    detail = _("Nothing was registered: correct the fields listed in “errors”.")
-    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=422)
-
-
-@api.exception_handler(DocumentAlreadyRegistered)
-def _document_held(request: HttpRequest, exc: DocumentAlreadyRegistered) -> HttpResponse:
-    detail = _("Nothing was registered: a document belongs to a registered person already.")
-    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=409)
-
-
-@api.exception_handler(SupplyError)
-def _supply_refused(request: HttpRequest, exc: SupplyError) -> HttpResponse:
-    detail = _("Nothing was recorded: correct the fields listed in “errors”.")
-    return api.create_response(request, {"detail": detail, "errors": exc.errors}, status=422)
+@api.exception_handler(Refused)
+def _refused(request: HttpRequest, exc: Refused) -> HttpResponse:
+    """Every refused write (core.errors): the subclass's status and sentence, and the field
+    messages by dotted path."""
+    body = {"detail": str(exc.detail), "errors": exc.errors}
+    return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)

@@ -200,7 +200,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"redact_paths": {"()": "edgecamp.logfilters.RedactRequestPath"}},
+    "filters": {"redact_paths": {"()": "edgecamp.core.logfilters.RedactRequestPath"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -14,15 +14,14 @@ from django.utils.translation import gettext as _
 from edgecamp.accounts.models import ApiToken
 from edgecamp.accounts.roles import TOKEN_SCOPES
 from edgecamp.accounts.scope import role_of
+from edgecamp.core.errors import Refused
 
 # Marks a string as an edgecamp token (and lets secret scanners recognise leaked ones).
 TOKEN_PREFIX = "ec_"  # noqa: S105 - a fixed prefix, not a secret
 
 
-class TokenError(Exception):
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors)
-        self.errors = errors
+class TokenError(Refused):
+    """The token cannot be created as asked (name, scopes); none was created."""
 
 
 def _hash(secret: str) -> str:

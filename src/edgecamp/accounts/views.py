@@ -28,9 +28,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
                 request.user, form.cleaned_data["name"], form.cleaned_data["scopes"]
             )
         except tokens.TokenError as error:
-            for field, problems in error.errors.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            error.apply_to(form)
         else:
             form = TokenForm(allowed=allowed)
     # The secret is rendered in this response only (never stored, never redirected with).

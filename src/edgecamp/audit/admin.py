@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from edgecamp.accounts.scope import scope_for
 from edgecamp.audit import queries
 from edgecamp.audit.models import AuditEntry
-from edgecamp.readonly_admin import ReadOnlyAdmin
+from edgecamp.core.admin import ReadOnlyAdmin
 
 # What an entry about protection data hides from everyone but protection officers.
 _ABOUT_WHICH_RECORD = ("object_id", "object_repr", "changes")

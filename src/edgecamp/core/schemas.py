@@ -1,14 +1,17 @@
-"""The base of every API input schema: free text cleaned by `core.text.clean_text`,
-misspelt fields refused."""
+"""The API shapes every app shares: the base of every input schema (free text cleaned by
+`core.text.clean_text`, misspelt fields refused), the error answers (`Problem`,
+`FieldProblems`) and the page-number pagination of every list (`Pages`)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
 from pydantic import ConfigDict, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from edgecamp.core.params import MAX_PAGE
 from edgecamp.core.text import TextRefused, clean_text
 
 
@@ -36,3 +39,43 @@ class CleanInput(Schema):
         except TextRefused as refused:
             raise PydanticCustomError("invalid_text", refused.message) from refused
         return value
+
+
+# --- Errors ------------------------------------------------------------------------------------
+
+
+class Problem(Schema):
+    detail: str
+
+
+class FieldProblems(Schema):
+    detail: str
+    errors: dict[str, list[str]] = Field(
+        description="Messages by dotted path into the request: `site`, "
+        "`members.1.date_of_birth`, `members.0.documents.0.number`.",
+        examples=[{"members.1.date_of_birth": ["The date of birth cannot be in the future."]}],
+    )
+
+
+# --- Lists -------------------------------------------------------------------------------------
+
+
+PAGE_SIZE = 50
+# Large enough for a sync client, small enough that one request never pulls a registry.
+MAX_PAGE_SIZE = 100
+
+
+class Pages(PageNumberPagination):
+    """`?page=2&page_size=100` on every list; the response carries `count` and `items`."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+        page_size: int | None = Field(
+            None,
+            ge=1,
+            description=f"Items per page: {PAGE_SIZE} unless given, at most {MAX_PAGE_SIZE} "
+            "(a larger request gets that many).",
+        )
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.core.admin import ReadOnlyAdmin
 from edgecamp.distributions.models import (
     Cycle,
     Entitlement,
@@ -9,7 +10,6 @@ from edgecamp.distributions.models import (
     RationCard,
     Redemption,
 )
-from edgecamp.readonly_admin import ReadOnlyAdmin
 
 # Entitlements are the snapshot taken when a cycle starts and redemptions are written with
 # their stock movements: both are read-only here.

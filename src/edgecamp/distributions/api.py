@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from edgecamp.accounts.scope import scope_for
+from edgecamp.core.schemas import FieldProblems, Pages, Problem
 from edgecamp.distributions import queries, services
 from edgecamp.distributions.cards import card_code
 from edgecamp.distributions.export import hxl_csv_response
@@ -35,7 +36,6 @@ from edgecamp.distributions.schemas import (
     RedemptionOut,
     StartedOut,
 )
-from edgecamp.registry.schemas import FieldProblems, Pages, Problem
 from edgecamp.stock.services import SupplyError
 
 router = Router(tags=["distributions"])

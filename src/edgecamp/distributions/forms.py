@@ -214,11 +214,7 @@ def _parse_bands(text: str) -> list[dict[str, object]]:
 def apply_supply_errors(form: forms.Form, error: SupplyError, fields: dict[str, str]) -> None:
     """Put the service's errors on the form's fields: a path renamed in `fields`, or a path
     that is itself a field name; the rest become form-wide errors."""
-    for path, messages in error.errors.items():
-        name = fields.get(path, path)
-        target = name if name in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
+    error.apply_to(form, renamed=fields)
 
 
 class CardLookupForm(forms.Form):

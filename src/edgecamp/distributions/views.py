@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from edgecamp.accounts.scope import scope_for
+from edgecamp.core.htmx import is_htmx
 from edgecamp.distributions import queries, services
 from edgecamp.distributions.cards import card_code
 from edgecamp.distributions.export import hxl_csv_response
@@ -33,13 +34,6 @@ from edgecamp.stock import queries as stock_queries
 from edgecamp.stock.services import SupplyError
 
 SESSION_DESK = "distribution_desk"
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
 
 
 def _cycle_or_404(cycle_id: int, request: HttpRequest) -> Cycle:
@@ -192,7 +186,7 @@ def redemption_desk(request: HttpRequest, cycle_id: int) -> HttpResponse:
             context["redeem_form"] = redeem_form
     template = (
         "distributions/includes/desk_panel.html"
-        if _is_htmx(request)
+        if is_htmx(request)
         else ("distributions/desk.html")
     )
     response = render(request, template, context)

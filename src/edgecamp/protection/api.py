@@ -13,11 +13,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from edgecamp.accounts.scope import scope_for
-from edgecamp.core.schemas import CleanInput, MultilineText
+from edgecamp.core.schemas import CleanInput, FieldProblems, MultilineText, Problem
 from edgecamp.protection import queries, services
 from edgecamp.protection.models import ConfidentialNote, TracingRequest
 from edgecamp.registry.models import Household
-from edgecamp.registry.schemas import FieldProblems, Problem
 
 router = Router(tags=["protection"])
 PAGE_SIZE = 100
@@ -109,11 +108,6 @@ def _household(request: HttpRequest, number: str) -> Household:
     return household
 
 
-def _refused(error: services.ProtectionError) -> Status[Any]:
-    detail = _("Nothing was recorded: correct the fields listed in “errors”.")
-    return Status(422, {"detail": detail, "errors": error.errors})
-
-
 @router.get(
     "/households/{number}/protection",
     response={200: HouseholdProtectionOut, 404: Problem},
@@ -140,15 +134,12 @@ def get_household_protection(request: HttpRequest, number: str) -> Status[Any]:
 )
 def add_note(request: HttpRequest, number: str, payload: NoteIn) -> Status[Any]:
     household = _household(request, number)
-    try:
-        note = services.add_note(
-            household,
-            text=payload.text,
-            individual_id=payload.individual_id,
-            written_by=request.user,
-        )
-    except services.ProtectionError as error:
-        return _refused(error)
+    note = services.add_note(
+        household,
+        text=payload.text,
+        individual_id=payload.individual_id,
+        written_by=request.user,
+    )
     return Status(201, NoteOut.from_note(note))
 
 
@@ -160,10 +151,7 @@ def add_note(request: HttpRequest, number: str, payload: NoteIn) -> Status[Any]:
 def open_tracing_request(request: HttpRequest, number: str, payload: TracingIn) -> Status[Any]:
     household = _household(request, number)
     data = services.TracingInput(**payload.dict())
-    try:
-        found = services.open_tracing_request(household, data, opened_by=request.user)
-    except services.ProtectionError as error:
-        return _refused(error)
+    found = services.open_tracing_request(household, data, opened_by=request.user)
     return Status(201, TracingOut.from_request(found))
 
 
@@ -196,8 +184,5 @@ def set_tracing_status(request: HttpRequest, request_id: int, payload: StatusIn)
     found = queries.tracing_request(request_id, scope_for(request.user))
     if found is None:
         raise HttpError(404, _("No tracing request has this id at your sites."))
-    try:
-        services.set_tracing_status(found, payload.status)
-    except services.ProtectionError as error:
-        return _refused(error)
+    services.set_tracing_status(found, payload.status)
     return Status(200, TracingOut.from_request(found))

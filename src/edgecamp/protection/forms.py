@@ -1,5 +1,5 @@
 """Forms of the protection section of the household page. They parse and check types; the
-rules (membership, dates) are the services', whose errors `apply_errors` puts on the fields."""
+rules (membership, dates) are the services', whose errors `Refused.apply_to` puts on the fields."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edgecamp.core.forms import TextField
 from edgecamp.protection.models import TracingRequest
-from edgecamp.protection.services import MAX_AGE, MAX_NOTE, ProtectionError, TracingInput
+from edgecamp.protection.services import MAX_AGE, MAX_NOTE, TracingInput
 from edgecamp.registry.codes import Sex
 from edgecamp.registry.models import Household
 
@@ -82,9 +82,3 @@ class TracingRequestForm(forms.Form):
 
 class TracingStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=TracingRequest.Status.choices)
-
-
-def apply_errors(form: forms.Form, error: ProtectionError) -> None:
-    for field, messages in error.errors.items():
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)

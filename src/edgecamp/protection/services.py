@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edgecamp.core import dates
+from edgecamp.core.errors import Refused
 from edgecamp.protection.models import ConfidentialNote, TracingRequest
 from edgecamp.registry.codes import Sex
 from edgecamp.registry.models import Household, Individual
@@ -21,10 +22,8 @@ MAX_NOTE = 4000
 MAX_AGE = 120
 
 
-class ProtectionError(Exception):
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
-        self.errors = errors
+class ProtectionError(Refused):
+    """Field errors of a note or a tracing request; nothing was written."""
 
 
 @dataclass(frozen=True)

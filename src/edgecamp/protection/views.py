@@ -21,7 +21,6 @@ from edgecamp.protection.forms import (
     NoteForm,
     TracingRequestForm,
     TracingStatusForm,
-    apply_errors,
 )
 from edgecamp.protection.models import TracingRequest
 from edgecamp.registry.models import Household
@@ -79,7 +78,7 @@ def note_add(request: HttpRequest, number: str) -> HttpResponse:
                 written_by=request.user,
             )
         except services.ProtectionError as error:
-            apply_errors(form, error)
+            error.apply_to(form)
         else:
             messages.success(request, _("Confidential note saved."))
             return _back(household)
@@ -100,7 +99,7 @@ def tracing_add(request: HttpRequest, number: str) -> HttpResponse:
         try:
             services.open_tracing_request(household, form.to_input(), opened_by=request.user)
         except services.ProtectionError as error:
-            apply_errors(form, error)
+            error.apply_to(form)
         else:
             messages.success(request, _("Tracing request opened."))
             return _back(household)

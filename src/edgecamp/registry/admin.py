@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from edgecamp.readonly_admin import ReadOnlyAdmin
+from edgecamp.core.admin import ReadOnlyAdmin
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, SpecificNeed
 from edgecamp.registry.models import (
     DuplicateCandidate,

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from edgecamp.accounts.scope import scope_for
 from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.core.params import MAX_DB_INT
+from edgecamp.core.schemas import FieldProblems, Pages, Problem
 from edgecamp.registry import duplicates, merge, queries, services
 from edgecamp.registry.models import DuplicateCandidate, Household, Individual, MergeRecord
 from edgecamp.registry.schemas import (
@@ -20,15 +21,12 @@ from edgecamp.registry.schemas import (
     DuplicateCheckIn,
     DuplicateCheckOut,
     DuplicatesFound,
-    FieldProblems,
     HouseholdDetail,
     HouseholdIn,
     HouseholdSummary,
     IndividualDetail,
     MergeIn,
     MergeOut,
-    Pages,
-    Problem,
 )
 
 router = Router(tags=["registry"])

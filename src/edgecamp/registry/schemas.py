@@ -13,9 +13,7 @@ from typing import Any
 
 from django.db import models
 from ninja import Field, Schema
-from ninja.pagination import PageNumberPagination
 
-from edgecamp.core.params import MAX_PAGE
 from edgecamp.core.schemas import CleanInput
 from edgecamp.registry.codes import (
     DatePrecision,
@@ -302,19 +300,6 @@ class IndividualDetail(IndividualOut):
 # --- Errors ------------------------------------------------------------------------------------
 
 
-class Problem(Schema):
-    detail: str
-
-
-class FieldProblems(Schema):
-    detail: str
-    errors: dict[str, list[str]] = Field(
-        description="Messages by dotted path into the request: `site`, "
-        "`members.1.date_of_birth`, `members.0.documents.0.number`.",
-        examples=[{"members.1.date_of_birth": ["The date of birth cannot be in the future."]}],
-    )
-
-
 class EvidenceOut(Schema):
     comparison: str = Field(description="The compared field, e.g. `given_name`.")
     level: str = Field(description="How it compared, e.g. `exact`, `phonetic`, `different`.")
@@ -432,27 +417,3 @@ class MergeOut(Schema):
     def resolve_household_closed(record: MergeRecord) -> str | None:
         household = record.household_closed
         return household.number if household is not None else None
-
-
-# --- Lists -------------------------------------------------------------------------------------
-
-
-PAGE_SIZE = 50
-# Large enough for a sync client, small enough that one request never pulls a registry.
-MAX_PAGE_SIZE = 100
-
-
-class Pages(PageNumberPagination):
-    """`?page=2&page_size=100` on every list; the response carries `count` and `items`."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
-        page_size: int | None = Field(
-            None,
-            ge=1,
-            description=f"Items per page: {PAGE_SIZE} unless given, at most {MAX_PAGE_SIZE} "
-            "(a larger request gets that many).",
-        )
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)

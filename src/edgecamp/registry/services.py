@@ -9,7 +9,7 @@ import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -18,8 +18,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from edgecamp.core import dates
+from edgecamp.core.errors import Refused
 from edgecamp.registry.codes import (
     DatePrecision,
     DocumentType,
@@ -86,23 +88,21 @@ class HouseholdInput:
     duplicate_override_reason: str = ""
 
 
-@dataclass
-class RegistrationError(Exception):
+class RegistrationError(Refused):
     """Field errors keyed by a dotted path into the input: `phone`, `members`,
     `members.2.date_of_birth`, `members.0.documents.1.number`."""
 
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, path: str, message: str) -> None:
-        self.errors.setdefault(path, []).append(message)
-
-    def __str__(self) -> str:
-        return "; ".join(f"{path}: {' '.join(msgs)}" for path, msgs in self.errors.items())
+    detail = gettext_lazy("Nothing was registered: correct the fields listed in “errors”.")
 
 
 class DocumentAlreadyRegistered(RegistrationError):
     """An identity document of the input is already held by an active record: one document
     number, one person (the constraint `identity_document_active_once`)."""
+
+    status_code = 409
+    detail = gettext_lazy(
+        "Nothing was registered: a document belongs to a registered person already."
+    )
 
 
 def register_household(

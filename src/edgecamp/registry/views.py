@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from edgecamp.accounts.scope import Scope, scope_for
 from edgecamp.audit.capture import record_sensitive_read
+from edgecamp.core.htmx import is_htmx
 from edgecamp.core.params import page_param
 from edgecamp.protection import views as protection_views
 from edgecamp.registry import duplicates, merge, queries
@@ -48,14 +49,6 @@ HOUSEHOLDS_PER_PAGE = 25
 # Remembered per session so a clerk at a desk does not pick the same site and desk each time.
 SESSION_SITE = "registration_site"
 SESSION_DESK = "registration_desk"
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    # A history restore asks for the whole page even though htmx sends it.
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
 
 
 def _vary_on_htmx(response: HttpResponse) -> HttpResponse:
@@ -203,11 +196,11 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "households": households,
         "query": query,
         "page_url": page_url,
-        "oob": _is_htmx(request),
+        "oob": is_htmx(request),
     }
     template = (
         "registry/includes/household_results.html"
-        if _is_htmx(request)
+        if is_htmx(request)
         else "registry/household_list.html"
     )
     return _vary_on_htmx(render(request, template, context))

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from edgecamp.readonly_admin import ReadOnlyAdmin
+from edgecamp.core.admin import ReadOnlyAdmin
 from edgecamp.shelters.models import (
     AdditionalShelter,
     AllocationLine,

@@ -13,8 +13,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from edgecamp.accounts.scope import scope_for
+from edgecamp.core.schemas import FieldProblems, Pages, Problem
 from edgecamp.registry import queries
-from edgecamp.registry.schemas import FieldProblems, Pages, Problem
 from edgecamp.shelters import queries as shelter_queries
 from edgecamp.shelters import services
 from edgecamp.shelters.models import AllocationLine, AllocationPlan
@@ -74,10 +74,7 @@ def propose_plan(request: HttpRequest, site_id: int, payload: ProposeIn) -> Any:
         raise HttpError(
             404, _("No site has the id %(id)d; GET /api/v1/sites lists them.") % {"id": site_id}
         )
-    try:
-        plan = services.propose_plan(site, payload.to_settings(), by=request.user)
-    except services.AllocationError as error:
-        return Status(422, _refused(error))
+    plan = services.propose_plan(site, payload.to_settings(), by=request.user)
     return Status(201, _plan_out(_plan_or_404(plan.pk)))
 
 
@@ -164,13 +161,6 @@ def _plan_or_404(plan_id: int, request: HttpRequest | None = None) -> Allocation
     if plan is None:
         raise HttpError(404, _("No allocation plan has the id %(id)d.") % {"id": plan_id})
     return plan
-
-
-def _refused(error: services.AllocationError) -> dict[str, Any]:
-    return {
-        "detail": _("No plan was stored: correct the fields listed in “errors”."),
-        "errors": error.errors,
-    }
 
 
 def _plan_out(plan: AllocationPlan) -> dict[str, Any]:

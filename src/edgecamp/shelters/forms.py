@@ -44,9 +44,7 @@ class ProposeForm(forms.Form):
         )
 
     def apply_errors(self, error: AllocationError) -> None:
-        for path, messages in error.errors.items():
-            for message in messages:
-                self.add_error(path if path in self.fields else None, message)
+        error.apply_to(self)
 
 
 class LineFilterForm(forms.Form):

@@ -39,7 +39,7 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -48,8 +48,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from edgecamp import allocation as engine
+from edgecamp.core.errors import Refused
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS
 from edgecamp.registry.models import Household, Individual, SpecificNeedRecord
 from edgecamp.shelters.models import (
@@ -72,18 +74,11 @@ UNMET_HOUSING = "housing"
 UNMET_KEYS = (UNMET_ACCESSIBLE, UNMET_FACILITIES, UNMET_OWN_SHELTER, UNMET_HOUSING)
 
 
-@dataclass
-class AllocationError(Exception):
+class AllocationError(Refused):
     """The request cannot be served as asked; messages keyed by the input field they concern
     (`space_standard`, `site`) or `__all__`. Nothing was written."""
 
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, path: str, message: str) -> None:
-        self.errors.setdefault(path, []).append(message)
-
-    def __str__(self) -> str:
-        return " ".join(" ".join(messages) for messages in self.errors.values())
+    detail = gettext_lazy("No plan was stored: correct the fields listed in “errors”.")
 
 
 class PlanConflict(Exception):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from edgecamp.accounts.scope import scope_for
+from edgecamp.core.htmx import is_htmx
 from edgecamp.core.params import page_param
 from edgecamp.shelters import queries, services
 from edgecamp.shelters.forms import LineFilterForm, ProposeForm
@@ -30,13 +31,6 @@ UNMET_LABELS = {
     services.UNMET_OWN_SHELTER: gettext_lazy("own shelter"),
     services.UNMET_HOUSING: gettext_lazy("a shelter"),
 }
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
 
 
 def _site_or_404(code: str, request: HttpRequest) -> Site:
@@ -117,7 +111,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "rows": rows,
         "page_url": page_url + ("&" if params else ""),
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, "shelters/includes/plan_lines.html", context)
     else:
         response = render(request, "shelters/plan_detail.html", context)

@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from edgecamp.accounts.scope import scope_for
-from edgecamp.registry.schemas import FieldProblems, Pages, Problem
+from edgecamp.core.schemas import FieldProblems, Pages, Problem
 from edgecamp.stock import queries, services
 from edgecamp.stock.models import Item, Movement, Pledge, Shipment
 from edgecamp.stock.schemas import (

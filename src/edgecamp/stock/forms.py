@@ -99,10 +99,7 @@ class _ScopedForm(forms.Form):
             field.queryset = queries.warehouses(scope=scope)
 
     def apply_errors(self, error: SupplyError) -> None:
-        for path, messages in error.errors.items():
-            name = self._field_for(path)
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
+        error.apply_to(self, renamed={path: self._field_for(path) for path in error.errors})
 
     def _field_for(self, path: str) -> str:
         return self.error_fields.get(path, path)

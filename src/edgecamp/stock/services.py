@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edgecamp.core import dates
+from edgecamp.core.errors import Refused
 from edgecamp.partners.models import Organisation
 from edgecamp.stock.models import (
     Item,
@@ -46,18 +47,9 @@ from edgecamp.stock.quantities import (
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class SupplyError(Exception):
+class SupplyError(Refused):
     """Field errors keyed by a dotted path into the input (`quantity`, `lines.2.reason`);
     `__all__` for a problem with the request as a whole. Nothing was written."""
-
-    errors: dict[str, list[str]] = field(default_factory=dict)
-
-    def add(self, path: str, message: str) -> None:
-        self.errors.setdefault(path, []).append(message)
-
-    def __str__(self) -> str:
-        return "; ".join(f"{path}: {' '.join(msgs)}" for path, msgs in self.errors.items())
 
 
 # --- Inputs ------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
-"""The audit log is append-only in the database too (see edgecamp.dbguards)."""
+"""The audit log is append-only in the database too (see edgecamp.core.dbguards)."""
 
 from django.db import migrations
 
-from edgecamp.dbguards import append_only
+from edgecamp.core.dbguards import append_only
 
 
 class Migration(migrations.Migration):
