@@ -12,7 +12,8 @@ from edgecamp.accounts import policy
 from edgecamp.accounts.middleware import REFUSED_HEADER
 from edgecamp.accounts.models import StaffProfile
 from edgecamp.accounts.roles import Role
-from edgecamp.accounts.routes import api_operations, web_routes
+from edgecamp.accounts.routes import web_routes
+from edgecamp.api import api_operations
 
 pytestmark = pytest.mark.django_db
 

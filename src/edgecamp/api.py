@@ -11,7 +11,8 @@ document of the request belongs to a registered person already."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from functools import wraps
 from typing import Any
 
@@ -26,6 +27,7 @@ from ninja.security import django_auth
 
 import edgecamp
 from edgecamp.accounts.api_access import BearerToken, guard_operation
+from edgecamp.accounts.routes import ApiOperation
 from edgecamp.core.errors import Refused
 
 
@@ -121,3 +123,16 @@ api.add_router("/", distributions_router)
 from edgecamp.protection.api import router as protection_router  # noqa: E402
 
 api.add_router("/", protection_router)
+
+
+def api_operations() -> Iterator[ApiOperation]:
+    """Every operation of the API with its policy key (`module.function`), for the policy
+    check (tests/test_access_policy.py: every operation has exactly one policy entry)."""
+    api.urls  # noqa: B018 - binds the routers
+    for router in api._get_bound_routers():
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                url = "/api/v1" + re.sub(r"\{\w+\}", "1", path)
+                for method in operation.methods:
+                    func = operation.view_func
+                    yield ApiOperation(f"{func.__module__}.{func.__name__}", method, url)

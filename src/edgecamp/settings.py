@@ -49,7 +49,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After sign-in is settled: the role policy (accounts/policy.py) for every page.
     "edgecamp.accounts.middleware.AccessPolicyMiddleware",
-    "edgecamp.audit.capture.RequestContextMiddleware",
+    "edgecamp.core.context.RequestContextMiddleware",
     # Bad characters refused, failure classes (a locked database...) answered clearly.
     "edgecamp.core.errors_http.RequestFailureMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,17 +1,6 @@
 """Staff roles. A user holds one role, at one or more sites (or at every site)."""
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-
-class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", _("Administrator")
-    CAMP_MANAGER = "camp_manager", _("Camp manager")
-    REGISTRATION_CLERK = "registration_clerk", _("Registration clerk")
-    DISTRIBUTION_STAFF = "distribution_staff", _("Distribution staff")
-    PROTECTION_OFFICER = "protection_officer", _("Protection officer")
-    PARTNER_VIEWER = "partner_viewer", _("Partner viewer")
-
+from edgecamp.core.access import Role
 
 ALL_ROLES = frozenset(Role)
 # Everyone who works with registered people by name; partner viewers see aggregates only.

@@ -65,16 +65,3 @@ def _sample(pattern: Any) -> str:
         text,
     )
     return text.replace("\\", "")
-
-
-def api_operations() -> Iterator[ApiOperation]:
-    from edgecamp.api import api
-
-    api.urls  # noqa: B018 - binds the routers
-    for router in api._get_bound_routers():
-        for path, path_view in router.path_operations.items():
-            for operation in path_view.operations:
-                url = "/api/v1" + re.sub(r"\{\w+\}", "1", path)
-                for method in operation.methods:
-                    func = operation.view_func
-                    yield ApiOperation(f"{func.__module__}.{func.__name__}", method, url)

@@ -6,58 +6,15 @@ filter alike."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from django.db.models import Q
+from edgecamp.core.access import NOBODY, Role, Scope, scope_for
 
-from edgecamp.accounts.roles import Role
-
-
-@dataclass(frozen=True)
-class Scope:
-    role: str | None
-    all_sites: bool = False
-    site_ids: frozenset[int] = frozenset()
-    # False for a request made with an API token that lacks the `protect` scope: the token
-    # then reads what any other role reads, whoever holds it.
-    protect_scope: bool = True
-
-    @property
-    def protection(self) -> bool:
-        """Protection officers, and only they, read protection-sensitive records (of their
-        sites). Administrators manage accounts and do not."""
-        return self.role == Role.PROTECTION_OFFICER and self.protect_scope
-
-    def includes(self, site_id: int | None) -> bool:
-        return site_id is not None and (self.all_sites or site_id in self.site_ids)
-
-    def sees_sensitive(self, site_id: int | None) -> bool:
-        return self.protection and self.includes(site_id)
-
-    def sites_q(self, site_path: str) -> Q:
-        """A filter keeping the rows whose `site_path` is one of the scope's sites."""
-        if self.all_sites:
-            return Q()
-        return Q(**{f"{site_path}__in": sorted(self.site_ids)})
-
-    def sensitive_hidden_q(self, site_path: str, code_field: str = "code") -> Q:
-        """Rows to exclude from specific-needs records: sensitive codes outside the sites
-        where this user is a protection officer."""
-        from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS
-
-        sensitive = Q(**{f"{code_field}__in": sorted(PROTECTION_SENSITIVE_NEEDS)})
-        if not self.protection:
-            return sensitive
-        if self.all_sites:
-            return Q(pk__in=[])
-        return sensitive & ~Q(**{f"{site_path}__in": sorted(self.site_ids)})
+__all__ = ["NOBODY", "Scope", "narrow_to_token", "role_of", "scope_for", "scope_from_profile"]
 
 
-NOBODY = Scope(role=None)
-
-
-def scope_for(user: Any) -> Scope:
+def scope_from_profile(user: Any) -> Scope:
     """The scope of a user: the staff profile's role and sites. A superuser without a profile
     is an administrator of every site (the account `edgecamp demo` and `createadmin` make)."""
     if user is None or not user.is_authenticated or not user.is_active:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from edgecamp.accounts.models import ApiToken
 from edgecamp.accounts.roles import TOKEN_SCOPES
 from edgecamp.accounts.scope import role_of
+from edgecamp.core.context import unrecorded
 from edgecamp.core.errors import Refused
 
 # Marks a string as an edgecamp token (and lets secret scanners recognise leaked ones).
@@ -85,9 +86,7 @@ def authenticate(secret: str) -> ApiToken | None:
         now = timezone.now()
         # Once a minute is precise enough and keeps reads from writing on every call.
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            from edgecamp.audit.capture import suppressed
-
-            with suppressed():
+            with unrecorded():
                 ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token
 

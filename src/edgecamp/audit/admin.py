@@ -5,9 +5,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from edgecamp.accounts.scope import scope_for
 from edgecamp.audit import queries
 from edgecamp.audit.models import AuditEntry
+from edgecamp.core.access import scope_for
 from edgecamp.core.admin import ReadOnlyAdmin
 
 # What an entry about protection data hides from everyone but protection officers.

@@ -8,9 +8,7 @@ Not covered: raw SQL (the synthetic demo loader's bulk inserts: see `record_bulk
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterable, Iterator
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -18,14 +16,14 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.db.models.query import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
-from django.http import HttpRequest
 
 from edgecamp.audit.models import AuditEntry
+from edgecamp.core import context
 
-_request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
-_suppressed: ContextVar[bool] = ContextVar("audit_suppressed", default=False)
-# Outside a request: who is acting and through what (the command line names its --user).
-_operator: ContextVar[tuple[Any, str] | None] = ContextVar("audit_operator", default=None)
+# Who is acting comes from `core.context`; commands and the demo set it with `acting_as`, and
+# bookkeeping writes are left out inside `suppressed()` (both re-exported here for them).
+acting_as = context.acting_as
+suppressed = context.unrecorded
 
 # Counters and bookkeeping, not records: their changes say nothing about anybody. Stock
 # balances are derived from the movement ledger, which is audited and append-only; auditing
@@ -46,19 +44,16 @@ REDACTED = "[protection-sensitive]"
 SECRET = "[secret]"  # noqa: S105 - the placeholder shown instead of a secret
 
 
-def _sensitive_need(values: dict[str, Any]) -> bool:
-    from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS
-
-    return values.get("code") in PROTECTION_SENSITIVE_NEEDS
-
-
+# What the apps above tell the log, each from its AppConfig.ready() (the audit app knows none
+# of them):
 # model label -> predicate on a row's values: True if the row is protection-sensitive, in which
 # case only the fact of the change is logged, never its values.
-SENSITIVE_ROWS: dict[str, Callable[[dict[str, Any]], bool]] = {
-    "registry.specificneedrecord": _sensitive_need,
-}
-# Objects whose str() would be sensitive or meaningless; logged by id only.
-_REPR_FIELDS = {"registry.household": "number"}
+SENSITIVE_ROWS: dict[str, Callable[[dict[str, Any]], bool]] = {}
+# Objects whose str() would be sensitive or meaningless, logged by this field only.
+REPR_FIELDS: dict[str, str] = {}
+# Models that are a site: an entry about one is of that site (records reach it through their
+# household, individual, shelter or block).
+SITE_MODELS: set[str] = set()
 
 
 def audited(model: type[models.Model]) -> bool:
@@ -71,56 +66,6 @@ def audited(model: type[models.Model]) -> bool:
     )
 
 
-class RequestContextMiddleware:
-    """Makes the current request (its user, whether web, API or admin) known to the capture."""
-
-    def __init__(self, get_response: Callable[[HttpRequest], Any]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> Any:
-        token = _request.set(request)
-        try:
-            return self.get_response(request)
-        finally:
-            _request.reset(token)
-
-
-@contextlib.contextmanager
-def suppressed() -> Iterator[None]:
-    """Bookkeeping writes that are not changes to records (a token's last use)."""
-    token = _suppressed.set(True)
-    try:
-        yield
-    finally:
-        _suppressed.reset(token)
-
-
-@contextlib.contextmanager
-def acting_as(user: Any, source: str = "cli") -> Iterator[None]:
-    """Writes outside a web request (a command, a job) recorded under `user` and `source`."""
-    token = _operator.set((user, source))
-    try:
-        yield
-    finally:
-        _operator.reset(token)
-
-
-def _actor() -> tuple[int | None, str, str]:
-    request = _request.get()
-    if request is None:
-        operator = _operator.get()
-        if operator is None:
-            return None, "", "system"
-        user, source = operator
-        return user.pk, user.get_username(), source
-    path = request.path
-    source = "api" if path.startswith("/api/") else "admin" if path.startswith("/admin/") else "web"
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        return user.pk, user.get_username(), source
-    return None, "", source
-
-
 def _values(instance: models.Model) -> dict[str, Any]:
     return {f.attname: f.value_from_object(instance) for f in instance._meta.concrete_fields}
 
@@ -128,9 +73,7 @@ def _values(instance: models.Model) -> dict[str, Any]:
 def _site_id(instance: models.Model, depth: int = 0) -> int | None:
     """The site a record belongs to, following site/household/individual/shelter/block links,
     so the log can be scoped to sites like the registry."""
-    from edgecamp.sites.models import Site
-
-    if isinstance(instance, Site):
+    if instance._meta.label_lower in SITE_MODELS:
         return instance.pk
     site_id = getattr(instance, "site_id", None)
     if isinstance(site_id, int):
@@ -155,7 +98,7 @@ def _site_id(instance: models.Model, depth: int = 0) -> int | None:
 
 
 def _repr(instance: models.Model) -> str:
-    field = _REPR_FIELDS.get(instance._meta.label_lower)
+    field = REPR_FIELDS.get(instance._meta.label_lower)
     if field:
         return str(getattr(instance, field, ""))[:200]
     try:
@@ -171,7 +114,7 @@ def _entry(
     *,
     sensitive: bool = False,
 ) -> AuditEntry:
-    actor_id, actor_name, source = _actor()
+    actor_id, actor_name, source = context.actor()
     label = instance._meta.label_lower
     return AuditEntry(
         actor_id=actor_id,
@@ -217,7 +160,7 @@ def _changes(
 
 
 def _before_save(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    if not audited(sender) or _suppressed.get() or kwargs.get("raw"):
+    if not audited(sender) or context.is_unrecorded() or kwargs.get("raw"):
         return
     if instance._state.adding or instance.pk is None:
         instance._audit_before = None  # type: ignore[attr-defined]
@@ -231,7 +174,7 @@ def _before_save(sender: type[models.Model], instance: models.Model, **kwargs: A
 def _after_save(
     sender: type[models.Model], instance: models.Model, created: bool, **kwargs: Any
 ) -> None:
-    if not audited(sender) or _suppressed.get() or kwargs.get("raw"):
+    if not audited(sender) or context.is_unrecorded() or kwargs.get("raw"):
         return
     before = None if created else getattr(instance, "_audit_before", None)
     changes, sensitive = _changes(sender._meta.label_lower, before, _values(instance))
@@ -242,7 +185,7 @@ def _after_save(
 
 
 def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    if not audited(sender) or _suppressed.get():
+    if not audited(sender) or context.is_unrecorded():
         return
     changes, sensitive = _changes(sender._meta.label_lower, _values(instance), None)
     _entry(AuditEntry.Action.DELETE, instance, changes, sensitive=sensitive).save()
@@ -251,7 +194,7 @@ def _after_delete(sender: type[models.Model], instance: models.Model, **kwargs: 
 def _m2m(sender: Any, instance: models.Model, action: str, **kwargs: Any) -> None:
     if action not in ("post_add", "post_remove", "post_clear"):
         return
-    if not audited(type(instance)) or _suppressed.get():
+    if not audited(type(instance)) or context.is_unrecorded():
         return
     field = next(
         (f.name for f in instance._meta.many_to_many if f.remote_field.through is sender), "m2m"
@@ -268,7 +211,7 @@ def _bulk_create(original: Callable[..., list[Any]]) -> Callable[..., list[Any]]
     @wraps(original)
     def bulk_create(self: QuerySet[Any], objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
         created = original(self, objs, *args, **kwargs)
-        if audited(self.model) and not _suppressed.get() and created:
+        if audited(self.model) and not context.is_unrecorded() and created:
             label = self.model._meta.label_lower
             if len(created) > BULK_ROW_LIMIT:
                 _bulk_summary(label, "create", len(created))
@@ -288,7 +231,7 @@ def _bulk_create(original: Callable[..., list[Any]]) -> Callable[..., list[Any]]
 def _update(original: Callable[..., int]) -> Callable[..., int]:
     @wraps(original)
     def update(self: QuerySet[Any], **kwargs: Any) -> int:
-        if not audited(self.model) or _suppressed.get():
+        if not audited(self.model) or context.is_unrecorded():
             return original(self, **kwargs)
         model = self.model
         fields = [f.attname for f in model._meta.concrete_fields]
@@ -317,7 +260,7 @@ def _update(original: Callable[..., int]) -> Callable[..., int]:
 
 
 def _bulk_summary(label: str, verb: str, count: int, fields: list[str] | None = None) -> None:
-    actor_id, actor_name, source = _actor()
+    actor_id, actor_name, source = context.actor()
     AuditEntry.objects.create(
         actor_id=actor_id,
         actor_name=actor_name,
@@ -330,7 +273,7 @@ def _bulk_summary(label: str, verb: str, count: int, fields: list[str] | None = 
 
 def record_bulk_load(summary: str, counts: dict[str, int]) -> None:
     """One entry for a load that bypasses the ORM (the synthetic demo loader)."""
-    actor_id, actor_name, source = _actor()
+    actor_id, actor_name, source = context.actor()
     AuditEntry.objects.create(
         actor_id=actor_id,
         actor_name=actor_name,
@@ -353,7 +296,7 @@ def record_sensitive_reads(instances: Iterable[models.Model], what: str) -> None
     entries = []
     for instance in instances:
         entry = _entry(AuditEntry.Action.READ, instance, {"read": what}, sensitive=True)
-        entry.object_repr = _repr(instance) if instance._meta.label_lower in _REPR_FIELDS else ""
+        entry.object_repr = _repr(instance) if instance._meta.label_lower in REPR_FIELDS else ""
         entries.append(entry)
     AuditEntry.objects.bulk_create(entries, batch_size=BULK_ROW_LIMIT)
 

@@ -10,6 +10,7 @@ needs it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -17,9 +18,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from edgecamp.accounts.roles import Role
-from edgecamp.accounts.scope import Scope
 from edgecamp.audit.models import AuditEntry
+from edgecamp.core.access import Role, Scope
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,21 @@ class AuditFilter:
     record: str = ""
     since: date | None = None
     until: date | None = None
+
+
+# The sites a scope sees, as (id, name), for the log's site filter; the sites app, above this
+# one, provides it at start-up (sites/apps.py).
+_site_lister: list[Callable[[Scope], Iterable[tuple[int, str]]]] = []
+
+
+def provide_site_lister(lister: Callable[[Scope], Iterable[tuple[int, str]]]) -> None:
+    _site_lister[:] = [lister]
+
+
+def site_choices(scope: Scope) -> list[tuple[str, str]]:
+    if not _site_lister:
+        return []
+    return [(str(pk), name) for pk, name in _site_lister[0](scope)]
 
 
 def visible_entries(scope: Scope) -> QuerySet[AuditEntry]:

@@ -9,13 +9,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from edgecamp.accounts.scope import Scope, scope_for
 from edgecamp.audit import queries
 from edgecamp.audit.models import AuditEntry
 from edgecamp.core import dates
+from edgecamp.core.access import Scope, scope_for
 from edgecamp.core.forms import PlausibleDateField, TextField
 from edgecamp.core.params import int_param
-from edgecamp.sites import queries as site_queries
 
 ENTRIES_PER_PAGE = 50
 
@@ -54,7 +53,7 @@ class AuditFilterForm(forms.Form):
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    sites = [(str(s.pk), s.name) for s in site_queries.all_sites(scope=scope)]
+    sites = queries.site_choices(scope)
     form = AuditFilterForm(request.GET or None, sites=sites, scope=scope)
     data = form.cleaned_data if form.is_valid() else {}
     wanted = queries.AuditFilter(

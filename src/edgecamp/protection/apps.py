@@ -14,6 +14,14 @@ class ProtectionConfig(AppConfig):
         for label in ("protection.confidentialnote", "protection.tracingrequest"):
             capture.SENSITIVE_ROWS.setdefault(label, _always)
 
+        from edgecamp.protection.views import household_section
+        from edgecamp.registry.panels import HouseholdPanel, register_household_panel
+
+        # The household page's confidential section, for protection officers of its site.
+        register_household_panel(
+            HouseholdPanel("protection", "protection/household_section.html", household_section)
+        )
+
 
 def _always(_values: object) -> bool:
     return True

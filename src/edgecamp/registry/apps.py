@@ -12,6 +12,16 @@ class RegistryConfig(AppConfig):
         # A merge that moved a protection-sensitive need names it among `need_ids`: its entries
         # are about protection data (the needs' own entries are, by their code).
         capture.SENSITIVE_ROWS.setdefault("registry.mergerecord", _moves_sensitive_needs)
+        # A sensitive need's row: only the fact of the change is logged, never the code.
+        capture.SENSITIVE_ROWS.setdefault("registry.specificneedrecord", _sensitive_need)
+        # A household's str() names its focal point: the log names it by its number.
+        capture.REPR_FIELDS.setdefault("registry.household", "number")
+
+
+def _sensitive_need(values: dict[str, object]) -> bool:
+    from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS
+
+    return values.get("code") in PROTECTION_SENSITIVE_NEEDS
 
 
 def _moves_sensitive_needs(values: dict[str, object]) -> bool:

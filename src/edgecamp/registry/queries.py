@@ -72,7 +72,9 @@ def visible_needs(scope: Scope | None) -> QuerySet[SpecificNeedRecord]:
     needs = SpecificNeedRecord.objects.order_by("code")
     if scope is None:
         return needs
-    return needs.exclude(scope.sensitive_hidden_q("individual__household__site_id"))
+    return needs.exclude(
+        scope.sensitive_hidden_q("individual__household__site_id", PROTECTION_SENSITIVE_NEEDS)
+    )
 
 
 def has_sensitive_needs(individuals: Sequence[Individual]) -> bool:

@@ -21,8 +21,7 @@ from edgecamp.accounts.scope import Scope, scope_for
 from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.core.htmx import is_htmx
 from edgecamp.core.params import page_param
-from edgecamp.protection import views as protection_views
-from edgecamp.registry import duplicates, merge, queries
+from edgecamp.registry import duplicates, merge, panels, queries
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, Sex, SpecificNeed
 from edgecamp.registry.forms import (
     MEMBER_PREFIX,
@@ -255,8 +254,9 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
                 for change in queries.status_history(household)
             ],
             "memberships": household.memberships.all(),
-            # None (nothing shown) unless a protection officer of the site is reading.
-            "protection": protection_views.household_section(household, scope),
+            # The sections apps above the registry add (protection: only for a protection
+            # officer of the site).
+            **panels.household_panels(household, scope),
         },
     )
 
