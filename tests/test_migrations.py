@@ -1,6 +1,8 @@
-"""A database built at the migrations main had before Site, Block and Shelter moved to the
-`sites` app, with data in it, migrates forward and keeps every row and every link."""
+"""Databases built at earlier migrations, with data in them, migrate forward: one from before
+Site, Block and Shelter moved to the `sites` app keeps every row and every link; the public ids
+given to existing rows are real and distinct."""
 
+import uuid
 from datetime import date
 
 import pytest
@@ -76,3 +78,41 @@ def test_a_database_from_before_the_sites_app_migrates_forward_keeping_every_row
     # Permissions granted on the model keep their content type, relabelled.
     labels = new.get_model("contenttypes", "ContentType").objects.filter(model="site")
     assert set(labels.values_list("app_label", flat=True)) == {"sites"}
+
+
+BEFORE_PUBLIC_IDS = [
+    ("partners", "0001_initial"),
+    ("sites", "0001_initial"),
+    ("stock", "0004_balances_exact_decimals"),
+    ("distributions", "0003_sites_moved"),
+    ("protection", "0001_initial"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_records_get_distinct_public_ids_when_the_column_is_added():
+    old = _migrate(BEFORE_PUBLIC_IDS)
+    Site = old.get_model("sites", "Site")
+    Organisation = old.get_model("partners", "Organisation")
+    Item = old.get_model("stock", "Item")
+    sites = [
+        Site.objects.create(name=f"Camp {n}", code=f"camp-{n}", type="planned_camp")
+        for n in range(5)
+    ]
+    Organisation.objects.create(name="Relief One", type="ngo")
+    Item.objects.create(code="rice", name="Rice", unit="kg", category="food")
+
+    new = _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    site_ids = list(
+        new.get_model("sites", "Site")
+        .objects.filter(pk__in=[s.pk for s in sites])
+        .values_list("uuid", flat=True)
+    )
+    assert len(site_ids) == len(set(site_ids)) == 5
+    for model in (("sites", "Site"), ("partners", "Organisation"), ("stock", "Item")):
+        for value in new.get_model(*model).objects.values_list("uuid", flat=True):
+            # Real version-4 UUIDs, as uuid4() makes them for the records created later.
+            assert isinstance(value, uuid.UUID)
+            assert value.version == 4
+            assert value.variant == uuid.RFC_4122

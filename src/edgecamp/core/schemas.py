@@ -14,6 +14,12 @@ from pydantic_core import PydanticCustomError
 from edgecamp.core.params import MAX_PAGE
 from edgecamp.core.text import TextRefused, clean_text
 
+# The description of every record's `uuid` in the API (core.models.PublicId).
+PUBLIC_ID = (
+    "The record's public id: the same on every copy of the record (exports, partners, "
+    "backups restored elsewhere), never reused, unlike `id`, which is this database's."
+)
+
 
 class _Multiline:
     """Marks a text field whose line breaks are kept."""

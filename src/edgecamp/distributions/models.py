@@ -4,15 +4,15 @@ the redemption of each entitlement, at most once."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.core.models import PublicId, by_user
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS
 from edgecamp.stock.quantities import QuantityField
 
 
-class Cycle(models.Model):
+class Cycle(PublicId, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open")
@@ -48,14 +48,7 @@ class Cycle(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("started by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    started_by = by_user(_("started by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -111,7 +104,7 @@ class EntitlementRule(models.Model):
         return f"{self.item}: {self.get_basis_display()}"
 
 
-class Entitlement(models.Model):
+class Entitlement(PublicId, models.Model):
     """A household's entitlement in a started cycle, as snapshotted: later registry changes
     (members added, status changed) do not alter it."""
 
@@ -159,7 +152,7 @@ class EntitlementLine(models.Model):
         return f"{self.quantity} {self.item}"
 
 
-class Redemption(models.Model):
+class Redemption(PublicId, models.Model):
     """The one collection of an entitlement. The unique entitlement is the database's
     guarantee that no household is served twice in a cycle."""
 
@@ -171,14 +164,7 @@ class Redemption(models.Model):
         Entitlement, on_delete=models.PROTECT, related_name="redemption"
     )
     redeemed_at = models.DateTimeField(_("collected at"), auto_now_add=True)
-    redeemed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("served by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    redeemed_by = by_user(_("served by"))
     desk = models.CharField(_("distribution point"), max_length=40, blank=True)
     collector = models.CharField(
         _("collected by"), max_length=20, choices=Collector.choices, default=Collector.FOCAL_POINT
@@ -209,7 +195,7 @@ class Redemption(models.Model):
         return f"{self.entitlement} at {self.redeemed_at:%Y-%m-%d %H:%M}"
 
 
-class RationCard(models.Model):
+class RationCard(PublicId, models.Model):
     """A household's ration card once its history matters: a household holds its first card
     (issue 1, the `EC1` code) without any row here; reissuing or revoking writes the rows.
     Only the household's latest card is accepted at a desk, and only while it is active."""
@@ -231,24 +217,10 @@ class RationCard(models.Model):
     )
     # Empty for the first card: it was printed with the cycles, before any history was kept.
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    issued_by = by_user(_("issued by"))
     issue_reason = models.CharField(_("why it was issued"), max_length=200, blank=True)
     ended_at = models.DateTimeField(_("replaced or revoked at"), null=True, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("replaced or revoked by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    ended_by = by_user(_("replaced or revoked by"))
     end_reason = models.CharField(_("why it was replaced or revoked"), max_length=200, blank=True)
 
     class Meta:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from ninja import Field, Schema
 
 from edgecamp.accounts.scope import scope_for
-from edgecamp.core.schemas import CleanInput
+from edgecamp.core.schemas import PUBLIC_ID, CleanInput
 from edgecamp.distributions import queries, services
 from edgecamp.distributions.models import Cycle, EntitlementLine, EntitlementRule, Redemption
 from edgecamp.registry.models import Household
@@ -117,6 +118,7 @@ class RuleOut(Schema):
 
 class CycleOut(Schema):
     id: int
+    uuid: UUID = Field(description=PUBLIC_ID)
     name: str
     site: int
     warehouse: int
@@ -205,6 +207,7 @@ class EntitlementLineOut(Schema):
 
 class RedemptionOut(Schema):
     id: int
+    uuid: UUID = Field(description=PUBLIC_ID)
     household_number: str
     redeemed_at: datetime
     redeemed_by: str | None

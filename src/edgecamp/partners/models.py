@@ -1,8 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.core.models import PublicId, Timestamped
 
-class Organisation(models.Model):
+
+class Organisation(PublicId, Timestamped, models.Model):
     """A partner organisation: agency running the site, donor, implementing partner."""
 
     class Type(models.TextChoices):
@@ -15,8 +17,6 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

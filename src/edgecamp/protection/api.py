@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from edgecamp.accounts.scope import scope_for
-from edgecamp.core.schemas import CleanInput, FieldProblems, MultilineText, Problem
+from edgecamp.core.schemas import PUBLIC_ID, CleanInput, FieldProblems, MultilineText, Problem
 from edgecamp.protection import queries, services
 from edgecamp.protection.models import ConfidentialNote, TracingRequest
 from edgecamp.registry.models import Household
@@ -24,6 +25,7 @@ PAGE_SIZE = 100
 
 class NoteOut(Schema):
     id: int
+    uuid: UUID = Field(description=PUBLIC_ID)
     household: str
     individual_id: int | None
     text: str
@@ -34,6 +36,7 @@ class NoteOut(Schema):
     def from_note(note: ConfidentialNote) -> dict[str, Any]:
         return {
             "id": note.pk,
+            "uuid": note.uuid,
             "household": note.household.number,
             "individual_id": note.individual_id,
             "text": note.text,
@@ -44,6 +47,7 @@ class NoteOut(Schema):
 
 class TracingOut(Schema):
     id: int
+    uuid: UUID = Field(description=PUBLIC_ID)
     household: str
     requester_id: int
     sought_given_name: str
@@ -61,6 +65,7 @@ class TracingOut(Schema):
     def from_request(found: TracingRequest) -> dict[str, Any]:
         return {
             "id": found.pk,
+            "uuid": found.uuid,
             "household": found.household.number,
             "requester_id": found.requester_id,
             "sought_given_name": found.sought_given_name,

@@ -7,14 +7,14 @@ the values (`apps.py`). Other roles do not see it exists: no counts, no admin pa
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.core.models import PublicId, by_user
 from edgecamp.registry.codes import Sex
 
 
-class ConfidentialNote(models.Model):
+class ConfidentialNote(PublicId, models.Model):
     """A protection officer's note on a household, or on one of its members."""
 
     household = models.ForeignKey(
@@ -32,14 +32,7 @@ class ConfidentialNote(models.Model):
         related_name="+",
     )
     text = models.TextField(_("note"), max_length=4000)
-    written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("written by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    written_by = by_user(_("written by"))
     written_at = models.DateTimeField(_("written"), auto_now_add=True)
 
     class Meta:
@@ -51,7 +44,7 @@ class ConfidentialNote(models.Model):
         return f"note {self.pk}"
 
 
-class TracingRequest(models.Model):
+class TracingRequest(PublicId, models.Model):
     """A registered person looking for a missing relative (ICRC Restoring Family Links)."""
 
     class Status(models.TextChoices):
@@ -88,14 +81,7 @@ class TracingRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opened by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    opened_by = by_user(_("opened by"))
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 

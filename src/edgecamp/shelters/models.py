@@ -3,10 +3,10 @@ the history of who was moved where. Sites, blocks and shelters themselves live i
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.core.models import by_user
 from edgecamp.sites.models import Shelter, Site
 
 
@@ -68,23 +68,9 @@ class AllocationPlan(models.Model):
     # SHA-256 of the engine's inputs as read from the registry at proposal.
     fingerprint = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("proposed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    created_by = by_user(_("proposed by"))
     decided_at = models.DateTimeField(_("confirmed or discarded at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed or discarded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = by_user(_("confirmed or discarded by"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -167,14 +153,7 @@ class ShelterChange(models.Model):
     new_codes = models.TextField(_("shelters after"), blank=True)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("changed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    changed_by = by_user(_("changed by"))
 
     class Meta:
         ordering = ["changed_at", "id"]

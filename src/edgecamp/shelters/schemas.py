@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from uuid import UUID
 
 from ninja import Field, Schema
 
-from edgecamp.core.schemas import CleanInput
+from edgecamp.core.schemas import PUBLIC_ID, CleanInput
 from edgecamp.shelters.models import AllocationLine, AllocationPlan
 from edgecamp.shelters.services import UNMET_KEYS, ProposalSettings
 from edgecamp.sites.models import Site
@@ -21,6 +22,7 @@ class OrganisationRef(Schema):
 
 class SiteOut(Schema):
     id: int
+    uuid: UUID = Field(description=PUBLIC_ID)
     name: str
     code: str
     type: str = Field(json_schema_extra={"enum": list(Site.Type.values)})

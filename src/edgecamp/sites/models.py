@@ -9,8 +9,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.core.models import PublicId, Timestamped
 
-class Site(models.Model):
+
+class Site(PublicId, Timestamped, models.Model):
     class Type(models.TextChoices):
         PLANNED_CAMP = "planned_camp", _("Planned camp")
         COLLECTIVE_CENTRE = "collective_centre", _("Collective centre")
@@ -54,8 +56,6 @@ class Site(models.Model):
         related_name="managed_sites",
     )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         db_table = "shelters_site"
@@ -67,7 +67,7 @@ class Site(models.Model):
         return self.name
 
 
-class Block(models.Model):
+class Block(PublicId, models.Model):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="blocks")
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=120, blank=True)
@@ -85,7 +85,7 @@ class Block(models.Model):
         return f"{self.site.code}/{self.code}"
 
 
-class Shelter(models.Model):
+class Shelter(PublicId, Timestamped, models.Model):
     class Type(models.TextChoices):
         FAMILY_TENT = "family_tent", _("Family tent")
         PREFAB_UNIT = "prefab_unit", _("Prefab unit")
@@ -120,8 +120,6 @@ class Shelter(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.AVAILABLE
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         db_table = "shelters_shelter"

@@ -10,11 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, NoReturn
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.core.models import PublicId, by_user
 from edgecamp.stock.quantities import QuantityField
 
 
@@ -26,7 +26,7 @@ def _related_label(instance: models.Model, name: str) -> str:
     return str(cached) if cached is not None else f"#{getattr(instance, f'{name}_id')}"
 
 
-class Item(models.Model):
+class Item(PublicId, models.Model):
     class Unit(models.TextChoices):
         KG = "kg", _("kilogram")
         LITRE = "l", _("litre")
@@ -88,7 +88,7 @@ class KitComponent(models.Model):
         return f"{self.kit}: {self.quantity} x {self.component}"
 
 
-class Warehouse(models.Model):
+class Warehouse(PublicId, models.Model):
     site = models.ForeignKey(
         "sites.Site", verbose_name=_("site"), on_delete=models.PROTECT, related_name="warehouses"
     )
@@ -156,14 +156,7 @@ class Movement(models.Model):
     # What the movement belongs to: "shipment:12", "redemption:345", "transfer:<uuid>".
     reference = models.CharField(_("reference"), max_length=60, blank=True, db_index=True)
     occurred_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    recorded_by = by_user(_("recorded by"))
 
     objects = MovementQuerySet.as_manager()
 
@@ -235,7 +228,7 @@ class StockBalance(models.Model):
 # --- Pipeline: pledges and shipments -----------------------------------------------------------
 
 
-class Pledge(models.Model):
+class Pledge(PublicId, models.Model):
     class Status(models.TextChoices):
         PLEDGED = "pledged", _("Pledged")
         IN_TRANSIT = "in_transit", _("In transit")
@@ -286,7 +279,7 @@ class PledgeLine(models.Model):
         return f"{self.quantity} {self.item}"
 
 
-class Shipment(models.Model):
+class Shipment(PublicId, models.Model):
     class Status(models.TextChoices):
         IN_TRANSIT = "in_transit", _("In transit")
         RECEIVED = "received", _("Received")
@@ -318,14 +311,7 @@ class Shipment(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.IN_TRANSIT
     )
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("received by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    received_by = by_user(_("received by"))
 
     class Meta:
         ordering = ["-dispatched_on", "-id"]

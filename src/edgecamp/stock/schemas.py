@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from uuid import UUID
 
 from ninja import Field, Schema
 
-from edgecamp.core.schemas import CleanInput
+from edgecamp.core.schemas import PUBLIC_ID, CleanInput
 from edgecamp.stock import services
 from edgecamp.stock.models import Item, Movement, Pledge, Shipment
 from edgecamp.stock.quantities import MAX_LINES
@@ -174,6 +175,7 @@ class ReceiveIn(CleanInput):
 
 class ItemOut(Schema):
     id: int
+    uuid: UUID = Field(description=PUBLIC_ID)
     code: str
     name: str
     unit: str = Field(json_schema_extra={"enum": list(Item.Unit.values)})
@@ -190,6 +192,7 @@ class ItemOut(Schema):
 
 class WarehouseOut(Schema):
     id: int
+    uuid: UUID = Field(description=PUBLIC_ID)
     code: str
     name: str
     site: int
@@ -239,6 +242,7 @@ class LineOut(Schema):
 
 class PledgeOut(Schema):
     id: int
+    uuid: UUID = Field(description=PUBLIC_ID)
     donor: str
     destination: str
     reference: str
@@ -278,6 +282,7 @@ class ShipmentLineOut(Schema):
 
 class ShipmentOut(Schema):
     id: int
+    uuid: UUID = Field(description=PUBLIC_ID)
     waybill: str
     sender: str
     destination: str

@@ -1,0 +1,15 @@
+"""A public UUID for each record of these tables that may leave the machine (core.models.PublicId),
+given to the existing rows in one statement per table."""
+
+from django.db import migrations
+
+from edgecamp.core.dbguards import add_public_id
+
+
+class Migration(migrations.Migration):
+    dependencies = [("protection", "0001_initial")]
+
+    operations = [
+        *add_public_id("confidentialnote", "protection_confidentialnote"),
+        *add_public_id("tracingrequest", "protection_tracingrequest"),
+    ]
