@@ -5,9 +5,10 @@
 Declaring a new route
 ---------------------
 Web pages are keyed by their URL name (with its namespace: "admin:*" covers a namespace), API
-operations by the dotted path of their view function (module + "." + function name). Either add
-a line below, or, to keep an app's policy next to its code, create `edgecamp/<app>/access_policy.py`
-holding `WEB_ROUTES` and/or `API_OPERATIONS` dicts of the same shape; they are merged here::
+operations by the dotted path of their view function (module + "." + function name). Each app
+declares its own routes next to its code, in `edgecamp/<app>/access_policy.py`, holding
+`WEB_ROUTES` and/or `API_OPERATIONS` dicts of this shape; they are merged here (this module
+knows no app above it). The tables below hold the accounts pages, the API docs and the admin::
 
     from edgecamp.accounts.policy import allow
     from edgecamp.accounts.roles import SUPPLY
@@ -31,11 +32,6 @@ from edgecamp.accounts.roles import (
     ADMINISTRATION,
     ALL_ROLES,
     AUDIT_READERS,
-    CYCLE_PLANNING,
-    MANAGEMENT,
-    PERSONAL_DATA,
-    REGISTRATION,
-    SUPPLY,
     TOKEN_SCOPES,
 )
 
@@ -69,33 +65,6 @@ WEB_ROUTES: dict[str, Access] = {
     "token-list": allow(ALL_ROLES),
     "token-revoke": allow(ALL_ROLES),
     "audit-log": allow(AUDIT_READERS),
-    # Registry
-    "dashboard": allow(ALL_ROLES),
-    "household-list": allow(PERSONAL_DATA),
-    "household-detail": allow(PERSONAL_DATA),
-    "household-register": allow(REGISTRATION),
-    "household-member-form": allow(REGISTRATION),
-    "household-shelter-options": allow(REGISTRATION),
-    "duplicate-review": allow(MANAGEMENT),
-    "duplicate-not-same": allow(MANAGEMENT),
-    # Supply
-    "warehouse-ledger": allow(SUPPLY),
-    "shipment-list": allow(SUPPLY),
-    "shipment-receive": allow(SUPPLY),
-    "stock-position": allow(SUPPLY),
-    "cycle-list": allow(SUPPLY | CYCLE_PLANNING),
-    "cycle-create": allow(CYCLE_PLANNING),
-    "cycle-detail": allow(SUPPLY | CYCLE_PLANNING),
-    "cycle-start": allow(MANAGEMENT),
-    "cycle-cards": allow(SUPPLY),
-    "cycle-export": allow(SUPPLY),
-    "redemption-desk": allow(SUPPLY),
-    # Shelter allocation (plans list households by name)
-    "shelter-sites": allow(MANAGEMENT),
-    "site-allocation": allow(MANAGEMENT),
-    "allocation-plan": allow(MANAGEMENT),
-    "allocation-plan-confirm": allow(MANAGEMENT),
-    "allocation-plan-discard": allow(MANAGEMENT),
     # API documentation (operations themselves are in API_OPERATIONS)
     "api:openapi-json": allow(ALL_ROLES),
     "api:openapi-view": allow(ALL_ROLES),
@@ -105,46 +74,8 @@ WEB_ROUTES: dict[str, Access] = {
     "admin:*": allow(ADMINISTRATION),
 }
 
-API_OPERATIONS: dict[str, Access] = {
-    # Sites: counts only, no personal data
-    "edgecamp.shelters.api.list_sites": allow(ALL_ROLES, scope="read"),
-    "edgecamp.shelters.api.get_site": allow(ALL_ROLES, scope="read"),
-    # Shelter allocation
-    "edgecamp.shelters.api.propose_plan": allow(MANAGEMENT, scope="register"),
-    "edgecamp.shelters.api.get_plan": allow(MANAGEMENT, scope="read"),
-    "edgecamp.shelters.api.list_plan_lines": allow(MANAGEMENT, scope="read"),
-    "edgecamp.shelters.api.confirm_plan": allow(MANAGEMENT, scope="register"),
-    "edgecamp.shelters.api.discard_plan": allow(MANAGEMENT, scope="register"),
-    # Registry
-    "edgecamp.registry.api.list_households": allow(PERSONAL_DATA, scope="read"),
-    "edgecamp.registry.api.get_household": allow(PERSONAL_DATA, scope="read"),
-    "edgecamp.registry.api.get_individual": allow(PERSONAL_DATA, scope="read"),
-    "edgecamp.registry.api.register_household": allow(REGISTRATION, scope="register"),
-    "edgecamp.registry.api.check_duplicates": allow(REGISTRATION, scope="register"),
-    # Stock
-    "edgecamp.stock.api.list_items": allow(SUPPLY, scope="read"),
-    "edgecamp.stock.api.list_warehouses": allow(SUPPLY, scope="read"),
-    "edgecamp.stock.api.list_movements": allow(SUPPLY, scope="read"),
-    "edgecamp.stock.api.list_pledges": allow(SUPPLY, scope="read"),
-    "edgecamp.stock.api.list_shipments": allow(SUPPLY, scope="read"),
-    "edgecamp.stock.api.post_receipt": allow(SUPPLY, scope="distribute"),
-    "edgecamp.stock.api.post_transfer": allow(SUPPLY, scope="distribute"),
-    "edgecamp.stock.api.post_loss": allow(SUPPLY, scope="distribute"),
-    "edgecamp.stock.api.post_adjustment": allow(SUPPLY, scope="distribute"),
-    "edgecamp.stock.api.post_pledge": allow(SUPPLY, scope="distribute"),
-    "edgecamp.stock.api.post_shipment": allow(SUPPLY, scope="distribute"),
-    "edgecamp.stock.api.receive_shipment": allow(SUPPLY, scope="distribute"),
-    # Distributions
-    "edgecamp.distributions.api.list_cycles": allow(SUPPLY | CYCLE_PLANNING, scope="read"),
-    "edgecamp.distributions.api.get_cycle": allow(SUPPLY | CYCLE_PLANNING, scope="read"),
-    "edgecamp.distributions.api.cycle_coverage": allow(SUPPLY, scope="read"),
-    "edgecamp.distributions.api.stock_position": allow(SUPPLY, scope="read"),
-    "edgecamp.distributions.api.cycle_hxl": allow(SUPPLY, scope="read"),
-    "edgecamp.distributions.api.create_cycle": allow(CYCLE_PLANNING, scope="distribute"),
-    "edgecamp.distributions.api.start_cycle": allow(MANAGEMENT, scope="distribute"),
-    "edgecamp.distributions.api.verify_card": allow(SUPPLY, scope="distribute"),
-    "edgecamp.distributions.api.redeem": allow(SUPPLY, scope="distribute"),
-}
+# Every API operation belongs to an app and is declared in its access_policy.py.
+API_OPERATIONS: dict[str, Access] = {}
 
 POLICY_FILE = "src/edgecamp/accounts/policy.py"
 

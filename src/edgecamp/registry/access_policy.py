@@ -1,17 +1,31 @@
-"""Access policy of the registry's merge and unmerge routes (merged into
-`edgecamp.accounts.policy`). Reviewing duplicates is for camp managers and administrators, as
+"""Access policy of the registry's pages and API operations (merged into
+`edgecamp.accounts.policy`): people by name for every role but partner viewers, registration
+for the registration roles. Reviewing duplicates is for camp managers and administrators, as
 the review queue itself; the API's write operations need a token with the `register` scope."""
 
 from edgecamp.accounts.policy import allow
-from edgecamp.accounts.roles import MANAGEMENT
+from edgecamp.accounts.roles import ALL_ROLES, MANAGEMENT, PERSONAL_DATA, REGISTRATION
 
 WEB_ROUTES = {
+    "dashboard": allow(ALL_ROLES),
+    "household-list": allow(PERSONAL_DATA),
+    "household-detail": allow(PERSONAL_DATA),
+    "household-register": allow(REGISTRATION),
+    "household-member-form": allow(REGISTRATION),
+    "household-shelter-options": allow(REGISTRATION),
+    "duplicate-review": allow(MANAGEMENT),
+    "duplicate-not-same": allow(MANAGEMENT),
     "duplicate-compare": allow(MANAGEMENT),
     "duplicate-merge": allow(MANAGEMENT),
     "duplicate-unmerge": allow(MANAGEMENT),
 }
 
 API_OPERATIONS = {
+    "edgecamp.registry.api.list_households": allow(PERSONAL_DATA, scope="read"),
+    "edgecamp.registry.api.get_household": allow(PERSONAL_DATA, scope="read"),
+    "edgecamp.registry.api.get_individual": allow(PERSONAL_DATA, scope="read"),
+    "edgecamp.registry.api.register_household": allow(REGISTRATION, scope="register"),
+    "edgecamp.registry.api.check_duplicates": allow(REGISTRATION, scope="register"),
     "edgecamp.registry.api.list_duplicate_candidates": allow(MANAGEMENT, scope="read"),
     "edgecamp.registry.api.merge_duplicate": allow(MANAGEMENT, scope="register"),
     "edgecamp.registry.api.mark_not_same": allow(MANAGEMENT, scope="register"),
