@@ -167,3 +167,12 @@ def test_a_role_cannot_grant_scopes_beyond_it(client):
     response = client.post("/accounts/tokens/", {"name": "x", "scopes": ["register"]})
     assert ApiToken.objects.count() == 0
     assert response.status_code == 200
+
+
+@pytest.mark.real_password_hashing
+@pytest.mark.django_db
+def test_passwords_are_stored_with_argon2():
+    """The tests hash with MD5 for speed (conftest.py); the application itself uses Argon2."""
+    user = make_user("hashed-for-real", password="a long passphrase for the camp")
+    assert user.password.startswith("argon2$")
+    assert user.check_password("a long passphrase for the camp")
