@@ -1,6 +1,10 @@
+import itertools
+
 import pytest
+from django.test import Client
 from django.utils import translation
 
+from edgecamp.core.access import Role
 from tests.factories import make_site, make_user
 
 
@@ -18,6 +22,30 @@ def admin_user(db):
 def logged_in_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+@pytest.fixture
+def client_as(db):
+    """`client_as(role, sites=None, username=None)`: a new client signed in as a staff user of
+    `role` at `sites` (at every site when none are given; an administrator is also a
+    superuser, as `createadmin` makes one). `client_as(None)` is an anonymous client."""
+    numbers = itertools.count(1)
+
+    def signed_in(role, sites=None, *, username=None):
+        client = Client()
+        if role is None:
+            return client
+        user = make_user(
+            username or f"{role}-{next(numbers)}",
+            role=role,
+            sites=sites or (),
+            all_sites=sites is None,
+            superuser=role == Role.ADMINISTRATOR,
+        )
+        client.force_login(user)
+        return client
+
+    return signed_in
 
 
 @pytest.fixture(autouse=True)

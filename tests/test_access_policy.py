@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from edgecamp.accounts import policy
 from edgecamp.accounts.middleware import REFUSED_HEADER
-from edgecamp.accounts.models import StaffProfile
 from edgecamp.accounts.roles import Role
 from edgecamp.accounts.routes import web_routes
 from edgecamp.api import api_operations
@@ -20,19 +18,6 @@ pytestmark = pytest.mark.django_db
 WEB = sorted({(r.view_name or "", r.url) for r in web_routes()})
 API = sorted({(op.key, op.method, op.url) for op in api_operations()})
 ROLES = list(Role)
-
-
-def _client_as(role: str | None) -> Client:
-    client = Client()
-    if role is not None:
-        # No password: hashing an Argon2 password costs more than the requests below.
-        admin = role == Role.ADMINISTRATOR
-        user = get_user_model().objects.create(
-            username=f"as-{role}", is_staff=admin, is_superuser=admin
-        )
-        StaffProfile.objects.create(user=user, role=role, all_sites=True)
-        client.force_login(user)
-    return client
 
 
 def test_every_route_is_declared():
@@ -50,8 +35,8 @@ def test_the_walk_finds_pages_and_operations():
 # One test per role (not per route): a signed-in client per route would cost more than the
 # ~2,000 requests themselves. Each test lists every route that misbehaves.
 @pytest.mark.parametrize("role", [None, *ROLES], ids=["anonymous", *ROLES])
-def test_page_access_follows_the_policy(role):
-    client = _client_as(role)
+def test_page_access_follows_the_policy(client_as, role):
+    client = client_as(role)
     who = role or "anonymous"
     wrong = []
     for view_name, url in WEB:
@@ -81,8 +66,8 @@ def test_page_access_follows_the_policy(role):
 
 
 @pytest.mark.parametrize("role", [None, *ROLES], ids=["anonymous", *ROLES])
-def test_api_access_follows_the_policy(role):
-    client = _client_as(role)
+def test_api_access_follows_the_policy(client_as, role):
+    client = client_as(role)
     who = role or "anonymous"
     wrong = []
     for key, method, url in API:

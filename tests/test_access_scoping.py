@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from edgecamp.registry.services import register_household
-from tests.factories import household_input, make_site, make_user, member
+from tests.factories import household_input, make_site, member
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +21,9 @@ def two_sites(db):
     return north, south, at_north, at_south
 
 
-def _signed_in(client, role, sites):
-    client.force_login(make_user(f"u-{role}", role=role, sites=sites))
-    return client
-
-
-def test_search_and_detail_keep_to_the_users_sites(client, two_sites):
+def test_search_and_detail_keep_to_the_users_sites(client_as, two_sites):
     north, _south, at_north, at_south = two_sites
-    _signed_in(client, "registration_clerk", [north])
+    client = client_as("registration_clerk", [north])
     html = client.get("/households/?q=amina").content.decode()
     assert at_north.number in html
     assert at_south.number not in html
@@ -40,9 +35,9 @@ def test_search_and_detail_keep_to_the_users_sites(client, two_sites):
     assert client.get(f"/api/v1/individuals/{south_member.pk}").status_code == 404
 
 
-def test_registering_at_another_site_is_refused(client, two_sites):
+def test_registering_at_another_site_is_refused(client_as, two_sites):
     north, south, _n, _s = two_sites
-    _signed_in(client, "registration_clerk", [north])
+    client = client_as("registration_clerk", [north])
     payload = {
         "site": south.pk,
         "members": [
@@ -57,14 +52,14 @@ def test_registering_at_another_site_is_refused(client, two_sites):
     assert ">South</option>" not in form
 
 
-def test_sensitive_needs_only_for_protection_officers_of_the_site(client, two_sites):
+def test_sensitive_needs_only_for_protection_officers_of_the_site(client_as, two_sites):
     north, south, at_north, _s = two_sites
     for role, sites, sees in [
         ("camp_manager", [north], False),
         ("registration_clerk", [north], False),
         ("protection_officer", [south, north], True),
     ]:
-        _signed_in(client, role, sites)
+        client = client_as(role, sites)
         body = client.get(f"/api/v1/households/{at_north.number}").json()
         needs = body["members"][0]["specific_needs"]
         assert ("SV" in needs) is sees, role
@@ -74,9 +69,9 @@ def test_sensitive_needs_only_for_protection_officers_of_the_site(client, two_si
         client.logout()
 
 
-def test_a_protection_officer_of_another_site_does_not_see_the_household(client, two_sites):
+def test_a_protection_officer_of_another_site_does_not_see_the_household(client_as, two_sites):
     _north, south, at_north, _s = two_sites
-    _signed_in(client, "protection_officer", [south])
+    client = client_as("protection_officer", [south])
     assert client.get(f"/api/v1/households/{at_north.number}").status_code == 404
 
 
@@ -88,9 +83,9 @@ def test_superuser_administrator_sees_everything_but_sensitive_needs(logged_in_c
     assert needs["specific_needs"] == ["DS"]
 
 
-def test_partner_viewer_sees_aggregates_of_their_sites_only(client, two_sites):
+def test_partner_viewer_sees_aggregates_of_their_sites_only(client_as, two_sites):
     north, _south, _n, _s = two_sites
-    _signed_in(client, "partner_viewer", [north])
+    client = client_as("partner_viewer", [north])
     html = client.get("/").content.decode()
     assert "North" in html
     assert "South" not in html
@@ -99,14 +94,14 @@ def test_partner_viewer_sees_aggregates_of_their_sites_only(client, two_sites):
     assert "North" in names
 
 
-def test_site_and_allocation_api_keep_to_the_users_sites(client, two_sites):
+def test_site_and_allocation_api_keep_to_the_users_sites(client_as, two_sites):
     from edgecamp.shelters.services import propose_plan
     from tests.factories import make_shelter
 
     north, south, _at_north, _at_south = two_sites
     make_shelter(south)
     plan = propose_plan(south)
-    manager = _signed_in(client, "camp_manager", [north])
+    manager = client_as("camp_manager", [north])
 
     listed = manager.get("/api/v1/sites").json()
     assert [item["name"] for item in listed["items"]] == ["North"]
@@ -131,9 +126,10 @@ def test_site_and_allocation_api_keep_to_the_users_sites(client, two_sites):
         ("partner_viewer", [], ["/households/", "/supply/stock/", "/shelters/"]),
     ],
 )
-def test_navigation_offers_only_what_the_role_may_open(client, two_sites, role, shown, hidden):
+def test_navigation_offers_only_what_the_role_may_open(client_as, two_sites, role, shown, hidden):
     north = two_sites[0]
-    page = _signed_in(client, role, [north]).get("/").content.decode()
+    client = client_as(role, [north])
+    page = client.get("/").content.decode()
     nav = page.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
     for href in shown:
         assert f'href="{href}"' in nav

@@ -24,7 +24,7 @@ from edgecamp.stock.services import (
     create_pledge,
     dispatch_shipment,
 )
-from tests.factories import make_household, make_shelter, make_site, make_user
+from tests.factories import make_household, make_shelter, make_site
 from tests.html import option_values
 from tests.supply_factories import (
     make_cycle,
@@ -82,11 +82,6 @@ def supply(db):
     return Side("North", donor, item), Side("South", donor, item), item
 
 
-def _signed_in(client, role, sites):
-    client.force_login(make_user(f"u-{role}", role=role, sites=sites))
-    return client
-
-
 def _post(client, url, body=None):
     return client.post(url, body or {}, content_type="application/json")
 
@@ -95,9 +90,9 @@ def _post(client, url, body=None):
 
 
 @pytest.mark.parametrize("role", SUPPLY_ROLES)
-def test_supply_pages_list_only_the_users_sites(client, supply, role):
+def test_supply_pages_list_only_the_users_sites(client_as, supply, role):
     north, _south, _item = supply
-    _signed_in(client, role, [north.site])
+    client = client_as(role, [north.site])
     for url, shown, hidden in [
         ("/supply/stock/", "North Store", "South Store"),
         ("/supply/stock/", "<td>North</td>", "<td>South</td>"),
@@ -114,9 +109,9 @@ def test_supply_pages_list_only_the_users_sites(client, supply, role):
 
 
 @pytest.mark.parametrize("role", SUPPLY_ROLES)
-def test_supply_api_lists_only_the_users_sites(client, supply, role):
+def test_supply_api_lists_only_the_users_sites(client_as, supply, role):
     north, _south, _item = supply
-    _signed_in(client, role, [north.site])
+    client = client_as(role, [north.site])
     for url, key, expected in [
         ("/api/v1/warehouses", "code", {"North-WH"}),
         ("/api/v1/stock/movements?page_size=100", "warehouse", {"North-WH"}),
@@ -130,18 +125,18 @@ def test_supply_api_lists_only_the_users_sites(client, supply, role):
         assert {row[key] for row in rows} == expected, url
 
 
-def test_a_site_filter_does_not_reach_another_site(client, supply):
+def test_a_site_filter_does_not_reach_another_site(client_as, supply):
     north, south, _item = supply
-    _signed_in(client, "distribution_staff", [north.site])
+    client = client_as("distribution_staff", [north.site])
     assert client.get(f"/api/v1/warehouses?site={south.site.pk}").json() == []
     assert client.get(f"/api/v1/stock/position?site={south.site.pk}").json() == []
     moves = client.get(f"/api/v1/stock/movements?warehouse={south.warehouse.pk}").json()
     assert moves["items"] == []
 
 
-def test_staff_of_both_sites_see_both(client, supply):
+def test_staff_of_both_sites_see_both(client_as, supply):
     north, south, _item = supply
-    _signed_in(client, "distribution_staff", [north.site, south.site])
+    client = client_as("distribution_staff", [north.site, south.site])
     names = {c["name"] for c in client.get("/api/v1/cycles").json()["items"]}
     assert names == {"North Food", "South Food"}
     codes = {w["code"] for w in client.get("/api/v1/warehouses").json()}
@@ -187,17 +182,17 @@ def _call(client, method, template, side):
 
 
 @pytest.mark.parametrize(("method", "template"), ROUTES_GIVEN_ONE_OBJECT)
-def test_another_sites_object_answers_404(client, supply, method, template):
+def test_another_sites_object_answers_404(client_as, supply, method, template):
     """Each route answers 404 for another site's object, and does not for the user's own."""
     north, south, _item = supply
-    _signed_in(client, "camp_manager", [north.site])
+    client = client_as("camp_manager", [north.site])
     assert _call(client, method, template, south).status_code == 404
     assert _call(client, method, template, north).status_code in {200, 409}
 
 
-def test_the_exports_of_the_users_cycle_hold_only_its_site(client, supply):
+def test_the_exports_of_the_users_cycle_hold_only_its_site(client_as, supply):
     north, _south, _item = supply
-    _signed_in(client, "distribution_staff", [north.site])
+    client = client_as("distribution_staff", [north.site])
     csv = client.get(f"/supply/cycles/{north.cycle.pk}/distributions.csv").content.decode()
     assert ",North," in csv
     assert "South" not in csv
@@ -205,9 +200,9 @@ def test_the_exports_of_the_users_cycle_hold_only_its_site(client, supply):
     assert pdf["Content-Type"] == "application/pdf"
 
 
-def test_the_shelter_site_list_keeps_to_the_users_sites(client, supply):
+def test_the_shelter_site_list_keeps_to_the_users_sites(client_as, supply):
     north, south, _item = supply
-    _signed_in(client, "camp_manager", [north.site])
+    client = client_as("camp_manager", [north.site])
     html = client.get("/shelters/").content.decode()
     assert f"/shelters/{north.site.code}/allocation/" in html
     assert f"/shelters/{south.site.code}/allocation/" not in html
@@ -216,9 +211,9 @@ def test_the_shelter_site_list_keeps_to_the_users_sites(client, supply):
 # --- Acting on another site is refused and changes nothing ------------------------------------
 
 
-def test_plans_of_another_site_cannot_be_proposed_confirmed_or_discarded(client, supply):
+def test_plans_of_another_site_cannot_be_proposed_confirmed_or_discarded(client_as, supply):
     north, south, _item = supply
-    _signed_in(client, "camp_manager", [north.site])
+    client = client_as("camp_manager", [north.site])
     plans = AllocationPlan.objects.count()
     assert client.post(f"/shelters/{south.site.code}/allocation/", {}).status_code == 404
     assert client.post(f"/shelters/plans/{south.plan.pk}/confirm/").status_code == 404
@@ -232,9 +227,9 @@ def test_plans_of_another_site_cannot_be_proposed_confirmed_or_discarded(client,
     assert north.plan.status == AllocationPlan.Status.DISCARDED
 
 
-def test_cycles_of_another_site_cannot_be_started_or_redeemed(client, supply):
+def test_cycles_of_another_site_cannot_be_started_or_redeemed(client_as, supply):
     north, south, item = supply
-    _signed_in(client, "camp_manager", [north.site])
+    client = client_as("camp_manager", [north.site])
     draft = make_cycle(south.site, south.warehouse, [per_household(item, "1")], name="S draft")
     assert client.post(f"/supply/cycles/{draft.pk}/start/").status_code == 404
     assert _post(client, f"/api/v1/cycles/{draft.pk}/start").status_code == 404
@@ -260,9 +255,9 @@ def _cycle_body(side, item):
     }
 
 
-def test_creating_a_cycle_at_another_site_is_refused(client, supply):
+def test_creating_a_cycle_at_another_site_is_refused(client_as, supply):
     north, south, item = supply
-    _signed_in(client, "camp_manager", [north.site])
+    client = client_as("camp_manager", [north.site])
     before = Cycle.objects.count()
     refused = _post(client, "/api/v1/cycles", _cycle_body(south, item))
     assert refused.status_code == 422
@@ -304,9 +299,9 @@ def test_creating_a_cycle_at_another_site_is_refused(client, supply):
         ("/api/v1/stock/transfers", "from_warehouse", {"quantity": 1, "to_warehouse": "own"}),
     ],
 )
-def test_movements_into_another_sites_warehouse_are_refused(client, supply, url, field, body):
+def test_movements_into_another_sites_warehouse_are_refused(client_as, supply, url, field, body):
     north, south, item = supply
-    _signed_in(client, "distribution_staff", [north.site])
+    client = client_as("distribution_staff", [north.site])
     payload = {field: south.warehouse.pk, "item": item.pk}
     for key, value in body.items():
         payload[key] = north.warehouse.pk if value == "own" else value
@@ -322,9 +317,9 @@ def test_movements_into_another_sites_warehouse_are_refused(client, supply, url,
     assert _post(client, url, payload).status_code == 201
 
 
-def test_pledges_and_shipments_to_another_site_are_refused(client, supply):
+def test_pledges_and_shipments_to_another_site_are_refused(client_as, supply):
     north, south, item = supply
-    _signed_in(client, "distribution_staff", [north.site])
+    client = client_as("distribution_staff", [north.site])
     donor = south.pledge.donor_id
     pledge = {
         "donor": donor,
@@ -347,9 +342,9 @@ def test_pledges_and_shipments_to_another_site_are_refused(client, supply):
         assert _post(client, url, {**body, "destination": north.warehouse.pk}).status_code == 201
 
 
-def test_receiving_another_sites_shipment_answers_404(client, supply):
+def test_receiving_another_sites_shipment_answers_404(client_as, supply):
     north, south, _item = supply
-    _signed_in(client, "distribution_staff", [north.site])
+    client = client_as("distribution_staff", [north.site])
     line = south.shipment.lines.get()
     body = {"lines": [{"line": line.pk, "received_quantity": 10}]}
     assert _post(client, f"/api/v1/shipments/{south.shipment.pk}/receive", body).status_code == 404
@@ -377,9 +372,9 @@ def test_receiving_another_sites_shipment_answers_404(client, supply):
         ("/supply/shipments/new/", "destination", {"waybill": "W", "dispatched_on": "2026-11-01"}),
     ],
 )
-def test_stock_forms_refuse_another_sites_warehouse(client, supply, url, field, body):
+def test_stock_forms_refuse_another_sites_warehouse(client_as, supply, url, field, body):
     north, south, item = supply
-    _signed_in(client, "distribution_staff", [north.site])
+    client = client_as("distribution_staff", [north.site])
     offered = option_values(client.get(url).content.decode(), field)
     assert str(north.warehouse.pk) in offered
     assert str(south.warehouse.pk) not in offered
@@ -393,9 +388,9 @@ def test_stock_forms_refuse_another_sites_warehouse(client, supply, url, field, 
     assert (Movement.objects.count(), Pledge.objects.count(), Shipment.objects.count()) == before
 
 
-def test_dispatch_against_another_sites_pledge_is_refused(client, supply):
+def test_dispatch_against_another_sites_pledge_is_refused(client_as, supply):
     north, south, item = supply
-    _signed_in(client, "distribution_staff", [north.site])
+    client = client_as("distribution_staff", [north.site])
     form = client.get("/supply/shipments/new/").content.decode()
     # The pledge choices name their reference; ids could coincide with another field's values.
     assert "North-PLEDGE" in form
@@ -418,9 +413,9 @@ def test_dispatch_against_another_sites_pledge_is_refused(client, supply):
     assert client.get("/api/v1/pledges?status=received").json()["items"] == []
 
 
-def test_cards_of_another_sites_household_cannot_be_reissued_or_revoked(client, supply):
+def test_cards_of_another_sites_household_cannot_be_reissued_or_revoked(client_as, supply):
     north, south, _item = supply
-    _signed_in(client, "camp_manager", [north.site])
+    client = client_as("camp_manager", [north.site])
     for action in ("reissue", "revoke"):
         url = f"/api/v1/cards/{south.household.number}/{action}"
         assert _post(client, url, {"reason": "lost"}).status_code == 404

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from edgecamp.cli import main
@@ -116,15 +115,9 @@ def test_cycle_cards_print_the_current_card_and_none_for_a_revoked_one(cycle):
 # --- Web UI ------------------------------------------------------------------------------------
 
 
-def _client(role: str, site) -> Client:
-    client = Client()
-    client.force_login(make_user(f"{role}-at-{site.code}", role=role, sites=[site]))
-    return client
-
-
-def test_card_page_reissue_and_revoke(cycle, site):
+def test_card_page_reissue_and_revoke(client_as, cycle, site):
     cycle, (household, *_others) = cycle
-    clerk = _client("distribution_staff", site)
+    clerk = client_as("distribution_staff", [site])
     page = clerk.get(f"/supply/cards/?household={household.number.lower()}")
     assert page.status_code == 200
     assert "holds its first card" in page.content.decode()
@@ -157,7 +150,7 @@ def test_card_page_reissue_and_revoke(cycle, site):
         ).status_code
         == 403
     )
-    manager = _client("camp_manager", site)
+    manager = client_as("camp_manager", [site])
     manager.post(f"/supply/cards/{household.number}/revoke/", {"revoke-reason": "fraud"})
     assert RationCard.objects.get(household=household, issue=2).status == "revoked"
     again = manager.post(f"/supply/cards/{household.number}/revoke/", {"revoke-reason": "x"})
@@ -166,9 +159,9 @@ def test_card_page_reissue_and_revoke(cycle, site):
     assert clerk.get(f"/supply/cards/{household.number}/card.pdf").status_code == 302
 
 
-def test_card_of_another_site_is_not_found(cycle):
+def test_card_of_another_site_is_not_found(client_as, cycle):
     _cycle, (household, *_others) = cycle
-    other = _client("camp_manager", make_site(name="Elsewhere", code="else"))
+    other = client_as("camp_manager", [make_site(name="Elsewhere", code="else")])
     page = other.get(f"/supply/cards/?household={household.number}")
     assert "No household has this number at your sites" in page.content.decode()
     assert (
@@ -188,9 +181,9 @@ def test_card_of_another_site_is_not_found(cycle):
 # --- API ---------------------------------------------------------------------------------------
 
 
-def test_api_reissue_revoke_and_scoping(cycle, site):
+def test_api_reissue_revoke_and_scoping(client_as, cycle, site):
     cycle, (household, *_others) = cycle
-    clerk = _client("distribution_staff", site)
+    clerk = client_as("distribution_staff", [site])
     state = clerk.get(f"/api/v1/cards/{household.number}").json()
     assert state["current"]["issue"] == 1
     assert state["history"] == []
@@ -229,7 +222,7 @@ def test_api_reissue_revoke_and_scoping(cycle, site):
         ).status_code
         == 403
     )
-    manager = _client("camp_manager", site)
+    manager = client_as("camp_manager", [site])
     revoked = manager.post(
         f"/api/v1/cards/{household.number}/revoke",
         {"reason": "fraud"},
@@ -237,7 +230,7 @@ def test_api_reissue_revoke_and_scoping(cycle, site):
     )
     assert revoked.status_code == 200
     assert revoked.json()["code"] is None
-    other = _client("camp_manager", make_site(name="Elsewhere", code="else"))
+    other = client_as("camp_manager", [make_site(name="Elsewhere", code="else")])
     assert other.get(f"/api/v1/cards/{household.number}").status_code == 404
 
 
