@@ -132,6 +132,18 @@ def test_loaded_rows_follow_the_registry_rules():
     assert not Site.objects.filter(managing_organisation__isnull=True).exists()
 
 
+def test_loaded_rows_get_distinct_public_ids():
+    """The fast loader writes rows without save(); every record with a public id still gets
+    its own (a NULL broke the load on PostgreSQL and left SQLite rows without one)."""
+    load_synthetic_camp(people=PEOPLE, seed=SEED)
+    for model in (Site, Block, Shelter, Organisation):
+        ids = list(model.objects.values_list("uuid", flat=True))
+        assert ids, model.__name__
+        assert None not in ids, model.__name__
+        assert len(set(ids)) == len(ids), model.__name__
+        assert all(i.version == 4 for i in ids), model.__name__
+
+
 def test_reports_progress_of_every_step():
     reports: list[tuple[str, int, int]] = []
     load_synthetic_camp(people=PEOPLE, seed=SEED, progress=lambda *r: reports.append(r))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -438,21 +439,33 @@ def _insert_rows(
     get_db_prep_save where a driver needs a conversion (dates, decimals, JSON). `created_at`
     fills the auto_now timestamps (created_at, updated_at) that save() would have set.
     """
-    names = [*field_names, *(("created_at", "updated_at") if created_at is not None else ())]
+    stamps = ("created_at", "updated_at") if created_at is not None else ()
+    # A record with a public id (core.models.PublicId) gets a new one, as save() would give it.
+    public_id = any(f.name == "uuid" for f in model._meta.concrete_fields) and (
+        "uuid" not in field_names
+    )
+    names = [*field_names, *stamps, *(("uuid",) if public_id else ())]
     fields = [model._meta.get_field(name) for name in names]
     converted = [
         i
         for i, f in enumerate(fields[: len(field_names)])
         if f.get_internal_type() in _CONVERTED_FIELDS
     ]
-    stamp = fields[-1].get_db_prep_save(created_at, connection) if created_at else None
+    stamp = (
+        model._meta.get_field("created_at").get_db_prep_save(created_at, connection)
+        if created_at
+        else None
+    )
     extra = (stamp, stamp) if created_at is not None else ()
+    uuid_field = model._meta.get_field("uuid") if public_id else None
 
     def prepared(row: Sequence[object]) -> list[object]:
         values = [*row, *extra]
         for i in converted:
             if values[i] is not None:
                 values[i] = fields[i].get_db_prep_save(values[i], connection)
+        if uuid_field is not None:
+            values.append(uuid_field.get_db_prep_save(uuid.uuid4(), connection))
         return values
 
     quote = connection.ops.quote_name
