@@ -28,6 +28,7 @@ from django.utils import timezone
 from edgecamp.accounts.models import StaffProfile
 from edgecamp.accounts.roles import Role
 from edgecamp.audit.capture import acting_as
+from edgecamp.demo.camp import Progress, no_progress
 from edgecamp.distributions import queries as distribution_queries
 from edgecamp.distributions import rules
 from edgecamp.distributions.cards import card_code
@@ -47,7 +48,6 @@ from edgecamp.protection.services import (
     open_tracing_request,
     set_tracing_status,
 )
-from edgecamp.registry.demo_data import Progress, no_progress
 from edgecamp.registry.duplicates import run_dedupe_job
 from edgecamp.registry.models import Household, Individual
 from edgecamp.sites.models import Site
