@@ -8,7 +8,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from edgecamp.accounts.scope import scope_for
+from edgecamp.core.access import scope_for
 from edgecamp.registry import merge
 from edgecamp.registry.models import DuplicateCandidate
 from tests.factories import make_household, member

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from edgecamp.accounts.roles import Role
-from edgecamp.accounts.scope import scope_for
+from edgecamp.core.access import scope_for
 from edgecamp.registry.duplicates import (
     likely_matches,
     mark_not_same,

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from edgecamp.accounts.roles import Role
-from edgecamp.accounts.scope import Scope, scope_for
 from edgecamp.audit.models import AuditEntry
+from edgecamp.core.access import Scope, scope_for
 from edgecamp.distributions.queries import eligible_households
 from edgecamp.registry import merge, queries
 from edgecamp.registry.duplicates import likely_matches, reset_desk_index

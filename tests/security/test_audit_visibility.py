@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 from django.test import override_settings
 
-from edgecamp.accounts.scope import scope_for
 from edgecamp.audit.models import AuditEntry
 from edgecamp.audit.queries import visible_entries
+from edgecamp.core.access import scope_for
 from edgecamp.registry.merge import merge_candidate
 from edgecamp.registry.models import DuplicateCandidate
 from tests.factories import make_household, make_site, make_user, member

@@ -15,7 +15,7 @@ from django.db.transaction import atomic
 from django.urls import reverse
 
 from edgecamp.accounts.roles import Role
-from edgecamp.accounts.scope import scope_for
+from edgecamp.core.access import scope_for
 from edgecamp.registry import duplicates, services
 from edgecamp.registry.duplicates import PossibleDuplicates, reset_desk_index
 from edgecamp.registry.models import Household, IdentityDocument

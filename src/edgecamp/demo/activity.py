@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from edgecamp.accounts.models import StaffProfile
 from edgecamp.accounts.roles import Role
-from edgecamp.audit.capture import acting_as
+from edgecamp.core.context import acting_as
 from edgecamp.demo.camp import Progress, no_progress
 from edgecamp.distributions import queries as distribution_queries
 from edgecamp.distributions import rules
