@@ -6,7 +6,8 @@ from django.test import Client, override_settings
 from django.utils import translation
 
 from edgecamp.core.access import Role
-from tests.factories import make_site, make_user
+from tests.accounts.factories import make_user
+from tests.sites.factories import make_site
 
 
 @pytest.fixture

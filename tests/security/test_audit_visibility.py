@@ -16,7 +16,9 @@ from edgecamp.audit.queries import visible_entries
 from edgecamp.core.access import scope_for
 from edgecamp.registry.merge import merge_candidate
 from edgecamp.registry.models import DuplicateCandidate
-from tests.factories import make_household, make_site, make_user, member
+from tests.accounts.factories import make_user
+from tests.registry.factories import make_household, member
+from tests.sites.factories import make_site
 
 pytestmark = pytest.mark.django_db
 
