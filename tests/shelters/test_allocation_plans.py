@@ -15,6 +15,7 @@ from django.db import connection, connections
 from edgecamp import cli
 from edgecamp.registry.models import Household
 from edgecamp.registry.services import set_household_status, set_individual_status
+from edgecamp.shelters import confirm as confirm_module
 from edgecamp.shelters import services
 from edgecamp.shelters.models import (
     AdditionalShelter,
@@ -251,7 +252,7 @@ def test_confirm_failing_midway_changes_nothing(site, monkeypatch):
         raise RuntimeError("disk full")
 
     # Households have been updated by the time the history is written.
-    monkeypatch.setattr(services, "_record_history", fail)
+    monkeypatch.setattr(confirm_module, "_record_history", fail)
     with pytest.raises(RuntimeError, match="disk full"):
         confirm_plan(plan)
 
