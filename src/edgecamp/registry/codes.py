@@ -52,6 +52,28 @@ class DatePrecision(models.TextChoices):
     ESTIMATED = "estimated", _("Estimated")
 
 
+class EventKind(models.TextChoices):
+    """What a life event (registry.models.LifeEvent) records. Issue 12 adds birth, death,
+    missing, found, departure, return, move, relocation, join, split, focal_point_change,
+    correction and verification, each with its own `data` (see LifeEvent)."""
+
+    REGISTRATION = "registration", _("Registration")
+    STATUS_CHANGE = "status_change", _("Status change")
+    MERGE = "merge", _("Duplicate merged")
+    UNMERGE = "unmerge", _("Merge undone")
+
+
+class EventReason(models.TextChoices):
+    """Why, as a code, for the events the registry writes itself; a clerk's own words go in
+    the event's note. The coming kinds add theirs (resettlement, voluntary repatriation...)."""
+
+    REGISTERED = "registered", _("Registered")
+    ADDED_AT_DESK = "added_at_desk", _("Added at the desk to a registered household")
+    MERGED = "merged", _("Registered twice: merged into the other registration")
+    ALL_MEMBERS_MERGED = "all_members_merged", _("Every member merged into another registration")
+    MERGE_UNDONE = "merge_undone", _("Merge undone")
+
+
 class DocumentType(models.TextChoices):
     NATIONAL_ID = "national_id", _("National identity card")
     PASSPORT = "passport", _("Passport")
