@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from edgecamp.core.models import PublicId, by_user
+from edgecamp.core.models import AppendOnly, PublicId, by_user
 from edgecamp.registry.codes import (
     DatePrecision,
     DocumentType,
@@ -277,7 +277,7 @@ class Membership(PublicId, models.Model):
         return f"{self.individual_id} in {self.household_id} from {self.started_on}"
 
 
-class LifeEvent(PublicId):
+class LifeEvent(PublicId, AppendOnly):
     """One thing that happened in a household's life, as the registry recorded it.
 
     - `household` is the subject; `individuals` the members it concerns. Without any it
@@ -291,8 +291,10 @@ class LifeEvent(PublicId):
       MergeRecord) and `survivor`. The coming kinds add theirs beside them.
     - `corrects` points to an earlier event this one puts right.
 
-    Append-only in the database (migration 0009, `core.dbguards.append_only`): an event is never
-    changed or deleted; a mistake is undone by a later event that corrects it."""
+    Append-only (core.models.AppendOnly, and in the database since migration 0009): an event is
+    never changed or deleted; a mistake is undone by a later event that corrects it."""
+
+    append_only_message = "Life events are append-only: record an event that corrects this one."
 
     kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
     household = models.ForeignKey(
@@ -363,8 +365,10 @@ class LifeEvent(PublicId):
         return self.reason or self.note
 
 
-class LifeEventIndividual(models.Model):
+class LifeEventIndividual(AppendOnly):
     """A member a life event concerns. Append-only like the event."""
+
+    append_only_message = LifeEvent.append_only_message
 
     event = models.ForeignKey(LifeEvent, on_delete=models.PROTECT, related_name="+")
     individual = models.ForeignKey(Individual, on_delete=models.PROTECT, related_name="+")
