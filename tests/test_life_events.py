@@ -181,15 +181,31 @@ def test_the_history_is_translated(logged_in_client, site, language, words):
         assert word in page
 
 
-def test_a_persons_events_follow_them_to_another_household(logged_in_client, site):
+def test_a_move_to_another_household_is_a_join_and_the_persons_events_follow(
+    logged_in_client, site
+):
     first, second = make_household(site), make_household(site)
     child = first.members.get(given_name="Yusuf")
     set_individual_status(child, "missing", reason="lost at the market")
     set_individual_status(child, "active", reason="found")
     move_individual(child, second, relationship="foster_child", reason="joined aunt")
 
+    joined = second.life_events.get(kind="join")
+    assert list(joined.individuals.all()) == [child]
+    assert (joined.note, joined.occurred_on) == ("joined aunt", timezone.localdate())
+    assert joined.data == {
+        "from_household": first.pk,
+        "old_relationship": "child",
+        "relationship": "foster_child",
+    }
+    assert not joined.changes_status
     page = logged_in_client.get(reverse("household-detail", args=[second.number]))
-    assert "lost at the market" in page.content.decode()
+    html = page.content.decode()
+    assert "lost at the market" in html
+    assert "Joined from another household" in html
+    # Not a status change: the API's status history leaves it out.
+    body = logged_in_client.get(f"/api/v1/individuals/{child.pk}").json()
+    assert [c["new_status"] for c in body["status_history"]] == ["missing", "active"]
 
 
 def test_the_api_gives_status_history_from_the_events(logged_in_client, site):

@@ -54,11 +54,14 @@ class DatePrecision(models.TextChoices):
 
 class EventKind(models.TextChoices):
     """What a life event (registry.models.LifeEvent) records. Issue 12 adds birth, death,
-    missing, found, departure, return, move, relocation, join, split, focal_point_change,
-    correction and verification, each with its own `data` (see LifeEvent)."""
+    missing, found, departure, return, move (to another shelter), relocation, split,
+    focal_point_change, correction and verification, each with its own `data` (see
+    LifeEvent)."""
 
     REGISTRATION = "registration", _("Registration")
     STATUS_CHANGE = "status_change", _("Status change")
+    # A member moved to another existing household (services.move_individual).
+    JOIN = "join", _("Joined from another household")
     MERGE = "merge", _("Duplicate merged")
     UNMERGE = "unmerge", _("Merge undone")
 

@@ -288,7 +288,8 @@ class LifeEvent(PublicId, AppendOnly):
     - `data` holds the kind's own details, plain JSON of codes and ids (never names, never a
       specific need: the audit log copies it). A change of status keeps `old_status` and
       `new_status` (of the household, or of each individual named); a merge its `merge` (the
-      MergeRecord) and `survivor`. The coming kinds add theirs beside them.
+      MergeRecord) and `survivor`; a join `from_household`, `old_relationship` and
+      `relationship`. The coming kinds add theirs beside them.
     - `corrects` points to an earlier event this one puts right.
 
     Append-only (core.models.AppendOnly, and in the database since migration 0009): an event is

@@ -329,7 +329,8 @@ def move_individual(
     reason: str,
     on: date | None = None,
 ) -> None:
-    """Close the person's current membership and open one in another household."""
+    """Close the person's current membership and open one in another household, recorded as
+    a `join` event of that household."""
     if relationship not in Relationship.values:
         raise RegistrationError({"relationship": [_("Unknown relationship.")]})
     if to_household.pk == individual.household_id:
@@ -348,6 +349,18 @@ def move_individual(
             reason=reason,
         )
         Household.objects.filter(focal_point=locked).update(focal_point=None)
+        life_events.record(
+            EventKind.JOIN,
+            to_household,
+            individuals=[locked],
+            occurred_on=day,
+            note=reason,
+            data={
+                "from_household": locked.household_id,
+                "old_relationship": locked.relationship,
+                "relationship": relationship,
+            },
+        )
         locked.household = to_household
         locked.relationship = relationship
         locked.save(update_fields=["household", "relationship", "updated_at"])

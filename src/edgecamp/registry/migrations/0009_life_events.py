@@ -152,6 +152,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("registration", "Registration"),
                             ("status_change", "Status change"),
+                            ("join", "Joined from another household"),
                             ("merge", "Duplicate merged"),
                             ("unmerge", "Merge undone"),
                         ],
