@@ -118,10 +118,11 @@ def copy_back(apps, schema_editor):
         if not people:
             rows.append(status_change(household_id=event.household_id, **common))
         rows.extend(status_change(individual_id=p.pk, **common) for p in people)
+    recorded = [row.changed_at for row in rows]
     created = status_change.objects.bulk_create(rows, batch_size=BATCH)
-    # changed_at is auto_now_add: put the recorded times back.
-    for row in created:
-        status_change.objects.filter(pk=row.pk).update(changed_at=row.changed_at)
+    # changed_at is auto_now_add (bulk_create stamped now): put the recorded times back.
+    for row, changed_at in zip(created, recorded, strict=True):
+        status_change.objects.filter(pk=row.pk).update(changed_at=changed_at)
 
 
 class Migration(migrations.Migration):
