@@ -27,7 +27,8 @@ from edgecamp.registry.services import (
     set_household_status,
     set_individual_status,
 )
-from tests.factories import household_input, make_household, make_user, member
+from tests.accounts.factories import make_user
+from tests.registry.factories import household_input, make_household, member
 
 pytestmark = pytest.mark.django_db
 
