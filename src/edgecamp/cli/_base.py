@@ -163,7 +163,6 @@ FLAGS: Mapping[str, str] = {
     "space_standard": "--space-standard",
     "emergency_minimum": "--emergency-minimum",
 }
-WHOLE_REQUEST = "__all__"  # core.errors.ALL, without importing Django to know it
 
 
 def refusals() -> tuple[type[Exception], ...]:
@@ -183,7 +182,7 @@ def print_refusal(out: Terminal, error: Exception, headline: str | None = NOTHIN
     - `core.errors.Refused`, the base of every service's error: one line per message, named by
       the option it concerns (`--quantity: …`); a problem with the request as a whole unnamed.
     """
-    from edgecamp.core.errors import Refused
+    from edgecamp.core.errors import ALL, Refused
     from edgecamp.stock.files import FileError
 
     if isinstance(error, CommandRefused):
@@ -200,7 +199,7 @@ def print_refusal(out: Terminal, error: Exception, headline: str | None = NOTHIN
         out.print(red(headline or NOTHING_WRITTEN))
         for path, messages in error.errors.items():
             for message in messages:
-                if path == WHOLE_REQUEST:
+                if path == ALL:
                     out.print(f"  {message}")
                 else:
                     out.print(f"  {FLAGS.get(path, path)}: {message}")
