@@ -19,15 +19,11 @@ from edgecamp.distributions.models import Cycle, Redemption
 from edgecamp.stock.files import FileError
 from edgecamp.stock.models import Movement, Pledge
 from edgecamp.terminal import Terminal
-from tests.factories import make_site, make_user
-from tests.supply_factories import (
-    make_cycle,
-    make_item,
-    make_organisation,
-    make_warehouse,
-    per_person,
-    stock_up,
-)
+from tests.accounts.factories import make_user
+from tests.distributions.factories import make_cycle, per_person
+from tests.partners.factories import make_organisation
+from tests.sites.factories import make_site
+from tests.stock.factories import make_item, make_warehouse, stock_up
 
 
 def _printed(error: Exception, headline: str | None = "Nothing written.") -> str:

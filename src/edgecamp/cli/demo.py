@@ -50,7 +50,7 @@ def add_generate(commands: Commands) -> None:
 def _generate(args: argparse.Namespace) -> int:
     setup_django()
     migrate()
-    from edgecamp.registry.demo_data import CampNotEmptyError, load_synthetic_camp
+    from edgecamp.demo.camp import CampNotEmptyError, load_synthetic_camp
 
     try:
         with progress("Generating camp") as report:
@@ -69,8 +69,8 @@ def _demo(args: argparse.Namespace) -> int:
     out = console()
     with out.status("Preparing the database…"):
         migrate()
-    from edgecamp.demo_extras import create_staff_accounts, load_demo_activity
-    from edgecamp.registry.demo_data import camp_is_empty, load_synthetic_camp
+    from edgecamp.demo.activity import create_staff_accounts, load_demo_activity
+    from edgecamp.demo.camp import camp_is_empty, load_synthetic_camp
 
     if not camp_is_empty():
         # A database in use: `make demo` must not become a way to reset, reopen or recreate

@@ -15,7 +15,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from edgecamp.accounts.scope import scope_for
+from edgecamp.core.access import scope_for
 from edgecamp.core.schemas import FieldProblems, Pages, Problem
 from edgecamp.distributions import queries, services
 from edgecamp.distributions.cards import card_code

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from edgecamp.accounts.scope import scope_for
+from edgecamp.core.access import scope_for
 from edgecamp.core.schemas import PUBLIC_ID, CleanInput, FieldProblems, MultilineText, Problem
 from edgecamp.protection import queries, services
 from edgecamp.protection.models import ConfidentialNote, TracingRequest
