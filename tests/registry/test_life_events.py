@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from edgecamp.accounts.roles import Role
-from edgecamp.accounts.scope import scope_for
+from edgecamp.core.access import scope_for
 from edgecamp.registry import merge
 from edgecamp.registry.codes import EventKind, EventReason
 from edgecamp.registry.models import (

@@ -51,7 +51,7 @@ def as_user(username: str, route: str) -> Acting:
     from django.contrib.auth import get_user_model
 
     from edgecamp.accounts.policy import web_access
-    from edgecamp.accounts.scope import scope_for
+    from edgecamp.core.access import scope_for
 
     user = get_user_model().objects.filter(username=username, is_active=True).first()
     if user is None:
