@@ -7,139 +7,20 @@ docs/screenshots/ instead (they change with every run: dates and numbers)."""
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from edgecamp.registry.models import Household
 from edgecamp.registry.services import register_household
 from tests.accounts.factories import make_user
+from tests.browser.conftest import PASSWORD, log_in, screenshot
 from tests.registry.factories import household_input, member
 from tests.sites.factories import make_shelter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-STRICT_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
-PASSWORD = "pw-for-tests-9"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt install chromium)")
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # synchronous all the same.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-            )
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def screenshots(tmp_path: Path) -> Path:
-    if os.environ.get("EDGECAMP_SCREENSHOTS") == "1":
-        folder = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    return tmp_path
-
-
-@pytest.fixture
-def page(browser: Browser, live_server) -> Iterator[Page]:
-    yield from _checked_page(browser, live_server.url, javascript=True)
-
-
-@pytest.fixture
-def page_without_javascript(browser: Browser, live_server) -> Iterator[Page]:
-    yield from _checked_page(browser, live_server.url, javascript=False)
-
-
-@pytest.fixture
-def page_with_app_csp(browser: Browser, live_server) -> Iterator[Page]:
-    """Pages with the Content-Security-Policy the application itself sends."""
-    yield from _checked_page(browser, live_server.url, javascript=True, strict_csp=False)
-
-
-def _checked_page(
-    browser: Browser, base_url: str, *, javascript: bool, strict_csp: bool = True
-) -> Iterator[Page]:
-    """A page served under the strict CSP (or the app's own) that fails the test on any console
-    error."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, locale="en-GB", java_script_enabled=javascript
-    )
-    page = context.new_page()
-    problems: list[str] = []
-    # A refused page (403) is logged by Chromium as a failed resource; it is no script error.
-    # Nor is the favicon the browser asks the admin's pages for (they link none).
-    page.on(
-        "console",
-        lambda m: (
-            problems.append(f"{m.text} {m.location}")
-            if m.type == "error"
-            and "status of 403" not in m.text
-            and not str(m.location.get("url", "")).endswith("/favicon.ico")
-            else None
-        ),
-    )
-    page.on("pageerror", lambda error: problems.append(str(error)))
-
-    def with_strict_csp(route: Route) -> None:
-        if route.request.resource_type != "document":
-            route.continue_()
-            return
-        response = route.fetch(max_redirects=0)
-        headers = {**response.headers, "content-security-policy": STRICT_CSP}
-        route.fulfill(response=response, headers=headers)
-
-    if strict_csp:
-        page.route(f"{base_url}/**", with_strict_csp)
-    yield page
-    page.unroute_all(behavior="ignoreErrors")
-    context.close()
-    assert problems == [], "browser console errors (CSP violations, script errors)"
-
-
-def _screenshot(page: Page, path: Path) -> None:
-    # caret="initial": hiding the caret makes Playwright touch inputs' style attributes, which
-    # htmx would later copy while settling a swap and trip the strict CSP.
-    page.screenshot(path=path, full_page=True, caret="initial")
-
-
-def _log_in(page: Page, base_url: str, username: str = "manager") -> None:
-    page.goto(f"{base_url}/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Dashboard", level=1)).to_be_visible()
 
 
 def test_register_search_and_errors(page: Page, live_server, site, screenshots: Path):
@@ -157,13 +38,13 @@ def test_register_search_and_errors(page: Page, live_server, site, screenshots: 
 
     # Login page, then the dashboard with the numbers of the household registered above.
     page.goto(f"{live_server.url}/accounts/login/")
-    _screenshot(page, screenshots / "login.png")
-    _log_in(page, live_server.url)
+    screenshot(page, screenshots / "login.png")
+    log_in(page, live_server.url)
     camp = page.locator("#site-all")
     expect(camp.locator('[data-sex="female"][data-age="18-59"]')).to_have_text("1")
     expect(camp.locator('[data-sex="total"][data-age="total"]')).to_have_text("2")
     expect(camp.locator('[data-figure="households"]')).to_have_text("1")
-    _screenshot(page, screenshots / "dashboard.png")
+    screenshot(page, screenshots / "dashboard.png")
 
     # The registration form: one member typed into the first row, a second one into a row
     # added with the htmx "Add member" button.
@@ -176,7 +57,7 @@ def test_register_search_and_errors(page: Page, live_server, site, screenshots: 
     page.get_by_label("Phone").fill("+235 66 00 11 22")
     page.locator("#id_language").select_option("ar")
     page.get_by_label("Registration desk").fill("desk-2")
-    _screenshot(page, screenshots / "register.png")
+    screenshot(page, screenshots / "register.png")
 
     first = page.locator("#members-0")
     first.get_by_label("Given name").fill("Zénabou")
@@ -211,7 +92,7 @@ def test_register_search_and_errors(page: Page, live_server, site, screenshots: 
     expect(page.locator("#id_members-3-given_name")).to_have_value("Issa")
     expect(page.locator("#id_phone")).to_have_value("+235 66 00 11 22")
     assert Household.objects.count() == 1
-    _screenshot(page, screenshots / "register-errors.png")
+    screenshot(page, screenshots / "register-errors.png")
 
     page.locator("#id_members-3-date_of_birth").fill("2019")
     page.get_by_role("button", name="Register household").click()
@@ -224,7 +105,7 @@ def test_register_search_and_errors(page: Page, live_server, site, screenshots: 
     expect(members).to_contain_text("Issa Mahamat")
     expect(members).to_contain_text("2019 (year only)")
     expect(members).to_contain_text("Single parent")
-    _screenshot(page, screenshots / "household.png")
+    screenshot(page, screenshots / "household.png")
 
     # Live search: typing without accents finds her, without reloading the page.
     page.get_by_role("link", name="Households", exact=True).click()
@@ -235,7 +116,7 @@ def test_register_search_and_errors(page: Page, live_server, site, screenshots: 
     expect(page.locator("#result-count")).to_contain_text("1 household matches")
     expect(page).to_have_url(re.compile(r"[?&]q=zenab"))
     assert page.evaluate("window.stillTheSamePage") is True
-    _screenshot(page, screenshots / "search.png")
+    screenshot(page, screenshots / "search.png")
     results.get_by_role("link", name=household.number).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(household.number)
 
@@ -243,27 +124,27 @@ def test_register_search_and_errors(page: Page, live_server, site, screenshots: 
 def test_layout_at_tablet_width_and_right_to_left(page: Page, live_server, site, screenshots):
     make_user("manager", superuser=True, password=PASSWORD)
     household = register_household(household_input(site))
-    _log_in(page, live_server.url)
+    log_in(page, live_server.url)
     page.set_viewport_size({"width": 800, "height": 1000})
-    _screenshot(page, screenshots / "dashboard-tablet.png")
+    screenshot(page, screenshots / "dashboard-tablet.png")
     # No horizontal scrolling of the page itself: wide tables scroll inside their box.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.goto(f"{live_server.url}/households/{household.number}/")
-    _screenshot(page, screenshots / "household-tablet.png")
+    screenshot(page, screenshots / "household-tablet.png")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     page.locator("#language-select").select_option("ar")
     page.locator(".language-form").get_by_role("button").click()
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     page.goto(f"{live_server.url}/households/new/")
-    _screenshot(page, screenshots / "register-rtl.png")
+    screenshot(page, screenshots / "register-rtl.png")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_works_without_javascript(page_without_javascript: Page, live_server, site):
     page = page_without_javascript
     make_user("manager", superuser=True, password=PASSWORD)
-    _log_in(page, live_server.url)
+    log_in(page, live_server.url)
 
     page.get_by_role("link", name="Register household").click()
     page.locator("#id_members-0-given_name").fill("Achta")
@@ -293,7 +174,7 @@ def test_roles_in_the_browser(page: Page, live_server, site, screenshots: Path):
     make_user("viewer", password=PASSWORD, role="partner_viewer", sites=[site])
     make_user("boss", password=PASSWORD, role="camp_manager", sites=[site])
 
-    _log_in(page, live_server.url, "clerk")
+    log_in(page, live_server.url, "clerk")
     expect(page.locator(".user-role")).to_contain_text("Registration clerk")
     expect(page.get_by_role("link", name="Audit log")).to_have_count(0)
     page.get_by_role("link", name="Register household").click()
@@ -313,7 +194,7 @@ def test_roles_in_the_browser(page: Page, live_server, site, screenshots: Path):
     page.goto(f"{live_server.url}/audit/")
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("Registration clerk")
-    _screenshot(page, screenshots / "refused.png")
+    screenshot(page, screenshots / "refused.png")
 
     page.locator("#language-select").select_option("ar")
     page.locator(".language-form").get_by_role("button").click()
@@ -321,22 +202,22 @@ def test_roles_in_the_browser(page: Page, live_server, site, screenshots: Path):
     expect(page.get_by_role("link", name="تسجيل أسرة")).to_be_visible()
     page.goto(f"{live_server.url}/households/{household.number}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("الأسرة")
-    _screenshot(page, screenshots / "household-rtl.png")
+    screenshot(page, screenshots / "household-rtl.png")
     page.locator(".logout-form").get_by_role("button").click()
 
     page.context.clear_cookies()
-    _log_in(page, live_server.url, "viewer")
+    log_in(page, live_server.url, "viewer")
     expect(page.get_by_role("link", name="Households", exact=True)).to_have_count(0)
     page.goto(f"{live_server.url}/households/{household.number}/")
     expect(page.get_by_role("heading", name="Not allowed")).to_be_visible()
     page.context.clear_cookies()
 
-    _log_in(page, live_server.url, "boss")
+    log_in(page, live_server.url, "boss")
     page.get_by_role("link", name="Audit log").click()
     log = page.locator("table.audit-table")
     expect(log).to_contain_text(household.number)
     expect(log).to_contain_text("clerk")
-    _screenshot(page, screenshots / "audit-log.png")
+    screenshot(page, screenshots / "audit-log.png")
 
 
 def test_duplicate_warning_at_registration(page: Page, live_server, site, screenshots: Path):
@@ -344,7 +225,7 @@ def test_duplicate_warning_at_registration(page: Page, live_server, site, screen
     may still register, with a reason."""
     make_user("clerk", password=PASSWORD, role="registration_clerk", sites=[site])
     existing = register_household(household_input(site))  # Amina Haroun, born 14 March 1988
-    _log_in(page, live_server.url, "clerk")
+    log_in(page, live_server.url, "clerk")
     page.get_by_role("link", name="Register household").click()
     first = page.locator("#members-0")
     first.get_by_label("Given name").fill("Amina")
@@ -361,7 +242,7 @@ def test_duplicate_warning_at_registration(page: Page, live_server, site, screen
     expect(match).to_contain_text("Amina Haroun")
     expect(page.locator("#id_members-0-given_name")).to_have_value("Amina")
     assert Household.objects.count() == 1
-    _screenshot(page, screenshots / "register-duplicate.png")
+    screenshot(page, screenshots / "register-duplicate.png")
 
     warning.locator('input[name="duplicates_confirmed"]').check()
     page.locator("#id_duplicate_override_reason").fill("Same name, different mother of five")
@@ -376,7 +257,7 @@ def test_admin_change_pages_work_under_the_apps_csp(page_with_app_csp: Page, liv
     page = page_with_app_csp
     make_user("manager", superuser=True, password=PASSWORD)
     household = register_household(household_input(site))
-    _log_in(page, live_server.url)
+    log_in(page, live_server.url)
     url = f"{live_server.url}/admin/registry/household/{household.pk}/change/"
     response = page.goto(url)
     assert response is not None
@@ -404,7 +285,7 @@ def test_protection_officer_records_a_note_and_a_tracing_request(
 ):
     make_user("officer", password=PASSWORD, role="protection_officer", sites=[site])
     household = register_household(household_input(site))
-    _log_in(page, live_server.url, "officer")
+    log_in(page, live_server.url, "officer")
     page.goto(f"{live_server.url}/households/{household.number}/")
     section = page.locator("#protection")
     expect(section).to_be_visible()
@@ -421,7 +302,7 @@ def test_protection_officer_records_a_note_and_a_tracing_request(
     section.get_by_role("button", name="Open tracing request").click()
     expect(page.get_by_role("status")).to_contain_text("Tracing request opened")
     expect(section.locator("table")).to_contain_text("Khadija")
-    _screenshot(page, screenshots / "household-protection.png")
+    screenshot(page, screenshots / "household-protection.png")
 
     page.get_by_role("link", name="Tracing", exact=True).click()
     expect(page.locator("table.data")).to_contain_text("Khadija")
