@@ -4,7 +4,8 @@
 `check(person)` looks the person's keys up (binary search), compares the few hundred records
 found and returns the best matches with their evidence. `add(record)` makes a newly saved
 person findable at once (kept in a small side table, merged into the sorted index when it
-grows).
+grows); `remove(record_id)` makes one unfindable (a row of the sorted index is marked retired,
+an added record dropped), so `replace(record)` takes a corrected record without a rebuild.
 """
 
 from __future__ import annotations
@@ -65,6 +66,9 @@ class DeskIndex:
         # The added records as one table with their rule keys, rebuilt only after an add.
         self._added_table: Table | None = None
         self._added_keys: list[Ints] = []
+        # Rows of `_table` removed since it was indexed (their keys stay in the sorted index).
+        self._retired = np.zeros(len(table), dtype=np.bool_)
+        self._row_of: dict[str, int] | None = None  # record id -> row of `_table`, when needed
         self._index()
 
     @classmethod
@@ -91,7 +95,10 @@ class DeskIndex:
         return self._model
 
     def __len__(self) -> int:
-        return len(self._table) + sum(len(t) for t in self._added)
+        return len(self._table) - int(self._retired.sum()) + sum(len(t) for t in self._added)
+
+    def __contains__(self, record_id: object) -> bool:
+        return record_id in self._ids
 
     def _index(self) -> None:
         self._sorted = []
@@ -109,9 +116,34 @@ class DeskIndex:
         self._added.append(table_of_record(record, self._vocabularies))
         self._added_table = None
         if len(self._added) >= _MERGE_AFTER:
+            added = len(self._added)
             self._table = concat_tables([self._table, *self._added])
+            self._retired = np.concatenate([self._retired, np.zeros(added, dtype=np.bool_)])
+            self._row_of = None
             self._added = []
             self._index()
+
+    def remove(self, record_id: str) -> None:
+        """Make a record unfindable (it was corrected, or is no longer active); an id the
+        index does not hold is ignored."""
+        if record_id not in self._ids:
+            return
+        self._ids.discard(record_id)
+        for position, added in enumerate(self._added):
+            if added.record_ids[0] == record_id:
+                del self._added[position]
+                self._added_table = None
+                return
+        if self._row_of is None:
+            self._row_of = {rid: row for row, rid in enumerate(self._table.record_ids)}
+        row = self._row_of.pop(record_id, None)
+        if row is not None:
+            self._retired[row] = True
+
+    def replace(self, record: Record) -> None:
+        """Take the corrected version of a record (or a new one): `remove`, then `add`."""
+        self.remove(record.record_id)
+        self.add(record)
 
     def check(self, person: Record, top: int = 20) -> list[Match]:
         """The `top` registry records most likely to be `person`, best first, with the
@@ -137,10 +169,13 @@ class DeskIndex:
                 found.append(index.rows[low:high])
         if not found:
             return np.zeros(0, dtype=np.int64)
-        return distinct(np.concatenate(found))
+        rows = distinct(np.concatenate(found))
+        return rows[~self._retired[rows]]
 
     def _added_candidates(self, query: Table) -> tuple[Table, Ints]:
         """Rows of the added records sharing a blocking key with `query`."""
+        if not self._added:
+            return self._table, np.zeros(0, dtype=np.int64)
         if self._added_table is None:
             self._added_table = concat_tables(self._added)
             self._added_keys = rule_keys(self._added_table, RULES)

@@ -5,6 +5,9 @@ the review queue itself; the API's write operations need a token with the `regis
 
 from edgecamp.accounts.policy import allow
 from edgecamp.accounts.roles import ALL_ROLES, MANAGEMENT, PERSONAL_DATA, REGISTRATION
+from edgecamp.core.access import Role
+
+CORRECTION = REGISTRATION | {Role.PROTECTION_OFFICER}
 
 WEB_ROUTES = {
     "dashboard": allow(ALL_ROLES),
@@ -18,6 +21,10 @@ WEB_ROUTES = {
     "duplicate-compare": allow(MANAGEMENT),
     "duplicate-merge": allow(MANAGEMENT),
     "duplicate-unmerge": allow(MANAGEMENT),
+    # Corrections: the registration roles; a person's also protection officers, who alone
+    # close protection-sensitive needs (registry.corrections).
+    "household-correct": allow(REGISTRATION),
+    "individual-correct": allow(CORRECTION),
 }
 
 API_OPERATIONS = {
@@ -30,4 +37,6 @@ API_OPERATIONS = {
     "edgecamp.registry.api.merge_duplicate": allow(MANAGEMENT, scope="register"),
     "edgecamp.registry.api.mark_not_same": allow(MANAGEMENT, scope="register"),
     "edgecamp.registry.api.unmerge_duplicate": allow(MANAGEMENT, scope="register"),
+    "edgecamp.registry.corrections_api.patch_household": allow(REGISTRATION, scope="register"),
+    "edgecamp.registry.corrections_api.patch_individual": allow(CORRECTION, scope="register"),
 }

@@ -4,7 +4,7 @@ a query or the registration service and renders the result; errors are rendered 
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
@@ -13,8 +13,10 @@ from ninja.pagination import paginate
 from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.core.access import scope_for
 from edgecamp.core.params import MAX_DB_INT
+from edgecamp.core.preconditions import etag_of
 from edgecamp.core.schemas import FieldProblems, Pages, Problem
-from edgecamp.registry import duplicates, merge, queries, services
+from edgecamp.registry import corrections_api, duplicates, merge, queries, services
+from edgecamp.registry.corrections_api import ETAG_HEADER, as_json
 from edgecamp.registry.models import DuplicateCandidate, Household, Individual, MergeRecord
 from edgecamp.registry.schemas import (
     DuplicateCandidateOut,
@@ -248,19 +250,32 @@ def unmerge_duplicate(request: HttpRequest, merge_id: int) -> Status[Any]:
     "/households/{number}",
     response={200: HouseholdDetail, 404: Problem},
     summary="Get a household",
+    openapi_extra={"responses": {200: {"headers": ETAG_HEADER}}},
 )
-def get_household(request: HttpRequest, number: str) -> Household:
+def get_household(request: HttpRequest, number: str, response: HttpResponse) -> Household:
     """The household with its members, their specific needs and documents, and its history.
-    Protection-sensitive needs are listed for protection officers of the site only."""
-    return _household_or_404(number, request)
+    Protection-sensitive needs are listed for protection officers of the site only. The ETag
+    is for PATCH /households/{number} (If-Match)."""
+    household = _household_or_404(number, request)
+    response["ETag"] = etag_of(as_json(HouseholdDetail, household))
+    return household
 
 
 @router.get(
     "/individuals/{individual_id}",
     response={200: IndividualDetail, 404: Problem},
     summary="Get an individual",
+    openapi_extra={"responses": {200: {"headers": ETAG_HEADER}}},
 )
-def get_individual(request: HttpRequest, individual_id: int) -> Individual:
+def get_individual(request: HttpRequest, individual_id: int, response: HttpResponse) -> Individual:
+    """The person with their needs, documents and history. The ETag is for
+    PATCH /individuals/{id} (If-Match)."""
+    individual = _individual_or_404(individual_id, request)
+    response["ETag"] = etag_of(as_json(IndividualDetail, individual))
+    return individual
+
+
+def _individual_or_404(individual_id: int, request: HttpRequest) -> Individual:
     individual = queries.individual_detail(individual_id, scope=scope_for(request.user))
     if individual is not None and queries.has_sensitive_needs([individual]):
         record_sensitive_read(individual, "specific needs")
@@ -287,3 +302,7 @@ def _household_or_404(number: str, request: HttpRequest) -> Household:
             % {"number": number},
         )
     return household
+
+
+# PATCH /households/{number} and /individuals/{id}: corrections (registry.corrections_api).
+corrections_api.add_routes(router)

@@ -14,6 +14,10 @@ class RegistryConfig(AppConfig):
         capture.SENSITIVE_ROWS.setdefault("registry.mergerecord", _moves_sensitive_needs)
         # A sensitive need's row: only the fact of the change is logged, never the code.
         capture.SENSITIVE_ROWS.setdefault("registry.specificneedrecord", _sensitive_need)
+        # A correction of a protection-sensitive need (registry.corrections): its event, and
+        # the row naming whom it concerns, are logged as a change only.
+        capture.SENSITIVE_ROWS.setdefault("registry.lifeevent", _protection_event)
+        capture.SENSITIVE_ROWS.setdefault("registry.lifeeventindividual", _about_protection_event)
         # A household's str() names its focal point: the log names it by its number.
         capture.REPR_FIELDS.setdefault("registry.household", "number")
 
@@ -34,3 +38,16 @@ def _moves_sensitive_needs(values: dict[str, object]) -> bool:
     return SpecificNeedRecord.objects.filter(
         pk__in=need_ids, code__in=sorted(PROTECTION_SENSITIVE_NEEDS)
     ).exists()
+
+
+def _protection_event(values: dict[str, object]) -> bool:
+    data = values.get("data")
+    return isinstance(data, dict) and bool(data.get("protection"))
+
+
+def _about_protection_event(values: dict[str, object]) -> bool:
+    from edgecamp.registry.models import LifeEvent
+
+    event = LifeEvent.objects.filter(pk=values.get("event_id")).values_list("data", flat=True)
+    data = event.first()
+    return isinstance(data, dict) and bool(data.get("protection"))

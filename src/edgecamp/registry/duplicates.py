@@ -4,10 +4,12 @@ registry?) and the review queue the dedupe job fills. Both use only the public A
 
 The desk check keeps one `linkage.DeskIndex` over every active individual of the active
 households of all sites, per process, and brings it up to date before each check: individuals
-saved since the last check are added; when an indexed individual was edited, the index is
-rebuilt (about 3 s for the 20 000-person demo; a check then takes about 20 ms, most of it the
-query for individuals saved since). Edits of a household's phone or place of origin alone are
-seen at the next rebuild. Matches are
+saved since the last check are added, and an indexed individual saved again (a correction, a
+status change) replaces its old version (`DeskIndex.replace`; no rebuild, which takes about
+3 s for the 20 000-person demo; a check takes about 20 ms, most of it the query for
+individuals saved since). A correction of a household's phone or place of origin touches its
+members' `updated_at` (registry.corrections), so every process's index takes it at its next
+check too. Matches are
 then filtered against the database, so people of sites outside the caller's scope, and people
 no longer active, never come out. The engine estimates its model on the registry itself; a
 registry too small to learn from (fewer than `BACKGROUND_BELOW` people) is padded with the
@@ -284,21 +286,17 @@ class _DeskCache:
         start = min(self._mark, timezone.now() - COMMIT_LAG)
         since = Q(updated_at__gt=start) | Q(updated_at=self._mark, id__gt=self._max_id)
         changed = list(_individual_rows(Individual.objects.filter(since)))
-        added = []
-        for row in changed:
-            known = self._known.get(row["id"])
-            if known is None:
-                added.append(row)
-            elif known != row["updated_at"]:
-                self._build()  # an indexed person was edited (or an id reused)
-                return
-        if not added:
+        # New people, and people saved again since they were indexed (a correction, a status
+        # change): the latter replace their old version.
+        saved = [row for row in changed if self._known.get(row["id"]) != row["updated_at"]]
+        if not saved:
             return
-        documents = _first_documents([row["id"] for row in added])
-        for row in added:
+        documents = _first_documents([row["id"] for row in saved])
+        for row in saved:
             self._known[row["id"]] = row["updated_at"]
             self._mark = max(self._mark, row["updated_at"])
             self._max_id = max(self._max_id, row["id"])
+            self._index.remove(str(row["id"]))
             if _is_active(row):
                 self._index.add(_record(row, documents))
 
@@ -401,6 +399,67 @@ def run_dedupe_job(scope: Scope | None = None) -> DedupeJobSummary:
     return summary
 
 
+def queue_likely_pairs(individual_ids: Sequence[int]) -> list[DuplicateCandidate]:
+    """Put into the review queue each pair a corrected person now makes with somebody of the
+    registry (probability at least REVIEW_THRESHOLD, as the dedupe job), except pairs judged
+    not the same and pairs already open; call inside the correcting transaction, after the
+    change is written: the desk index takes the corrected record first (`DeskIndex.replace`),
+    so the check sees it."""
+    rows = [
+        row
+        for row in _individual_rows(Individual.objects.filter(pk__in=list(individual_ids)))
+        if _is_active(row)
+    ]
+    if not rows:
+        return []
+    documents = _first_documents([row["id"] for row in rows])
+    pairs: dict[tuple[int, int], Any] = {}
+    for row in rows:
+        for match in _DESK.check(_record(row, documents)):
+            if match.probability < REVIEW_THRESHOLD or match.record_id.startswith(
+                _BACKGROUND_PREFIX
+            ):
+                continue
+            other = int(match.record_id)
+            key = (min(row["id"], other), max(row["id"], other))
+            if key[0] != key[1] and key not in pairs:
+                pairs[key] = match
+    if not pairs:
+        return []
+    active_ids = set(
+        Individual.objects.filter(
+            pk__in={pk for key in pairs for pk in key},
+            status=Individual.Status.ACTIVE,
+            household__status=Household.Status.ACTIVE,
+        ).values_list("pk", flat=True)
+    )
+    known = _decided_or_open(list(pairs))
+    new = [
+        DuplicateCandidate(
+            individual_l_id=key[0],
+            individual_r_id=key[1],
+            probability=match.probability,
+            evidence=list(evidence_dicts(match.evidence)),
+        )
+        for key, match in pairs.items()
+        if key not in known and set(key) <= active_ids
+    ]
+    DuplicateCandidate.objects.bulk_create(new)
+    return new
+
+
+def _decided_or_open(keys: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+    ids = {pk for key in keys for pk in key}
+    not_same = NotSamePerson.objects.filter(individual_l__in=ids, individual_r__in=ids)
+    open_ = DuplicateCandidate.objects.filter(
+        status=DuplicateCandidate.Status.OPEN, individual_l__in=ids, individual_r__in=ids
+    )
+    return {
+        *not_same.values_list("individual_l_id", "individual_r_id"),
+        *open_.values_list("individual_l_id", "individual_r_id"),
+    }
+
+
 def open_candidates(scope: Scope) -> list[DuplicateCandidate]:
     """Open candidates whose two people are both in the scope's sites."""
     return list(
@@ -460,7 +519,10 @@ def _first_documents(ids: Sequence[int]) -> dict[int, str]:
     documents: dict[int, str] = {}
     if not ids:
         return documents
-    query = IdentityDocument.objects.order_by("id").values_list("individual_id", "number")
+    # An active document first: a withdrawn one (registry.corrections) only when none is left.
+    query = IdentityDocument.objects.order_by("-active", "id").values_list(
+        "individual_id", "number"
+    )
     if len(ids) < 500:
         query = query.filter(individual_id__in=ids)
     for individual_id, number in query:

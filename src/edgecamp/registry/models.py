@@ -286,7 +286,11 @@ class LifeEvent(PublicId, AppendOnly):
       only by its year), `recorded_at` and `recorded_by` when and by whom it was written down.
     - `reason` is a code (codes.EventReason), `note` the clerk's own words.
     - `data` holds the kind's own details, plain JSON of codes and ids (never names, never a
-      specific need: the audit log copies it). A change of status keeps `old_status` and
+      specific need: the audit log copies it), but for a correction (registry.corrections):
+      its `changes` hold each field's value before and after, names too (the corrected row's
+      own audit entry holds them already); a correction of a protection-sensitive need is an
+      event of its own marked `protection`, logged as sensitive and shown to protection
+      officers only. A change of status keeps `old_status` and
       `new_status` (of the household, or of each individual named); a merge its `merge` (the
       MergeRecord) and `survivor`; a join `from_household`, `old_relationship` and
       `relationship`. The coming kinds add theirs beside them.

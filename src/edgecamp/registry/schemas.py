@@ -189,6 +189,10 @@ class DocumentOut(Schema):
     number: str
     issuing_country: str
     expires_on: date | None
+    active: bool = Field(
+        description="False for a document withdrawn by a correction, or a copy of one another "
+        "record holds (kept as evidence for the duplicate review)."
+    )
 
 
 class StatusChangeOut(Schema):

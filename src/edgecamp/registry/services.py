@@ -416,6 +416,23 @@ def _user_or_none(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
     return user if user is not None and user.pk else None
 
 
+def normalise_member(member: MemberInput) -> MemberInput:
+    """A member as registration stores it: names' spaces collapsed, a year-only date of birth
+    on 1 January, codes upper case (corrections normalise the corrected person alike)."""
+    return _normalise_member(member)
+
+
+def validate_member(member: MemberInput, path: str, today: date, errors: RegistrationError) -> None:
+    """Registration's rules for one person, each message under `path`.`field` (or `field`
+    when `path` is empty)."""
+    prefixed = RegistrationError()
+    _validate_member(member, path or "_", today, prefixed)
+    for key, messages in prefixed.errors.items():
+        name = key if path else key.removeprefix("_.")
+        for message in messages:
+            errors.add(name, message)
+
+
 def _normalise_member(member: MemberInput) -> MemberInput:
     dob = member.date_of_birth
     # Year-only dates are stored as 1 January of that year, the convention registries use.
@@ -462,20 +479,12 @@ def _validate_household(
             )
         else:
             _validate_shelter_room(shelter, len(members), errors)
-    if data.phone.strip() and not PHONE_PATTERN.match(data.phone.strip()):
-        errors.add("phone", _("Enter a phone number of digits, optionally starting with +."))
-    language = data.language.strip().lower()
-    if language and not is_known_language(language):
-        errors.add("language", _("Use an ISO 639 language code such as ar, fr or so."))
+    validate_contact(data, errors)
     if data.registration_date is not None:
         if data.registration_date > today:
             errors.add("registration_date", _("The registration date cannot be in the future."))
         elif problem := dates.REGISTRATION.problem(data.registration_date, today):
             errors.add("registration_date", problem)
-    if len(data.place_of_origin.strip()) > 120:
-        errors.add("place_of_origin", _("Keep the place of origin under 120 characters."))
-    if len(data.registration_desk.strip()) > 40:
-        errors.add("registration_desk", _("Keep the desk name under 40 characters."))
     if not members:
         errors.add("members", _("A household needs at least one member."))
     elif len(members) > MAX_MEMBERS:
@@ -493,6 +502,20 @@ def _validate_household(
                 % {"n": focal_points},
             )
     return site, shelter
+
+
+def validate_contact(data: HouseholdInput, errors: RegistrationError) -> None:
+    """The household's own facts a clerk types (phone, language, place of origin, desk), as
+    registration and corrections (registry.corrections) check them."""
+    if data.phone.strip() and not PHONE_PATTERN.match(data.phone.strip()):
+        errors.add("phone", _("Enter a phone number of digits, optionally starting with +."))
+    language = data.language.strip().lower()
+    if language and not is_known_language(language):
+        errors.add("language", _("Use an ISO 639 language code such as ar, fr or so."))
+    if len(data.place_of_origin.strip()) > 120:
+        errors.add("place_of_origin", _("Keep the place of origin under 120 characters."))
+    if len(data.registration_desk.strip()) > 40:
+        errors.add("registration_desk", _("Keep the desk name under 40 characters."))
 
 
 def housed(shelter: Shelter) -> QuerySet[Household]:

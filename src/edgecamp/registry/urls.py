@@ -1,6 +1,6 @@
 from django.urls import path
 
-from edgecamp.registry import duplicate_views, views
+from edgecamp.registry import correction_views, duplicate_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -38,4 +38,14 @@ urlpatterns = [
         name="duplicate-not-same",
     ),
     path("households/<str:number>/", views.household_detail, name="household-detail"),
+    path(
+        "households/<str:number>/correct/",
+        correction_views.household_correct,
+        name="household-correct",
+    ),
+    path(
+        "households/<str:number>/members/<int:individual_id>/correct/",
+        correction_views.individual_correct,
+        name="individual-correct",
+    ),
 ]

@@ -21,7 +21,7 @@ from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.core.access import Scope, scope_for
 from edgecamp.core.htmx import is_htmx
 from edgecamp.core.params import page_param
-from edgecamp.registry import duplicates, merge, panels, queries
+from edgecamp.registry import corrections, duplicates, merge, panels, queries
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, Sex, SpecificNeed
 from edgecamp.registry.forms import (
     MEMBER_PREFIX,
@@ -222,18 +222,24 @@ class TimelineRow:
     people: list[Individual]
     old_label: str
     new_label: str
+    # A correction's fields, each with its value before and after.
+    changes: list[corrections.ReadableChange] = dataclasses.field(default_factory=list)
 
 
-def _timeline(household: Household) -> list[TimelineRow]:
+def _timeline(household: Household, scope: Scope | None = None) -> list[TimelineRow]:
     status_labels = {**dict(Individual.Status.choices), **dict(Household.Status.choices)}
+    people = {m.pk: str(m) for m in household.members.all()}
     return [
         TimelineRow(
             event,
             list(event.individuals.all()),
             status_labels.get(event.old_status, event.old_status),
             status_labels.get(event.new_status, event.new_status),
+            corrections.readable_changes(event, people),
         )
         for event in queries.timeline(household)
+        # A correction of a protection-sensitive need: protection officers of the site only.
+        if corrections.visible_to(event, scope, household.site_id)
     ]
 
 
@@ -259,7 +265,7 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
             "household": household,
             "members": members,
             "language_name": language_name(household.language),
-            "timeline": _timeline(household),
+            "timeline": _timeline(household, scope),
             "memberships": household.memberships.all(),
             # The sections apps above the registry add (protection: only for a protection
             # officer of the site).
