@@ -308,6 +308,7 @@ def test_register_household(logged_in_client, site, admin_user):
             "number": "BC-1",
             "issuing_country": "",
             "expires_on": None,
+            "active": True,
         }
     ]
     assert body["focal_point"]["id"] == body["members"][0]["id"]
@@ -476,8 +477,8 @@ def test_openapi_schema_lists_every_route_with_documented_codes(logged_in_client
         "/api/v1/sites": {"get"},
         "/api/v1/sites/{site_id}": {"get"},
         "/api/v1/households": {"get", "post"},
-        "/api/v1/households/{number}": {"get"},
-        "/api/v1/individuals/{individual_id}": {"get"},
+        "/api/v1/households/{number}": {"get", "patch"},
+        "/api/v1/individuals/{individual_id}": {"get", "patch"},
     }.items() <= paths.items()
     member_in = schema["components"]["schemas"]["MemberIn"]["properties"]
     assert "focal_point" in member_in["relationship"]["enum"]

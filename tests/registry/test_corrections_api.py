@@ -357,3 +357,22 @@ def test_openapi_documents_the_preconditions(clerk):
         assert "ETag" in patch["responses"]["412"]["headers"]
         assert any(p["name"] == "If-Match" and p["in"] == "header" for p in patch["parameters"])
         assert "ETag" in schema["paths"][path]["get"]["responses"]["200"]["headers"]
+
+
+def test_individual_patch_preconditions(clerk, household):
+    person = household.members.get(relationship="child")
+    url = _individual_url(person)
+    body = {"given_name": "Youssef", "reason": "data_error"}
+    assert _patch(clerk, url, body, None).status_code == 428
+    etag = clerk.get(url)["ETag"]
+    first = _patch(clerk, url, body, etag)
+    assert first.status_code == 200
+    assert first["ETag"] != etag
+    stale = _patch(clerk, url, {"given_name": "Yousef", "reason": "data_error"}, etag)
+    assert stale.status_code == 412
+    assert stale.json()["current"]["given_name"] == "Youssef"
+    assert stale["ETag"] == first["ETag"] == clerk.get(url)["ETag"]
+    # A change of the household (its phone) is not a change of the person's representation.
+    household_url = f"/api/v1/households/{household.number}"
+    _patch(clerk, household_url, {"phone": "+249 911 000 111", "reason": "data_error"}, "*")
+    assert clerk.get(url)["ETag"] == first["ETag"]

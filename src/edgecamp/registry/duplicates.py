@@ -275,6 +275,22 @@ class _DeskCache:
             self._refresh()
             return list(self._index.check(person, top=50))
 
+    def check_corrected(self, rows: list[dict[str, Any]], records: list[Any]) -> list[list[Any]]:
+        """Take the corrected people's `rows` into the index at once (replacing their old
+        version, without reading what else changed since: the next check does), then check
+        each of `records` (the active ones' records) against it."""
+        with self._lock:
+            if self._index is None or self._mark is None:
+                self._build()
+            else:
+                by_id = {record.record_id: record for record in records}
+                for row in rows:
+                    self._known[row["id"]] = row["updated_at"]
+                    self._index.remove(str(row["id"]))
+                    if str(row["id"]) in by_id:
+                        self._index.add(by_id[str(row["id"])])
+            return [list(self._index.check(record, top=50)) for record in records]
+
     def _refresh(self) -> None:
         if self._index is None or self._mark is None:
             self._build()
@@ -405,17 +421,16 @@ def queue_likely_pairs(individual_ids: Sequence[int]) -> list[DuplicateCandidate
     not the same and pairs already open; call inside the correcting transaction, after the
     change is written: the desk index takes the corrected record first (`DeskIndex.replace`),
     so the check sees it."""
-    rows = [
-        row
-        for row in _individual_rows(Individual.objects.filter(pk__in=list(individual_ids)))
-        if _is_active(row)
-    ]
+    every = list(_individual_rows(Individual.objects.filter(pk__in=list(individual_ids))))
+    rows = [row for row in every if _is_active(row)]
     if not rows:
+        _DESK.check_corrected(every, [])  # no longer active: out of the index
         return []
     documents = _first_documents([row["id"] for row in rows])
+    records = [_record(row, documents) for row in rows]
     pairs: dict[tuple[int, int], Any] = {}
-    for row in rows:
-        for match in _DESK.check(_record(row, documents)):
+    for row, found in zip(rows, _DESK.check_corrected(rows, records), strict=True):
+        for match in found:
             if match.probability < REVIEW_THRESHOLD or match.record_id.startswith(
                 _BACKGROUND_PREFIX
             ):

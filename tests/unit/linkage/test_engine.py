@@ -340,6 +340,28 @@ def test_desk_check_finds_a_known_person(camp_csv: Path) -> None:
     others = index.check(Record("q2", given_name="Zamzam", family_name="Qwertyuiop", sex="f"))
     assert "later" not in {m.record_id for m in others}
     assert others[0].record_id == "late"
+    # A corrected record replaces its old version, in the sorted index or among the added.
+    size = len(index)
+    corrected = Record.from_mapping({**row, "given_name": "Zamzam", "family_name": "Qwertyuiop"})
+    index.replace(corrected)
+    assert len(index) == size
+    renamed = index.check(Record("q3", given_name="Zamzam", family_name="Qwertyuiop", sex="f"))
+    assert {"late", row["record_id"]} <= {m.record_id for m in renamed}
+    # The old name is gone: what still matches is the new version (date, phone... agree).
+    again = {m.record_id: m for m in index.check(person, top=5)}
+    if row["record_id"] in again:
+        assert again[row["record_id"]].match_weight < matches[0].match_weight
+        names = {e.comparison: e.level for e in again[row["record_id"]].evidence}
+        assert names["given_name"] != "exact"
+    index.replace(Record("late", given_name="Kaltouma", family_name="Mnbvcxz", sex="female"))
+    assert "late" not in {
+        m.record_id
+        for m in index.check(Record("q4", given_name="Zamzam", family_name="Qwertyuiop", sex="f"))
+    }
+    index.remove(row["record_id"])
+    index.remove("never-indexed")
+    assert row["record_id"] not in index
+    assert len(index) == size - 1
 
 
 def _write(path: Path, rows: list[list[str]]) -> Path:
