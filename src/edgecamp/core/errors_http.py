@@ -17,6 +17,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from edgecamp.core.params import BadParameter
+
 log = logging.getLogger(__name__)
 
 # The API lives under this path (edgecamp/urls.py); its clients read JSON, not pages.
@@ -46,6 +48,8 @@ def failure_for(exc: BaseException) -> Failure | None:
             _("The database is busy with other work; nothing was changed. Try again in a minute."),
             RETRY_AFTER_SECONDS,
         )
+    if isinstance(exc, BadParameter):
+        return Failure(400, str(exc))
     if isinstance(exc, OverflowError) or (
         isinstance(exc, DataError) and _sqlstate(exc) in _OUT_OF_RANGE_STATES
     ):
