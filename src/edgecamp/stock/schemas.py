@@ -261,6 +261,10 @@ class PledgeOut(Schema):
         return pledge.destination.code
 
     @staticmethod
+    def resolve_line_count(pledge: Pledge) -> int:
+        return queries.line_count(pledge)
+
+    @staticmethod
     def resolve_lines(pledge: Pledge) -> list[object]:
         return queries.first_lines(pledge, MAX_LINES)  # type: ignore[return-value]
 
