@@ -243,6 +243,15 @@ def test_a_pledge_file_of_200_000_rows_is_refused_at_the_limit(tmp_path):
 # --- Bounded list inputs of the API ------------------------------------------------------------
 
 
+def test_a_body_larger_than_the_limit_is_a_json_413_saying_so(logged_in_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = {"lines": [{"item": 1, "quantity": 1}] * 1000}
+    response = logged_in_client.post("/api/v1/pledges", body, content_type="application/json")
+    assert response.status_code == 413
+    assert "larger than" in response.json()["detail"]
+    assert not Pledge.objects.exists()
+
+
 def _member(**fields):
     return {"relationship": "focal_point", "sex": "female", "given_name": "Amina", **fields}
 

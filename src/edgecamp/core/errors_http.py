@@ -12,6 +12,8 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -50,6 +52,15 @@ def failure_for(exc: BaseException) -> Failure | None:
         )
     if isinstance(exc, BadParameter):
         return Failure(400, str(exc))
+    if isinstance(exc, RequestDataTooBig):
+        return Failure(
+            413,
+            _(
+                "The request is larger than %(size)s; nothing was changed. Send less at a "
+                "time (a pledge or a manifest takes at most 500 lines)."
+            )
+            % {"size": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000:.1f} MB"},
+        )
     if isinstance(exc, OverflowError) or (
         isinstance(exc, DataError) and _sqlstate(exc) in _OUT_OF_RANGE_STATES
     ):
