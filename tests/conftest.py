@@ -1,11 +1,13 @@
 import itertools
 
 import pytest
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import translation
 
 from edgecamp.core.access import Role
-from tests.factories import make_site, make_user
+from tests.accounts.factories import make_user
+from tests.sites.factories import make_site
 
 
 @pytest.fixture
@@ -48,13 +50,31 @@ def client_as(db):
     return signed_in
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """One transaction held open for a whole module, for data loaded once and read by many
+    tests (a demo camp): a module-scoped fixture that requests `module_db` writes into it; each
+    test runs in a savepoint inside it (so its own changes roll back as usual), and the module's
+    data rolls back after its last test. Not for `transaction=True` tests."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+        transaction.atomic(),
+    ):
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(request, settings):
     """Argon2 (the production hasher) costs ~0.1 s and 100 MB per password; tests that only need
     a user with a password use MD5. Tests about hashing itself are marked
     `real_password_hashing`."""
     if request.node.get_closest_marker("real_password_hashing") is None:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,9 @@ from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from edgecamp.registry.models import Household
 from edgecamp.registry.services import register_household
-from tests.factories import household_input, make_shelter, make_user, member
+from tests.accounts.factories import make_user
+from tests.registry.factories import household_input, member
+from tests.sites.factories import make_shelter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

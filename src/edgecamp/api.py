@@ -29,6 +29,7 @@ import edgecamp
 from edgecamp.accounts.api_access import BearerToken, guard_operation
 from edgecamp.accounts.routes import ApiOperation
 from edgecamp.core.errors import Refused
+from edgecamp.core.preconditions import Stale
 
 
 def _docs_for_signed_in_users(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -89,6 +90,16 @@ def _refused(request: HttpRequest, exc: Refused) -> HttpResponse:
     messages by dotted path."""
     body = {"detail": str(exc.detail), "errors": exc.errors}
     return api.create_response(request, body, status=exc.status_code)
+
+
+@api.exception_handler(Stale)
+def _stale(request: HttpRequest, exc: Stale) -> HttpResponse:
+    """A conditional write whose If-Match no longer names the record (core.preconditions):
+    412 with the record as it is now and its ETag, so the client can show both versions."""
+    body = {"detail": str(exc.detail), "current": exc.current}
+    response = api.create_response(request, body, status=exc.status_code)
+    response["ETag"] = exc.etag
+    return response
 
 
 @api.exception_handler(ValidationError)

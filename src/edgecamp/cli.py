@@ -276,7 +276,7 @@ def _migrate() -> None:
 def _generate(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
-    from edgecamp.registry.demo_data import CampNotEmptyError, load_synthetic_camp
+    from edgecamp.demo.camp import CampNotEmptyError, load_synthetic_camp
 
     try:
         with _progress("Generating camp") as report:
@@ -329,8 +329,8 @@ def _demo(args: argparse.Namespace) -> int:
     console = _console()
     with console.status("Preparing the database…"):
         _migrate()
-    from edgecamp.demo_extras import create_staff_accounts, load_demo_activity
-    from edgecamp.registry.demo_data import camp_is_empty, load_synthetic_camp
+    from edgecamp.demo.activity import create_staff_accounts, load_demo_activity
+    from edgecamp.demo.camp import camp_is_empty, load_synthetic_camp
 
     if not camp_is_empty():
         # A database in use: `make demo` must not become a way to reset, reopen or recreate

@@ -11,12 +11,14 @@ from datetime import date
 import pytest
 from django.test import override_settings
 
-from edgecamp.accounts.scope import scope_for
 from edgecamp.audit.models import AuditEntry
 from edgecamp.audit.queries import visible_entries
+from edgecamp.core.access import scope_for
 from edgecamp.registry.merge import merge_candidate
 from edgecamp.registry.models import DuplicateCandidate
-from tests.factories import make_household, make_site, make_user, member
+from tests.accounts.factories import make_user
+from tests.registry.factories import make_household, member
+from tests.sites.factories import make_site
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,9 @@ import pytest
 from edgecamp.cli import main
 from edgecamp.stock.models import Pledge
 from edgecamp.terminal import shown
-from tests.factories import make_user
-from tests.supply_factories import make_item, make_organisation, make_warehouse, stock_up
+from tests.accounts.factories import make_user
+from tests.partners.factories import make_organisation
+from tests.stock.factories import make_item, make_warehouse, stock_up
 
 pytestmark = pytest.mark.django_db
 

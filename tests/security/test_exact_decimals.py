@@ -21,7 +21,7 @@ from edgecamp.stock.services import (
     record_loss,
     transfer_stock,
 )
-from tests.supply_factories import make_item, make_warehouse, stock_up
+from tests.stock.factories import make_item, make_warehouse, stock_up
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from django.urls import reverse
 from edgecamp.core.text import TextRefused, clean_text
 from edgecamp.registry.models import Household, Individual
 from edgecamp.stock.models import Movement, Pledge
-from tests.supply_factories import make_item, make_organisation, make_warehouse
-from tests.test_web import _post_data
+from tests.partners.factories import make_organisation
+from tests.registry.test_pages import _post_data
+from tests.stock.factories import make_item, make_warehouse
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,11 @@ from edgecamp.distributions.models import Cycle
 from edgecamp.distributions.services import CycleInput, create_cycle, start_cycle
 from edgecamp.shelters.models import AllocationPlan
 from edgecamp.shelters.services import propose_plan
-from tests.factories import make_household, make_shelter, make_site, make_user, member
-from tests.supply_factories import make_item, make_warehouse, per_household
+from tests.accounts.factories import make_user
+from tests.distributions.factories import per_household
+from tests.registry.factories import make_household, member
+from tests.sites.factories import make_shelter, make_site
+from tests.stock.factories import make_item, make_warehouse
 
 pytestmark = pytest.mark.django_db
 

@@ -25,16 +25,10 @@ from edgecamp.stock.services import (
     receive_stock,
     record_loss,
 )
-from tests.factories import make_household
-from tests.supply_factories import (
-    make_cycle,
-    make_item,
-    make_organisation,
-    make_warehouse,
-    per_household,
-    per_person,
-    stock_up,
-)
+from tests.distributions.factories import make_cycle, per_household, per_person
+from tests.partners.factories import make_organisation
+from tests.registry.factories import make_household
+from tests.stock.factories import make_item, make_warehouse, stock_up
 
 pytestmark = pytest.mark.django_db
 

@@ -15,13 +15,14 @@ from django.db.transaction import atomic
 from django.urls import reverse
 
 from edgecamp.accounts.roles import Role
-from edgecamp.accounts.scope import scope_for
+from edgecamp.core.access import scope_for
 from edgecamp.registry import duplicates, services
 from edgecamp.registry.duplicates import PossibleDuplicates, reset_desk_index
 from edgecamp.registry.models import Household, IdentityDocument
 from edgecamp.registry.services import DocumentInput, register_household
-from tests.factories import household_input, make_user, member
-from tests.test_web import _post_data
+from tests.accounts.factories import make_user
+from tests.registry.factories import household_input, member
+from tests.registry.test_pages import _post_data
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,9 @@ import pytest
 from edgecamp.accounts.tokens import create_token
 from edgecamp.protection import services
 from edgecamp.registry.services import register_household
-from tests.factories import household_input, make_site, make_user, member
+from tests.accounts.factories import make_user
+from tests.registry.factories import household_input, member
+from tests.sites.factories import make_site
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,8 @@ from edgecamp.stock.services import (
     create_pledge,
     dispatch_shipment,
 )
-from tests.supply_factories import make_item, make_organisation, make_warehouse
+from tests.partners.factories import make_organisation
+from tests.stock.factories import make_item, make_warehouse
 
 pytestmark = pytest.mark.django_db
 

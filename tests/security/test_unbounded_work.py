@@ -21,8 +21,9 @@ from edgecamp.registry.services import MAX_DOCUMENTS, MAX_MEMBERS, MAX_NEEDS
 from edgecamp.stock import files, services
 from edgecamp.stock.models import Pledge, PledgeLine, Shipment, Warehouse
 from edgecamp.stock.quantities import MAX_LINES
-from tests.factories import make_household
-from tests.supply_factories import make_item, make_organisation, make_warehouse
+from tests.partners.factories import make_organisation
+from tests.registry.factories import make_household
+from tests.stock.factories import make_item, make_warehouse
 
 pytestmark = pytest.mark.django_db
 
@@ -299,7 +300,7 @@ def test_too_many_specific_needs_are_refused_on_the_field(logged_in_client, site
 
 def test_the_service_bounds_documents_and_needs_for_the_forms_and_the_cli(site):
     from edgecamp.registry.services import DocumentInput, RegistrationError, register_household
-    from tests.factories import household_input, member
+    from tests.registry.factories import household_input, member
 
     crowded = member(
         specific_needs=[f"X{n}" for n in range(MAX_NEEDS + 1)],

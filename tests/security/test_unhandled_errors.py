@@ -15,7 +15,7 @@ from django.urls import reverse
 from edgecamp.registry import api as registry_api
 from edgecamp.registry import queries
 from edgecamp.registry.models import Household, Individual
-from tests.factories import make_household
+from tests.registry.factories import make_household
 
 pytestmark = pytest.mark.django_db
 

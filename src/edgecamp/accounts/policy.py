@@ -18,7 +18,7 @@ knows no app above it). The tables below hold the accounts pages, the API docs a
 
 A route without an entry is refused to everyone (403) and fails the policy test, which prints
 the line to add. Row-level scoping (which sites' people) is not declared here: queries filter
-by `edgecamp.accounts.scope.scope_for(request.user)`.
+by `edgecamp.core.access.scope_for(request.user)`.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from edgecamp.accounts.scope import scope_for
+from edgecamp.core.access import scope_for
 from edgecamp.core.params import MAX_DB_INT
 from edgecamp.core.schemas import FieldProblems, PagedRows, Pages, Problem
 from edgecamp.distributions import queries, services

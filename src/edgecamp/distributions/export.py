@@ -7,7 +7,7 @@ import io
 from django.http import HttpResponse
 
 from edgecamp import csvio
-from edgecamp.accounts.scope import Scope
+from edgecamp.core.access import Scope
 from edgecamp.distributions import queries
 from edgecamp.distributions.models import Cycle
 

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from edgecamp.accounts.scope import Scope
+from edgecamp.core.access import Scope
 from edgecamp.core.forms import TextField
 from edgecamp.distributions.models import EntitlementRule, Redemption
 from edgecamp.distributions.services import CycleInput, RedeemInput, RuleInput

@@ -3,7 +3,7 @@ households, coverage of a cycle, distributed quantities, the HXL export and the 
 position with days of cover and pipeline breaks.
 
 Row-level access lives here too: entry points pass the user's `scope`
-(`edgecamp.accounts.scope.scope_for(request.user)`), which keeps to the cycles, warehouses and
+(`edgecamp.core.access.scope_for(request.user)`), which keeps to the cycles, warehouses and
 stock of its sites. `scope` None is unrestricted, for internal callers (commands, services),
 never for a request."""
 
@@ -20,8 +20,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from edgecamp.accounts.scope import Scope
 from edgecamp.audit.capture import record_sensitive_read
+from edgecamp.core.access import Scope
 from edgecamp.distributions import rules
 from edgecamp.distributions.models import (
     Cycle,

@@ -11,7 +11,7 @@ from uuid import UUID
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 
-from edgecamp.accounts.scope import scope_for
+from edgecamp.core.access import scope_for
 from edgecamp.core.schemas import PUBLIC_ID, AtMost, CleanInput
 from edgecamp.distributions import queries, services
 from edgecamp.distributions.models import Cycle, EntitlementLine, EntitlementRule, Redemption

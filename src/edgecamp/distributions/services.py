@@ -17,9 +17,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from edgecamp.accounts.scope import Scope
 from edgecamp.audit.capture import record_sensitive_reads
 from edgecamp.core import dates
+from edgecamp.core.access import Scope
 from edgecamp.distributions import queries, rules
 from edgecamp.distributions.cards import MAX_ISSUE, CardRef, InvalidCard, read_card
 from edgecamp.distributions.models import (

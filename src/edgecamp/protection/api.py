@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from edgecamp.accounts.scope import scope_for
+from edgecamp.core.access import scope_for
 from edgecamp.core.params import MAX_DB_INT
 from edgecamp.core.schemas import (
     PUBLIC_ID,

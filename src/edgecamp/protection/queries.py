@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from edgecamp.accounts.scope import Scope
 from edgecamp.audit.capture import record_sensitive_read
+from edgecamp.core.access import Scope
 from edgecamp.protection.models import ConfidentialNote, TracingRequest
 from edgecamp.registry import queries as registry_queries
 from edgecamp.registry.models import Household

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from edgecamp.accounts.scope import Scope, scope_for
+from edgecamp.core.access import Scope, scope_for
 from edgecamp.core.paging import page_of, page_url
 from edgecamp.protection import queries, services
 from edgecamp.protection.forms import (

@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from edgecamp.accounts.scope import Scope, scope_for
 from edgecamp.audit.capture import record_sensitive_read
+from edgecamp.core.access import Scope, scope_for
 from edgecamp.core.paging import page_of, page_url
 from edgecamp.registry import duplicates, merge, queries
 from edgecamp.registry.models import DuplicateCandidate, Individual, MergeRecord

@@ -10,9 +10,10 @@ query for individuals saved since). Edits of a household's phone or place of ori
 seen at the next rebuild. Matches are
 then filtered against the database, so people of sites outside the caller's scope, and people
 no longer active, never come out. The engine estimates its model on the registry itself; a
-registry too small to learn from (fewer than `BACKGROUND_BELOW` people) is padded with a
-synthetic population, whose records are never returned: for the desk, its index is built once
-per process and copied, the registry's people added to the copy.
+registry too small to learn from (fewer than `BACKGROUND_BELOW` people) is padded with the
+reference population frozen in `edgecamp.linkage.background` (synthetic people, part of the
+model, not the demo's generator), whose records are never returned: for the desk, its index is
+built once per process and copied, the registry's people added to the copy.
 
 Evidence holds only what `linkage` compares (names, date of birth, sex, phone, place of origin,
 household, document number): specific needs are never fed to it, so never shown.
@@ -36,7 +37,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from edgecamp.accounts.scope import Scope
+from edgecamp.core.access import Scope
 from edgecamp.registry.models import (
     DuplicateCandidate,
     Household,
@@ -59,7 +60,6 @@ DESK_THRESHOLD = 0.8
 REVIEW_THRESHOLD = 0.8
 # Below this many people the model is estimated with a synthetic population alongside.
 BACKGROUND_BELOW = 5_000
-BACKGROUND_PEOPLE = 3_000
 _BACKGROUND_PREFIX = "syn:"
 # Longer than any registering transaction lasts between stamping its rows and committing.
 COMMIT_LAG = timedelta(seconds=30)
@@ -496,24 +496,7 @@ def _background_index() -> Any:
     return DeskIndex.build(list(_background_records()))
 
 
-@cache
 def _background_records() -> tuple[Any, ...]:
-    from edgecamp.linkage import Record
-    from edgecamp.synthetic import generate_camp
+    from edgecamp.linkage.background import background_records
 
-    camp = generate_camp(BACKGROUND_PEOPLE, 20_251_125)
-    return tuple(
-        Record(
-            record_id=f"{_BACKGROUND_PREFIX}{person.id}",
-            given_name=person.given_name,
-            family_name=person.family_name,
-            sex=person.sex,
-            date_of_birth=person.date_of_birth,
-            dob_precision=_precision(person.date_of_birth, person.date_of_birth_precision),
-            place_of_origin=household.place_of_origin,
-            phone=household.phone,
-            household_ref=f"{_BACKGROUND_PREFIX}h{household.id}",
-        )
-        for household in camp.households
-        for person in household.members
-    )
+    return background_records(_BACKGROUND_PREFIX)

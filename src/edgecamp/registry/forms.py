@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from edgecamp.accounts.scope import Scope
+from edgecamp.core.access import Scope
 from edgecamp.core.forms import TextField
 from edgecamp.registry.codes import (
     DatePrecision,

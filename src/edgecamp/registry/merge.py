@@ -35,7 +35,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from edgecamp.accounts.scope import Scope
+from edgecamp.core.access import Scope
 from edgecamp.registry.codes import Relationship
 from edgecamp.registry.models import (
     DuplicateCandidate,

@@ -1,7 +1,7 @@
 """Read-side queries shared by the web UI and the API, so both filter and count alike.
 
 Row-level access lives here too: every query that entry points call takes the user's `scope`
-(`edgecamp.accounts.scope.scope_for(request.user)`) and keeps to its sites, and hides
+(`edgecamp.core.access.scope_for(request.user)`) and keeps to its sites, and hides
 protection-sensitive specific needs from everyone but protection officers of the site. `scope`
 None means unrestricted and is for internal callers (commands, services), never for a request."""
 
@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from edgecamp.accounts.scope import Scope
+from edgecamp.core.access import Scope
 from edgecamp.registry import site_counts
 from edgecamp.registry.codes import AGE_BRACKETS, PROTECTION_SENSITIVE_NEEDS
 from edgecamp.registry.models import (

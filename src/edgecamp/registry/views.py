@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from edgecamp.accounts.scope import Scope, scope_for
 from edgecamp.audit.capture import record_sensitive_read
+from edgecamp.core.access import Scope, scope_for
 from edgecamp.core.htmx import is_htmx
 from edgecamp.core.paging import page_of, page_url
 from edgecamp.registry import duplicates, merge, panels, queries

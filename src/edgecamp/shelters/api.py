@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from edgecamp.accounts.scope import scope_for
+from edgecamp.core.access import scope_for
 from edgecamp.core.schemas import FieldProblems, Pages, Problem
 from edgecamp.registry import queries
 from edgecamp.shelters import queries as shelter_queries

@@ -1,5 +1,5 @@
 """Read-side queries of shelters and allocation plans, shared by the web UI, the API and the
-command line. Entry points pass the user's `scope` (`edgecamp.accounts.scope.scope_for`) to
+command line. Entry points pass the user's `scope` (`edgecamp.core.access.scope_for`) to
 keep to their sites; `scope` None is unrestricted, for internal callers only."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from edgecamp.accounts.scope import Scope
+from edgecamp.core.access import Scope
 from edgecamp.registry.models import Household
 from edgecamp.shelters.models import AllocationLine, AllocationPlan
 from edgecamp.sites.models import Shelter, Site

@@ -1,5 +1,5 @@
 """The one place that lists sites and their shelters, for every app above. Entry points pass the
-user's `scope` (`edgecamp.accounts.scope.scope_for`) to keep to their sites; `scope` None is
+user's `scope` (`edgecamp.core.access.scope_for`) to keep to their sites; `scope` None is
 unrestricted, for internal callers only. Figures about who lives at a site (households, people)
 are the registry's: `edgecamp.registry.queries.sites_with_counts`."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from edgecamp.accounts.scope import Scope
+from edgecamp.core.access import Scope
 from edgecamp.sites.models import Shelter, Site
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from edgecamp.accounts.scope import Scope
+from edgecamp.core.access import Scope
 from edgecamp.core.forms import TextField
 from edgecamp.partners.models import Organisation
 from edgecamp.stock import queries

@@ -1,7 +1,7 @@
 """Read-side queries of stock, shared by the web UI and the API.
 
 Row-level access lives here too: entry points pass the user's `scope`
-(`edgecamp.accounts.scope.scope_for(request.user)`), which keeps to the warehouses of its
+(`edgecamp.core.access.scope_for(request.user)`), which keeps to the warehouses of its
 sites (pledges and shipments by their destination warehouse). `scope` None is unrestricted,
 for internal callers (commands, services), never for a request."""
 
@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from edgecamp.accounts.scope import Scope
+from edgecamp.core.access import Scope
 from edgecamp.stock.models import (
     Item,
     KitComponent,
