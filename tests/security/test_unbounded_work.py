@@ -153,6 +153,7 @@ def list_pages(site):
         reverse("stock-position"),
         reverse("duplicate-review"),
         reverse("warehouse-ledger", args=[warehouse.pk]),
+        reverse("shelter-sites"),
     ]
 
 

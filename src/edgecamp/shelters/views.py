@@ -23,6 +23,7 @@ from edgecamp.sites import queries as site_queries
 from edgecamp.sites.models import Site
 
 LINES_PER_PAGE = 50
+SITES_PER_PAGE = 50
 UNMET_LABELS = {
     services.UNMET_ACCESSIBLE: gettext_lazy("accessible shelter"),
     services.UNMET_FACILITIES: gettext_lazy("near facilities"),
@@ -48,10 +49,11 @@ def _plan_or_404(plan_id: int, request: HttpRequest) -> AllocationPlan:
 
 @require_GET
 def site_list(request: HttpRequest) -> HttpResponse:
+    page = page_of(request, queries.sites_with_occupancy(scope_for(request.user)), SITES_PER_PAGE)
     return render(
         request,
         "shelters/site_list.html",
-        {"sites": queries.sites_with_occupancy(scope_for(request.user))},
+        {"sites": page.object_list, "page": page, "page_url": page_url(request)},
     )
 
 
