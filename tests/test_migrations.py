@@ -1,13 +1,14 @@
 """Databases built at earlier migrations, with data in them, migrate forward: one from before
 Site, Block and Shelter moved to the `sites` app keeps every row and every link; the public ids
-given to existing rows are real and distinct."""
+given to existing rows are real and distinct; every status change becomes a life event."""
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 BEFORE_THE_MOVE = [
     ("contenttypes", "0002_remove_content_type_name"),
@@ -116,3 +117,128 @@ def test_existing_records_get_distinct_public_ids_when_the_column_is_added():
             assert isinstance(value, uuid.UUID)
             assert value.version == 4
             assert value.variant == uuid.RFC_4122
+
+
+def _before_life_events():
+    # Every other app as it is now (their records have public ids already).
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    return [(app, name) for app, name in leaves if app != "registry"] + [
+        ("registry", "0007_document_number_once")
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_status_changes_become_life_events_and_registry_records_get_public_ids():
+    old = _migrate(_before_life_events())
+    Site = old.get_model("sites", "Site")
+    Household = old.get_model("registry", "Household")
+    Individual = old.get_model("registry", "Individual")
+    StatusChange = old.get_model("registry", "StatusChange")
+    User = old.get_model("auth", "User")
+    clerk = User.objects.create(username="old-clerk")
+    site = Site.objects.create(name="Old Camp", code="old-camp", type="planned_camp")
+    home, twice = (
+        Household.objects.create(
+            number=f"EDG-99900{n}", site=site, status="active", registration_date=date(2026, 3, n)
+        )
+        for n in (1, 2)
+    )
+    amina = Individual.objects.create(
+        household=home, given_name="Amina", sex="female", relationship="focal_point"
+    )
+    muhammad = Individual.objects.create(
+        household=twice, given_name="Muhammad", sex="male", relationship="focal_point"
+    )
+    old.get_model("registry", "Membership").objects.create(
+        individual=amina, household=home, relationship="focal_point", started_on=date(2026, 3, 1)
+    )
+    old.get_model("registry", "IdentityDocument").objects.create(
+        individual=amina, type="passport", number="P-9"
+    )
+    old.get_model("registry", "SpecificNeedRecord").objects.create(individual=amina, code="DS")
+    rows = [
+        # household, individual, old, new, reason
+        (home, None, "", "active", "registered"),
+        (twice, None, "", "active", "registered"),
+        (home, None, "active", "inactive", "not seen at two distributions"),
+        (None, amina, "active", "missing", "not seen since Tuesday"),
+        (None, muhammad, "active", "merged", "merged"),
+        (twice, None, "active", "merged", "all members merged"),
+        (twice, None, "merged", "active", "merge undone"),
+        (None, muhammad, "merged", "active", "merge undone"),
+    ]
+    when = datetime(2026, 3, 5, 9, 30, tzinfo=UTC)
+    changes = []
+    for n, (household, individual, before, after, reason) in enumerate(rows):
+        change = StatusChange.objects.create(
+            household=household,
+            individual=individual,
+            old_status=before,
+            new_status=after,
+            reason=reason,
+            changed_by=clerk if n % 2 else None,
+        )
+        # changed_at is set on creation: date them as they were.
+        StatusChange.objects.filter(pk=change.pk).update(changed_at=when + timedelta(hours=n))
+        changes.append(StatusChange.objects.get(pk=change.pk))
+
+    new = _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    assert "registry_statuschange" not in connection.introspection.table_names()
+    with pytest.raises(LookupError):
+        new.get_model("registry", "StatusChange")
+    LifeEvent = new.get_model("registry", "LifeEvent")
+    events = list(LifeEvent.objects.order_by("pk"))
+    assert len(events) == len(changes)
+    copied = [
+        (
+            e.household_id,
+            [p.pk for p in e.individuals.all()],
+            e.data,
+            e.recorded_at,
+            e.recorded_by_id,
+        )
+        for e in events
+    ]
+    assert copied == [
+        (
+            c.household_id or Individual.objects.get(pk=c.individual_id).household_id,
+            [c.individual_id] if c.individual_id else [],
+            {"old_status": c.old_status, "new_status": c.new_status},
+            c.changed_at,
+            c.changed_by_id,
+        )
+        for c in changes
+    ]
+    assert [(e.kind, e.reason, e.note) for e in events] == [
+        ("registration", "registered", ""),
+        ("registration", "registered", ""),
+        ("status_change", "", "not seen at two distributions"),
+        ("status_change", "", "not seen since Tuesday"),
+        ("merge", "merged", ""),
+        ("merge", "all_members_merged", ""),
+        ("unmerge", "merge_undone", ""),
+        ("unmerge", "merge_undone", ""),
+    ]
+    # A registration happened on the registration date; the others when they were recorded.
+    recorded_on = timezone.localdate(changes[2].changed_at)
+    assert [e.occurred_on for e in events[:3]] == [date(2026, 3, 1), date(2026, 3, 2), recorded_on]
+    assert len({e.uuid for e in events}) == len(events)
+    for model in ("Household", "Individual", "Membership", "IdentityDocument"):
+        ids = list(new.get_model("registry", model).objects.values_list("uuid", flat=True))
+        assert ids, model
+        assert len(set(ids)) == len(ids), model
+        assert all(isinstance(i, uuid.UUID) and i.version == 4 for i in ids), model
+    need = new.get_model("registry", "SpecificNeedRecord").objects.get()
+    assert need.uuid.version == 4
+
+    # Backwards, the status changes come back as they were (and forwards again, as the other
+    # tests expect the latest schema).
+    back = _migrate(_before_life_events())
+    restored = back.get_model("registry", "StatusChange").objects.order_by("pk")
+    fields = ("household_id", "individual_id", "old_status", "new_status", "reason")
+    fields += ("changed_at", "changed_by_id")
+    assert [tuple(getattr(c, f) for f in fields) for c in restored] == [
+        tuple(getattr(c, f) for f in fields) for c in changes
+    ]
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -29,9 +29,9 @@ from edgecamp.registry.models import (
     HouseholdNumberSequence,
     IdentityDocument,
     Individual,
+    LifeEvent,
     Membership,
     SpecificNeedRecord,
-    StatusChange,
 )
 from edgecamp.registry.services import (
     PHONE_PATTERN,
@@ -62,7 +62,7 @@ def _row_counts() -> dict[str, int]:
         Membership,
         SpecificNeedRecord,
         IdentityDocument,
-        StatusChange,
+        LifeEvent,
     ]
     return {m.__name__: m.objects.count() for m in models}
 
@@ -84,7 +84,7 @@ def test_loads_a_consistent_camp():
     )
     assert counts["Organisation"] == len(camp.organisations)
     assert counts["Membership"] == counts["Individual"]
-    assert counts["StatusChange"] == counts["Household"]
+    assert counts["LifeEvent"] == counts["Household"]
     assert counts["SpecificNeedRecord"] == sum(len(r.specific_needs) for r in records)
     assert counts["IdentityDocument"] == sum(len(r.documents) for r in records)
     assert re.fullmatch(
@@ -114,9 +114,12 @@ def test_loaded_rows_follow_the_registry_rules():
     assert not open_memberships.exclude(relationship=F("individual__relationship")).exists()
 
     changes = (
-        StatusChange.objects.order_by().values_list("old_status", "new_status", "reason").distinct()
+        LifeEvent.objects.order_by()
+        .values_list("kind", "data__old_status", "data__new_status", "reason")
+        .distinct()
     )
-    assert list(changes) == [("", "active", "registered")]
+    assert list(changes) == [("registration", "", "active", "registered")]
+    assert not LifeEvent.objects.exclude(occurred_on=F("household__registration_date")).exists()
     assert not Individual.objects.filter(search_text="").exists()
     person = Individual.objects.exclude(other_names=[]).first()
     assert person is not None
@@ -136,7 +139,8 @@ def test_loaded_rows_get_distinct_public_ids():
     """The fast loader writes rows without save(); every record with a public id still gets
     its own (a NULL broke the load on PostgreSQL and left SQLite rows without one)."""
     load_synthetic_camp(people=PEOPLE, seed=SEED)
-    for model in (Site, Block, Shelter, Organisation):
+    registry = (Household, Individual, Membership, SpecificNeedRecord, IdentityDocument, LifeEvent)
+    for model in (Site, Block, Shelter, Organisation, *registry):
         ids = list(model.objects.values_list("uuid", flat=True))
         assert ids, model.__name__
         assert None not in ids, model.__name__
@@ -181,7 +185,7 @@ def test_a_failure_late_in_the_load_leaves_nothing(monkeypatch, tmp_path):
     real_insert = demo_data._insert_rows
 
     def failing_insert(model, *args, **kwargs):
-        if model is StatusChange:
+        if model is LifeEvent:
             raise RuntimeError("disk full")
         return real_insert(model, *args, **kwargs)
 

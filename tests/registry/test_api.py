@@ -17,9 +17,9 @@ from edgecamp.registry.models import (
     HouseholdNumberSequence,
     IdentityDocument,
     Individual,
+    LifeEvent,
     Membership,
     SpecificNeedRecord,
-    StatusChange,
 )
 from edgecamp.sites.models import Site
 from tests.accounts.factories import make_user
@@ -41,7 +41,7 @@ ROUTES = [
 
 
 def _row_counts() -> dict[str, int]:
-    models = [Household, Individual, Membership, SpecificNeedRecord, IdentityDocument, StatusChange]
+    models = [Household, Individual, Membership, SpecificNeedRecord, IdentityDocument, LifeEvent]
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -300,8 +300,15 @@ def test_register_household(logged_in_client, site, admin_user):
     child = body["members"][1]
     assert child["date_of_birth"] == "2015-01-01"
     assert child["specific_needs"] == ["DS"]
+    document = IdentityDocument.objects.get(number="BC-1")
     assert child["documents"] == [
-        {"type": "birth_certificate", "number": "BC-1", "issuing_country": "", "expires_on": None}
+        {
+            "uuid": str(document.uuid),
+            "type": "birth_certificate",
+            "number": "BC-1",
+            "issuing_country": "",
+            "expires_on": None,
+        }
     ]
     assert body["focal_point"]["id"] == body["members"][0]["id"]
     assert [(c["old_status"], c["new_status"]) for c in body["status_history"]] == [("", "active")]
@@ -430,6 +437,7 @@ def test_individual_detail(logged_in_client, site):
     assert body["date_of_birth_precision"] == "estimated"
     assert body["household"] == {
         "number": household.number,
+        "uuid": str(household.uuid),
         "site": {"id": site.pk, "code": "kalma-n", "name": "Kalma North"},
     }
     assert body["documents"][0]["number"] == child.documents.get().number

@@ -354,6 +354,11 @@ def test_linking_adds_the_new_members_to_the_matched_household(client, clerk, si
     assert yusuf.relationship == "child"
     assert yusuf.memberships.get().ended_on is None
     assert home.members.count() == 3
+    # The addition is an event of the household, naming who was added and by whom.
+    added = home.life_events.get(reason="added_at_desk")
+    assert (added.kind, added.recorded_by) == ("registration", clerk)
+    assert list(added.individuals.all()) == [yusuf]
+    assert not added.changes_status
 
 
 def test_linking_refuses_a_second_focal_point(client, clerk, site, home):

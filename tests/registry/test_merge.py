@@ -24,11 +24,11 @@ from edgecamp.registry.models import (
     Household,
     IdentityDocument,
     Individual,
+    LifeEvent,
     Membership,
     MergeRecord,
     NotSamePerson,
     SpecificNeedRecord,
-    StatusChange,
 )
 from edgecamp.registry.services import DocumentInput
 from tests.accounts.factories import make_user
@@ -193,10 +193,16 @@ def test_merge_moves_names_documents_and_needs_and_closes_the_duplicate(
     assert twice.status == Household.Status.MERGED
     assert twice.shelter is None
     assert twice.focal_point is None
-    assert StatusChange.objects.filter(
-        household=twice, old_status="active", new_status="merged"
+    assert LifeEvent.objects.filter(
+        household=twice,
+        individuals=None,
+        kind="merge",
+        data__old_status="active",
+        data__new_status="merged",
     ).exists()
-    assert StatusChange.objects.filter(individual=dropped, new_status="merged").exists()
+    assert LifeEvent.objects.filter(
+        individuals=dropped, kind="merge", data__new_status="merged"
+    ).exists()
 
     candidate.refresh_from_db()
     assert candidate.status == DuplicateCandidate.Status.MERGED
@@ -352,8 +358,12 @@ def test_unmerge_restores_everything_exactly(home, twice, manager):
     assert undone.undone_by == manager
     candidate.refresh_from_db()
     assert candidate.status == DuplicateCandidate.Status.OPEN
-    assert StatusChange.objects.filter(
-        household=twice, old_status="merged", new_status="active", reason="merge undone"
+    assert LifeEvent.objects.filter(
+        household=twice,
+        individuals=None,
+        data__old_status="merged",
+        data__new_status="active",
+        reason="merge_undone",
     ).exists()
     # The pair can be decided again, and the desk finds the record again.
     assert any(

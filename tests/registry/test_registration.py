@@ -12,9 +12,9 @@ from edgecamp.registry.models import (
     HouseholdNumberSequence,
     IdentityDocument,
     Individual,
+    LifeEvent,
     Membership,
     SpecificNeedRecord,
-    StatusChange,
 )
 from edgecamp.registry.services import (
     DocumentInput,
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _row_counts() -> dict[str, int]:
-    models = [Household, Individual, Membership, SpecificNeedRecord, IdentityDocument, StatusChange]
+    models = [Household, Individual, Membership, SpecificNeedRecord, IdentityDocument, LifeEvent]
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -47,8 +47,9 @@ def test_registers_household_with_members_history_and_number(site):
     assert members[1].specific_needs.get().code == "DS"
     assert members[1].documents.get().number == data.members[1].documents[0].number
     assert Membership.objects.filter(household=household, ended_on__isnull=True).count() == 2
-    change = household.status_changes.get()
-    assert (change.old_status, change.new_status) == ("", "active")
+    change = household.life_events.get()
+    assert (change.kind, change.old_status, change.new_status) == ("registration", "", "active")
+    assert not change.individuals.exists()
     assert household.registration_date == timezone.localdate()
 
 
@@ -220,13 +221,14 @@ def test_status_changes_are_recorded(site, admin_user):
 
     household.refresh_from_db()
     assert household.status == "relocated"
-    latest = household.status_changes.last()
-    assert (latest.old_status, latest.new_status, latest.changed_by) == (
+    latest = household.life_events.filter(individuals=None).last()
+    assert (latest.old_status, latest.new_status, latest.recorded_by) == (
         "active",
         "relocated",
         admin_user,
     )
-    assert person.status_changes.get().new_status == "missing"
+    assert (latest.kind, latest.note) == ("status_change", "moved to site B")
+    assert person.life_events.get().new_status == "missing"
     with pytest.raises(RegistrationError):
         set_household_status(household, "vanished", reason="")
 

@@ -11,8 +11,6 @@ from typing import Any
 
 from edgecamp.core.access import NOBODY, Role, Scope, scope_for
 
-__all__ = ["NOBODY", "Scope", "narrow_to_token", "role_of", "scope_for", "scope_from_profile"]
-
 
 def scope_from_profile(user: Any) -> Scope:
     """The scope of a user: the staff profile's role and sites. A superuser without a profile

@@ -20,11 +20,6 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from edgecamp.audit.models import AuditEntry
 from edgecamp.core import context
 
-# Who is acting comes from `core.context`; commands and the demo set it with `acting_as`, and
-# bookkeeping writes are left out inside `suppressed()` (both re-exported here for them).
-acting_as = context.acting_as
-suppressed = context.unrecorded
-
 # Counters and bookkeeping, not records: their changes say nothing about anybody. Stock
 # balances are derived from the movement ledger, which is audited and append-only; auditing
 # the balance too would add queries inside the row lock every distribution desk waits on.

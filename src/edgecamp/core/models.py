@@ -5,6 +5,9 @@
   partner's copy, a sync, a backup restored elsewhere): database ids are local and reused
   after a restore, a UUID names the same record everywhere. It is never reused and never
   changes. Existing tables get theirs with `core.dbguards.add_public_id`.
+- `AppendOnly`: a history that is only ever added to (the stock ledger, life events): saving
+  an existing row, deleting, bulk update and delete are refused with PermissionDenied before
+  the database, whose triggers refuse them too (`core.dbguards.append_only`, in a migration).
 - `by_user(...)`: the "by whom" column of a recorded act (registered by, opened by, served
   by): the staff user, kept as empty when the account is deleted, never a reverse relation.
 """
@@ -12,9 +15,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar, NoReturn
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +36,32 @@ class PublicId(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise PermissionDenied(self.model.append_only_message)
+
+    def delete(self) -> NoReturn:
+        raise PermissionDenied(self.model.append_only_message)
+
+
+class AppendOnly(models.Model):
+    # Says what to do instead, e.g. "record a correcting movement".
+    append_only_message: ClassVar[str] = "This history is append-only."
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionDenied(self.append_only_message)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise PermissionDenied(self.append_only_message)
 
 
 def by_user(verbose_name: Any = None) -> models.ForeignKey[Any, Any]:

@@ -25,13 +25,14 @@ from django.utils import timezone
 from edgecamp import synthetic
 from edgecamp.audit.capture import record_bulk_load
 from edgecamp.partners.models import Organisation
+from edgecamp.registry.codes import EventKind, EventReason
 from edgecamp.registry.models import (
     Household,
     IdentityDocument,
     Individual,
+    LifeEvent,
     Membership,
     SpecificNeedRecord,
-    StatusChange,
 )
 from edgecamp.registry.services import reserve_household_numbers
 from edgecamp.sites.models import Block, Shelter, Site
@@ -331,12 +332,31 @@ def _store(camp: synthetic.SyntheticCamp, report: Progress) -> _StoredIds:
         step="identity documents",
         total=len(documents),
     )
+    registered = {"old_status": "", "new_status": Household.Status.ACTIVE.value}
     _insert_rows(
-        StatusChange,
-        ("household", "individual", "old_status", "new_status", "reason", "changed_at"),
+        LifeEvent,
         (
-            (pk, None, "", Household.Status.ACTIVE.value, "registered", now)
-            for pk in household_pks.values()
+            "household",
+            "kind",
+            "occurred_on",
+            "occurred_on_precision",
+            "recorded_at",
+            "reason",
+            "note",
+            "data",
+        ),
+        (
+            (
+                household_pks[h.id],
+                EventKind.REGISTRATION.value,
+                h.registration_date,
+                "exact",
+                now,
+                EventReason.REGISTERED.value,
+                "",
+                registered,
+            )
+            for h in camp.households
         ),
         report=report,
         step="status history",

@@ -14,11 +14,11 @@ from edgecamp.registry.models import (
     HouseholdNumberSequence,
     IdentityDocument,
     Individual,
+    LifeEvent,
     Membership,
     MergeRecord,
     NotSamePerson,
     SpecificNeedRecord,
-    StatusChange,
 )
 
 
@@ -136,11 +136,12 @@ class MembershipAdmin(admin.ModelAdmin):
     raw_id_fields = ["individual", "household"]
 
 
-@admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
-    list_display = ["household", "individual", "old_status", "new_status", "changed_at"]
-    raw_id_fields = ["household", "individual", "changed_by"]
-    readonly_fields = ["changed_at"]
+# Append-only (the database refuses changes): written by the services, shown here.
+@admin.register(LifeEvent)
+class LifeEventAdmin(ReadOnlyAdmin):
+    list_display = ["household", "kind", "occurred_on", "reason", "recorded_by", "recorded_at"]
+    list_filter = ["kind"]
+    show_full_result_count = False
 
 
 @admin.register(HouseholdNumberSequence)

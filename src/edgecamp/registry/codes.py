@@ -52,6 +52,72 @@ class DatePrecision(models.TextChoices):
     ESTIMATED = "estimated", _("Estimated")
 
 
+class EventKind(models.TextChoices):
+    """What a life event (registry.models.LifeEvent) records, each kind with its own `data`
+    (see LifeEvent)."""
+
+    REGISTRATION = "registration", _("Registration")
+    STATUS_CHANGE = "status_change", _("Status change")
+    # A member moved to another existing household (marriage, services.move_individual).
+    JOIN = "join", _("Joined from another household")
+    MERGE = "merge", _("Duplicate merged")
+    UNMERGE = "unmerge", _("Merge undone")
+    BIRTH = "birth", _("Birth")
+    DEATH = "death", _("Death")
+    MISSING = "missing", _("Missing")
+    FOUND = "found", _("Found")
+    DEPARTURE = "departure", _("Departure")
+    RETURN = "return", _("Return")
+    # To another shelter of the same site.
+    MOVE = "move", _("Move to another shelter")
+    # To another site; the household keeps its number.
+    RELOCATION = "relocation", _("Relocation to another site")
+    # Part of a household becomes a new household with its own number and focal point.
+    SPLIT = "split", _("Household split")
+    FOCAL_POINT_CHANGE = "focal_point_change", _("Focal point change")
+    CORRECTION = "correction", _("Correction")
+    VERIFICATION = "verification", _("Verification")
+
+
+class EventReason(models.TextChoices):
+    """Why, as a code; a clerk's own words go in the event's note."""
+
+    REGISTERED = "registered", _("Registered")
+    ADDED_AT_DESK = "added_at_desk", _("Added at the desk to a registered household")
+    MERGED = "merged", _("Registered twice: merged into the other registration")
+    ALL_MEMBERS_MERGED = "all_members_merged", _("Every member merged into another registration")
+    MERGE_UNDONE = "merge_undone", _("Merge undone")
+    # Departures (UNHCR's durable solutions and movements).
+    VOLUNTARY_REPATRIATION = "voluntary_repatriation", _("Voluntary repatriation")
+    RESETTLEMENT = "resettlement", _("Resettlement to a third country")
+    ONWARD_MOVEMENT = "onward_movement", _("Onward movement")
+    SPONTANEOUS_DEPARTURE = "spontaneous_departure", _("Spontaneous departure")
+    TRANSFER_TO_ANOTHER_CAMP = "transfer_to_another_camp", _("Transfer to another camp")
+    # Joins and splits.
+    MARRIAGE = "marriage", _("Marriage")
+    FAMILY_REUNIFICATION = "family_reunification", _("Family reunification")
+    NEW_HOUSEHOLD = "new_household", _("Forms a household of its own")
+    # Returns, moves and relocations.
+    RETURNED = "returned", _("Returned to the camp")
+    REACTIVATED = "reactivated", _("Seen again: reactivated")
+    SHELTER_TOO_SMALL = "shelter_too_small", _("Shelter too small for the household")
+    SHELTER_DAMAGED = "shelter_damaged", _("Shelter damaged")
+    PROTECTION_NEED = "protection_need", _("Protection or safety")
+    SITE_CLOSURE = "site_closure", _("Site closing or decongestion")
+    HOUSEHOLD_REQUEST = "household_request", _("At the household's request")
+    # Focal point changes.
+    FOCAL_POINT_DIED = "focal_point_died", _("The focal point died")
+    FOCAL_POINT_LEFT = "focal_point_left", _("The focal point left the household")
+    FOCAL_POINT_CHOSEN = "focal_point_chosen", _("The household chose another focal point")
+    # Corrections and verification.
+    DATA_ERROR = "data_error", _("Recorded wrongly")
+    NEW_INFORMATION = "new_information", _("New information or document")
+    EVENT_RECORDED_WRONGLY = "event_recorded_wrongly", _("Event recorded by mistake")
+    VERIFIED_IN_PERSON = "verified_in_person", _("Confirmed in person")
+    NOT_SEEN_IN_VERIFICATION = "not_seen_in_verification", _("Not seen in a verification round")
+    OTHER = "other", _("Other (see the note)")
+
+
 class DocumentType(models.TextChoices):
     NATIONAL_ID = "national_id", _("National identity card")
     PASSPORT = "passport", _("Passport")

@@ -36,7 +36,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from edgecamp.core.access import Scope
-from edgecamp.registry.codes import Relationship
+from edgecamp.registry import life_events
+from edgecamp.registry.codes import EventKind, EventReason, Relationship
 from edgecamp.registry.models import (
     DuplicateCandidate,
     Household,
@@ -46,7 +47,7 @@ from edgecamp.registry.models import (
     MergeRecord,
     NotSamePerson,
     SpecificNeedRecord,
-    StatusChange,
+    status_data,
 )
 from edgecamp.registry.services import document_key, housed
 from edgecamp.registry.text import fold
@@ -177,13 +178,7 @@ def merge_candidate(
         # Its membership history (all closed now) moves to the survivor.
         record.membership_ids = list(merged.memberships.values_list("pk", flat=True))
         Membership.objects.filter(pk__in=record.membership_ids).update(individual=survivor)
-        StatusChange.objects.create(
-            individual=merged,
-            old_status=merged.status,
-            new_status=Individual.Status.MERGED,
-            reason="merged",
-            changed_by=user,
-        )
+        merged_old_status = merged.status
         merged.status = Individual.Status.MERGED
         merged.merged_into = survivor
         merged.save(update_fields=["status", "merged_into", "updated_at"])
@@ -199,13 +194,6 @@ def merge_candidate(
             record.household_closed = household
             record.household_old_status = household.status
             record.household_old_shelter = household.shelter
-            StatusChange.objects.create(
-                household=household,
-                old_status=household.status,
-                new_status=Household.Status.MERGED,
-                reason="all members merged",
-                changed_by=user,
-            )
             household.status = Household.Status.MERGED
             household.shelter = None
             household.save(update_fields=["status", "shelter", "updated_at"])
@@ -216,6 +204,23 @@ def merge_candidate(
         candidate.save(update_fields=["status", "decided_by", "decided_at"])
         record.candidates = _repoint_candidates(merged, survivor, exclude=candidate.pk)
         record.save()
+        details = {"merge": record.pk, "survivor": survivor.pk}
+        life_events.record(
+            EventKind.MERGE,
+            household,
+            individuals=[merged],
+            reason=EventReason.MERGED,
+            data=status_data(merged_old_status, Individual.Status.MERGED, **details),
+            recorded_by=user,
+        )
+        if record.household_closed_id is not None:
+            life_events.record(
+                EventKind.MERGE,
+                household,
+                reason=EventReason.ALL_MEMBERS_MERGED,
+                data=status_data(record.household_old_status, Household.Status.MERGED, **details),
+                recorded_by=user,
+            )
     log.info("merge %d recorded", record.pk)
     return record
 
@@ -347,12 +352,12 @@ def unmerge(
 
         household = Household.objects.select_for_update().get(pk=merged.household_id)
         if record.household_closed_id is not None:
-            StatusChange.objects.create(
-                household=household,
-                old_status=household.status,
-                new_status=record.household_old_status,
-                reason="merge undone",
-                changed_by=user,
+            life_events.record(
+                EventKind.UNMERGE,
+                household,
+                reason=EventReason.MERGE_UNDONE,
+                data=status_data(household.status, record.household_old_status, merge=record.pk),
+                recorded_by=user,
             )
             household.status = record.household_old_status
             household.shelter_id = record.household_old_shelter_id
@@ -367,12 +372,13 @@ def unmerge(
             record.membership.refresh_from_db()
             record.membership.ended_on = None
             record.membership.save(update_fields=["ended_on"])
-        StatusChange.objects.create(
-            individual=merged,
-            old_status=merged.status,
-            new_status=record.individual_old_status,
-            reason="merge undone",
-            changed_by=user,
+        life_events.record(
+            EventKind.UNMERGE,
+            household,
+            individuals=[merged],
+            reason=EventReason.MERGE_UNDONE,
+            data=status_data(merged.status, record.individual_old_status, merge=record.pk),
+            recorded_by=user,
         )
         merged.status = record.individual_old_status
         merged.merged_into = None
@@ -600,5 +606,13 @@ def link_to_household(
             if member.relationship == Relationship.FOCAL_POINT:
                 locked.focal_point = individual
                 locked.save(update_fields=["focal_point", "updated_at"])
+        if added:
+            life_events.record(
+                EventKind.REGISTRATION,
+                locked,
+                individuals=added,
+                reason=EventReason.ADDED_AT_DESK,
+                recorded_by=registered_by,
+            )
     log.info("%d members added to a household at the desk", len(added))
     return LinkResult(household=household, added=added, skipped=skipped)

@@ -1,17 +1,22 @@
 """The registry: households (UNHCR registration groups), the individuals in them, and the
-history of who belonged where and which status changed when."""
+history of who belonged where and of what happened in their lives (LifeEvent)."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.core.models import AppendOnly, PublicId, by_user
 from edgecamp.registry.codes import (
     DatePrecision,
     DocumentType,
+    EventKind,
+    EventReason,
     Relationship,
     Sex,
     SpecificNeed,
@@ -31,7 +36,7 @@ class HouseholdNumberSequence(models.Model):
         return f"{self.prefix}: {self.last_value}"
 
 
-class Household(models.Model):
+class Household(PublicId, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         DEPARTED = "departed", _("Departed")
@@ -97,7 +102,7 @@ class Household(models.Model):
         return self.number
 
 
-class Individual(models.Model):
+class Individual(PublicId, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         MISSING = "missing", _("Missing")
@@ -192,7 +197,7 @@ class Individual(models.Model):
         self.search_text = fold(" ".join(n for n in names if n))[:400]
 
 
-class SpecificNeedRecord(models.Model):
+class SpecificNeedRecord(PublicId, models.Model):
     individual = models.ForeignKey(
         Individual, on_delete=models.CASCADE, related_name="specific_needs"
     )
@@ -212,7 +217,7 @@ class SpecificNeedRecord(models.Model):
         return self.code
 
 
-class IdentityDocument(models.Model):
+class IdentityDocument(PublicId, models.Model):
     individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="documents")
     type = models.CharField(_("document type"), max_length=30, choices=DocumentType.choices)
     number = models.CharField(_("document number"), max_length=60)
@@ -240,7 +245,7 @@ class IdentityDocument(models.Model):
         return f"{self.get_type_display()} {self.number}"
 
 
-class Membership(models.Model):
+class Membership(PublicId, models.Model):
     """Which household a person belonged to, from when to when. The open membership (no end
     date) is the current one; closing it and opening another records a move."""
 
@@ -272,39 +277,119 @@ class Membership(models.Model):
         return f"{self.individual_id} in {self.household_id} from {self.started_on}"
 
 
-class StatusChange(models.Model):
-    """An entry in the status history of a household or an individual (exactly one of them)."""
+class LifeEvent(PublicId, AppendOnly):
+    """One thing that happened in a household's life, as the registry recorded it.
 
+    - `household` is the subject; `individuals` the members it concerns. Without any it
+      concerns the whole household (a registration, a household's status change).
+    - `occurred_on` is when it happened (with `occurred_on_precision`: a death may be known
+      only by its year), `recorded_at` and `recorded_by` when and by whom it was written down.
+    - `reason` is a code (codes.EventReason), `note` the clerk's own words.
+    - `data` holds the kind's own details, plain JSON of codes and ids (never names, never a
+      specific need: the audit log copies it). A change of status keeps `old_status` and
+      `new_status` (of the household, or of each individual named); a merge its `merge` (the
+      MergeRecord) and `survivor`; a join `from_household`, `old_relationship` and
+      `relationship`. The coming kinds add theirs beside them.
+    - `corrects` points to an earlier event this one puts right.
+
+    Append-only (core.models.AppendOnly, and in the database since migration 0009): an event is
+    never changed or deleted; a mistake is undone by a later event that corrects it."""
+
+    append_only_message = "Life events are append-only: record an event that corrects this one."
+
+    kind = models.CharField(_("kind"), max_length=30, choices=EventKind.choices)
     household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, null=True, blank=True, related_name="status_changes"
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.PROTECT,
+        related_name="life_events",
     )
-    individual = models.ForeignKey(
-        Individual, on_delete=models.CASCADE, null=True, blank=True, related_name="status_changes"
+    individuals = models.ManyToManyField(
+        Individual,
+        verbose_name=_("individuals"),
+        through="LifeEventIndividual",
+        related_name="life_events",
+        blank=True,
     )
-    old_status = models.CharField(max_length=20, blank=True)
-    new_status = models.CharField(max_length=20)
-    reason = models.CharField(max_length=200, blank=True)
-    changed_at = models.DateTimeField(auto_now_add=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    occurred_on = models.DateField(_("occurred on"))
+    occurred_on_precision = models.CharField(
+        _("precision of the date"),
+        max_length=10,
+        choices=DatePrecision.choices,
+        default=DatePrecision.EXACT,
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    recorded_by = by_user(_("recorded by"))
+    reason = models.CharField(_("reason"), max_length=40, blank=True, choices=EventReason.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
     )
 
     class Meta:
-        ordering = ["changed_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(household__isnull=False, individual__isnull=True)
-                    | models.Q(household__isnull=True, individual__isnull=False)
-                ),
-                name="status_change_has_one_subject",
-            )
+        ordering = ["occurred_on", "recorded_at", "id"]
+        indexes = [
+            # The household page's timeline.
+            models.Index(
+                fields=["household", "occurred_on", "recorded_at"],
+                name="life_event_timeline",
+            ),
+            models.Index(fields=["kind", "occurred_on"], name="life_event_kind"),
         ]
-        verbose_name = _("status change")
-        verbose_name_plural = _("status changes")
+        verbose_name = _("life event")
+        verbose_name_plural = _("life events")
 
     def __str__(self) -> str:
-        return f"{self.old_status or '-'} → {self.new_status}"
+        return f"{self.kind} {self.occurred_on}"
+
+    @property
+    def changes_status(self) -> bool:
+        return "new_status" in self.data
+
+    @property
+    def old_status(self) -> str:
+        return str(self.data.get("old_status", ""))
+
+    @property
+    def new_status(self) -> str:
+        return str(self.data.get("new_status", ""))
+
+    @property
+    def reason_text(self) -> str:
+        """The reason as the status history gives it: the code, or the clerk's words."""
+        return self.reason or self.note
+
+
+class LifeEventIndividual(AppendOnly):
+    """A member a life event concerns. Append-only like the event."""
+
+    append_only_message = LifeEvent.append_only_message
+
+    event = models.ForeignKey(LifeEvent, on_delete=models.PROTECT, related_name="+")
+    individual = models.ForeignKey(Individual, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "individual"], name="life_event_individual_once"
+            )
+        ]
+        verbose_name = _("individual of a life event")
+        verbose_name_plural = _("individuals of life events")
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.individual_id}"
+
+
+def status_data(old_status: str, new_status: str, **details: Any) -> dict[str, Any]:
+    """The `data` of an event that changes a status."""
+    return {"old_status": old_status, "new_status": new_status, **details}
 
 
 class DuplicateCandidate(models.Model):

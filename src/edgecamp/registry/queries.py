@@ -22,8 +22,9 @@ from edgecamp.registry.models import (
     Household,
     IdentityDocument,
     Individual,
+    LifeEvent,
+    LifeEventIndividual,
     SpecificNeedRecord,
-    StatusChange,
 )
 from edgecamp.registry.text import fold
 from edgecamp.sites.models import Block, Shelter, Site
@@ -98,7 +99,7 @@ def household_detail(number: str, *, scope: Scope | None = None) -> Household | 
                     Prefetch("specific_needs", queryset=visible_needs(scope)), "documents"
                 ),
             ),
-            "status_changes",
+            Prefetch("life_events", queryset=LifeEvent.objects.prefetch_related("individuals")),
             "memberships__individual",
         )
         .filter(number=number)
@@ -115,7 +116,7 @@ def individual_detail(individual_id: int, *, scope: Scope | None = None) -> Indi
         .prefetch_related(
             Prefetch("specific_needs", queryset=visible_needs(scope)),
             "documents",
-            "status_changes",
+            "life_events",
             "memberships__household",
         )
         .filter(pk=individual_id)
@@ -318,14 +319,17 @@ def households_for_listing(ids: Sequence[int]) -> list[Household]:
     return [by_id[pk] for pk in ids if pk in by_id]
 
 
-def status_history(household: Household) -> QuerySet[StatusChange]:
-    """Status changes of the household and of the people currently in it, oldest first."""
-    # Member ids rather than a join, so both halves of the OR can use their index.
+def timeline(household: Household) -> QuerySet[LifeEvent]:
+    """The life events of the household and of the people in it now (a person's earlier
+    events come along when they join another household), in the order they happened."""
     member_ids = [member.pk for member in household.members.all()]
+    # The members' event ids first, so both halves of the OR can use their index.
+    of_members = LifeEventIndividual.objects.filter(individual_id__in=member_ids).values("event_id")
     return (
-        StatusChange.objects.filter(Q(household=household) | Q(individual_id__in=member_ids))
-        .select_related("individual", "changed_by")
-        .order_by("changed_at", "id")
+        LifeEvent.objects.filter(Q(household=household) | Q(pk__in=of_members))
+        .select_related("recorded_by")
+        .prefetch_related("individuals")
+        .order_by("occurred_on", "recorded_at", "id")
     )
 
 

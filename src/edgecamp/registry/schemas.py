@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Any
+from uuid import UUID
 
 from django.db import models
 from ninja import Field, Schema
 
-from edgecamp.core.schemas import AtMost, CleanInput
+from edgecamp.core.schemas import PUBLIC_ID, AtMost, CleanInput
+from edgecamp.registry import life_events
 from edgecamp.registry.codes import (
     DatePrecision,
     DocumentType,
+    EventKind,
     Relationship,
     Sex,
     SpecificNeed,
@@ -26,6 +29,7 @@ from edgecamp.registry.models import (
     DuplicateCandidate,
     Household,
     Individual,
+    LifeEvent,
     Membership,
     MergeRecord,
 )
@@ -194,12 +198,14 @@ class ShelterInBlock(ShelterRef):
 
 class PersonRef(Schema):
     id: int
+    uuid: UUID = Field(description=PUBLIC_ID)
     given_name: str
     family_name: str
     names_unknown: bool
 
 
 class DocumentOut(Schema):
+    uuid: UUID = Field(description=PUBLIC_ID)
     type: str = Field(json_schema_extra=_one_of(DocumentType))
     number: str
     issuing_country: str
@@ -207,14 +213,28 @@ class DocumentOut(Schema):
 
 
 class StatusChangeOut(Schema):
+    """A life event that changed a status."""
+
+    uuid: UUID = Field(description=PUBLIC_ID)
+    kind: str = Field(description="The life event.", json_schema_extra=_one_of(EventKind))
     old_status: str = Field(description="Empty for the first entry (registration).")
     new_status: str
     reason: str
+    occurred_on: date = Field(description="When it happened; `changed_at` is when recorded.")
     changed_at: datetime
+
+    @staticmethod
+    def resolve_reason(event: LifeEvent) -> str:
+        return event.reason_text
+
+    @staticmethod
+    def resolve_changed_at(event: LifeEvent) -> datetime:
+        return event.recorded_at
 
 
 class IndividualOut(Schema):
     id: int
+    uuid: UUID = Field(description=PUBLIC_ID)
     given_name: str
     family_name: str
     other_names: list[str]
@@ -238,6 +258,7 @@ class IndividualOut(Schema):
 class MembershipOut(Schema):
     """A period during which a person belonged to a household."""
 
+    uuid: UUID = Field(description=PUBLIC_ID)
     individual: PersonRef
     relationship: str = Field(json_schema_extra=_one_of(Relationship))
     started_on: date
@@ -247,6 +268,7 @@ class MembershipOut(Schema):
 
 class HouseholdSummary(Schema):
     number: str
+    uuid: UUID = Field(description=PUBLIC_ID)
     site: SiteRef
     shelter: ShelterRef | None
     status: str = Field(json_schema_extra=_one_of(Household.Status))
@@ -257,6 +279,7 @@ class HouseholdSummary(Schema):
 
 class HouseholdDetail(Schema):
     number: str
+    uuid: UUID = Field(description=PUBLIC_ID)
     site: SiteRef
     shelter: ShelterInBlock | None
     status: str = Field(json_schema_extra=_one_of(Household.Status))
@@ -279,8 +302,8 @@ class HouseholdDetail(Schema):
         return user.get_username() if user is not None else None
 
     @staticmethod
-    def resolve_status_history(household: Household) -> list[Any]:
-        return list(household.status_changes.all())
+    def resolve_status_history(household: Household) -> list[LifeEvent]:
+        return life_events.household_status_history(household.life_events.all())
 
     @staticmethod
     def resolve_membership_history(household: Household) -> list[Membership]:
@@ -289,10 +312,12 @@ class HouseholdDetail(Schema):
 
 class HouseholdRef(Schema):
     number: str
+    uuid: UUID = Field(description=PUBLIC_ID)
     site: SiteRef
 
 
 class IndividualMembershipOut(Schema):
+    uuid: UUID = Field(description=PUBLIC_ID)
     household: str = Field(description="Household number.")
     relationship: str = Field(json_schema_extra=_one_of(Relationship))
     started_on: date
@@ -310,8 +335,8 @@ class IndividualDetail(IndividualOut):
     membership_history: list[IndividualMembershipOut]
 
     @staticmethod
-    def resolve_status_history(individual: Individual) -> list[Any]:
-        return list(individual.status_changes.all())
+    def resolve_status_history(individual: Individual) -> list[LifeEvent]:
+        return life_events.status_history(individual.life_events.all())
 
     @staticmethod
     def resolve_membership_history(individual: Individual) -> list[Membership]:
@@ -363,6 +388,7 @@ class DuplicatesFound(DuplicateCheckOut):
 
 class CandidatePerson(Schema):
     id: int
+    uuid: UUID = Field(description=PUBLIC_ID)
     household_number: str
     given_name: str
     family_name: str

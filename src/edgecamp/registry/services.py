@@ -22,9 +22,12 @@ from django.utils.translation import gettext_lazy
 
 from edgecamp.core import dates
 from edgecamp.core.errors import Refused
+from edgecamp.registry import life_events
 from edgecamp.registry.codes import (
     DatePrecision,
     DocumentType,
+    EventKind,
+    EventReason,
     Relationship,
     Sex,
     SpecificNeed,
@@ -38,7 +41,7 @@ from edgecamp.registry.models import (
     Individual,
     Membership,
     SpecificNeedRecord,
-    StatusChange,
+    status_data,
 )
 from edgecamp.registry.text import fold
 from edgecamp.sites.models import Shelter, Site
@@ -194,12 +197,13 @@ def _save_household(
         household.save(update_fields=["focal_point"])
         if shelter is not None:
             _mark_occupied_when_full(shelter)
-        StatusChange.objects.create(
-            household=household,
-            old_status="",
-            new_status=household.status,
-            reason="registered",
-            changed_by=household.registered_by,
+        life_events.record(
+            EventKind.REGISTRATION,
+            household,
+            occurred_on=household.registration_date,
+            reason=EventReason.REGISTERED,
+            data=status_data("", household.status),
+            recorded_by=household.registered_by,
         )
     return household
 
@@ -293,7 +297,7 @@ def set_household_status(
 ) -> None:
     if status not in Household.Status.values:
         raise RegistrationError({"status": [_("Unknown household status “%s”.") % status]})
-    _change_status(household, "household", status, reason, changed_by)
+    _change_status(household, status, reason, changed_by)
 
 
 def set_individual_status(
@@ -305,28 +309,33 @@ def set_individual_status(
 ) -> None:
     if status not in Individual.Status.values:
         raise RegistrationError({"status": [_("Unknown individual status “%s”.") % status]})
-    _change_status(individual, "individual", status, reason, changed_by)
+    _change_status(individual, status, reason, changed_by)
 
 
 def _change_status(
     subject: Household | Individual,
-    subject_field: str,
     status: str,
     reason: str,
     changed_by: AbstractBaseUser | None,
 ) -> None:
-    """Set the status under a row lock and record the change in the history (one
-    transaction); setting the status it already has records nothing."""
+    """Set the status under a row lock and record the change as a life event (one
+    transaction); setting the status it already has records nothing. The clerk's `reason`
+    is kept as the event's note."""
     with transaction.atomic():
         locked = type(subject).objects.select_for_update().get(pk=subject.pk)
         if locked.status == status:
             return
-        StatusChange.objects.create(
-            **{subject_field: locked},
-            old_status=locked.status,
-            new_status=status,
-            reason=reason,
-            changed_by=_user_or_none(changed_by),
+        if isinstance(locked, Individual):
+            household, individuals = locked.household, [locked]
+        else:
+            household, individuals = locked, []
+        life_events.record(
+            EventKind.STATUS_CHANGE,
+            household,
+            individuals=individuals,
+            note=reason,
+            data=status_data(locked.status, status),
+            recorded_by=changed_by,
         )
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
@@ -341,7 +350,8 @@ def move_individual(
     reason: str,
     on: date | None = None,
 ) -> None:
-    """Close the person's current membership and open one in another household."""
+    """Close the person's current membership and open one in another household, recorded as
+    a `join` event of that household."""
     if relationship not in Relationship.values:
         raise RegistrationError({"relationship": [_("Unknown relationship.")]})
     if to_household.pk == individual.household_id:
@@ -360,6 +370,18 @@ def move_individual(
             reason=reason,
         )
         Household.objects.filter(focal_point=locked).update(focal_point=None)
+        life_events.record(
+            EventKind.JOIN,
+            to_household,
+            individuals=[locked],
+            occurred_on=day,
+            note=reason,
+            data={
+                "from_household": locked.household_id,
+                "old_relationship": locked.relationship,
+                "relationship": relationship,
+            },
+        )
         locked.household = to_household
         locked.relationship = relationship
         locked.save(update_fields=["household", "relationship", "updated_at"])

@@ -34,7 +34,7 @@ from edgecamp.registry.forms import (
     member_form,
     nationality_names,
 )
-from edgecamp.registry.models import Household, Individual, StatusChange
+from edgecamp.registry.models import Household, Individual, LifeEvent
 from edgecamp.registry.services import (
     MAX_MEMBERS,
     HouseholdInput,
@@ -209,10 +209,25 @@ class MemberRow:
 
 
 @dataclass(frozen=True)
-class StatusRow:
-    change: StatusChange
+class TimelineRow:
+    event: LifeEvent
+    # Whom it concerns: the people named, or empty for the whole household.
+    people: list[Individual]
     old_label: str
     new_label: str
+
+
+def _timeline(household: Household) -> list[TimelineRow]:
+    status_labels = {**dict(Individual.Status.choices), **dict(Household.Status.choices)}
+    return [
+        TimelineRow(
+            event,
+            list(event.individuals.all()),
+            status_labels.get(event.old_status, event.old_status),
+            status_labels.get(event.new_status, event.new_status),
+        )
+        for event in queries.timeline(household)
+    ]
 
 
 @require_GET
@@ -230,7 +245,6 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
         MemberRow(m, m.age_on(today), names.get(m.nationality, m.nationality))
         for m in household.members.all()
     ]
-    status_labels = {**dict(Individual.Status.choices), **dict(Household.Status.choices)}
     return render(
         request,
         "registry/household_detail.html",
@@ -238,14 +252,7 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
             "household": household,
             "members": members,
             "language_name": language_name(household.language),
-            "status_history": [
-                StatusRow(
-                    change,
-                    status_labels.get(change.old_status, change.old_status),
-                    status_labels.get(change.new_status, change.new_status),
-                )
-                for change in queries.status_history(household)
-            ],
+            "timeline": _timeline(household),
             "memberships": household.memberships.all(),
             # The sections apps above the registry add (protection: only for a protection
             # officer of the site).

@@ -8,13 +8,11 @@ the last bag; its CHECK constraint (quantity >= 0) is the backstop."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, NoReturn
 
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from edgecamp.core.models import PublicId, by_user
+from edgecamp.core.models import AppendOnly, PublicId, by_user
 from edgecamp.stock.quantities import QuantityField
 
 
@@ -121,18 +119,12 @@ class Lot(models.Model):
         return self.code
 
 
-class MovementQuerySet(models.QuerySet["Movement"]):
-    def update(self, **kwargs: Any) -> NoReturn:
-        raise PermissionDenied("Stock movements are append-only: record a correcting movement.")
-
-    def delete(self) -> NoReturn:
-        raise PermissionDenied("Stock movements are append-only: record a correcting movement.")
-
-
-class Movement(models.Model):
+class Movement(AppendOnly):
     """One line of the ledger: a signed quantity of an item (and lot) into or out of a
     warehouse. Never edited or deleted; a mistake is corrected by another movement (a count
     adjustment with its reason)."""
+
+    append_only_message = "Stock movements are append-only: record a correcting movement."
 
     class Kind(models.TextChoices):
         RECEIPT = "receipt", _("Receipt")
@@ -158,8 +150,6 @@ class Movement(models.Model):
     occurred_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
     recorded_by = by_user(_("recorded by"))
 
-    objects = MovementQuerySet.as_manager()
-
     class Meta:
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["warehouse", "item", "lot"])]
@@ -182,14 +172,6 @@ class Movement(models.Model):
     def __str__(self) -> str:
         item, warehouse = _related_label(self, "item"), _related_label(self, "warehouse")
         return f"{self.get_kind_display()} {self.quantity} {item} @ {warehouse}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise PermissionDenied("Stock movements are append-only: record a correcting movement.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
-        raise PermissionDenied("Stock movements are append-only: record a correcting movement.")
 
 
 class StockBalance(models.Model):
