@@ -221,7 +221,7 @@ def test_cycle_redemption_happy_path_and_errors(logged_in_client, site, catalogu
     assert coverage["items"] == [
         {"item": "maize", "unit": "kg", "entitled": 15.0, "distributed": 15.0}
     ]
-    position = logged_in_client.get("/api/v1/stock/position").json()
+    position = logged_in_client.get("/api/v1/stock/position").json()["items"]
     assert position[0]["on_hand"] == 85.0
     export = logged_in_client.get(f"/api/v1/cycles/{cycle}/distributions.csv")
     assert export.content.decode().splitlines()[2].endswith(",Maize,15,1,Kalma North,2026-11-01")
