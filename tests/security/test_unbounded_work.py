@@ -106,7 +106,7 @@ def test_the_stock_position_comes_in_pages(logged_in_client, site):
     body = logged_in_client.get("/api/v1/stock/position", {"page_size": 2}).json()
     assert body["count"] == 3
     assert len(body["items"]) == 2
-    assert body["items"][0]["in_pipeline"] == 5
+    assert body["items"][0]["in_pipeline"] == "5.000"
 
 
 def test_tracing_requests_come_in_pages_and_only_the_page_is_audited_as_read(client_as, site):

@@ -42,6 +42,7 @@ from edgecamp.stock.models import (
     ShipmentLine,
     StockBalance,
 )
+from edgecamp.stock.quantities import QuantitySum
 
 ZERO = Decimal(0)
 
@@ -161,11 +162,11 @@ def coverage(cycle: Cycle) -> Coverage:
         proxy=Count("id", filter=Q(redemption__collector=Redemption.Collector.PROXY)),
     )
     lines = EntitlementLine.objects.filter(entitlement__cycle=cycle)
-    entitled = dict(lines.values_list("item").annotate(total=Sum("quantity")))
+    entitled = dict(lines.values_list("item").annotate(total=QuantitySum("quantity")))
     distributed = dict(
         lines.filter(entitlement__redemption__isnull=False)
         .values_list("item")
-        .annotate(total=Sum("quantity"))
+        .annotate(total=QuantitySum("quantity"))
     )
     items = [
         ItemCoverage(item, entitled.get(item.pk, ZERO), distributed.get(item.pk, ZERO))
@@ -196,7 +197,7 @@ def distributed_by_item_and_site(scope: Scope | None = None) -> list[Distributed
         movements = movements.filter(scope.sites_q("warehouse__site_id"))
     rows = (
         movements.values_list("warehouse__site__name", "item__name", "item__unit")
-        .annotate(total=Sum("quantity"))
+        .annotate(total=QuantitySum("quantity"))
         .order_by("warehouse__site__name", "item__name")
     )
     return [DistributedRow(site, item, unit, -total) for site, item, unit, total in rows]
@@ -229,7 +230,7 @@ def hxl_rows(cycle: Cycle | None = None, *, scope: Scope | None = None) -> Itera
             "entitlement__cycle__site__name",
             "entitlement__cycle__starts_on",
         )
-        .annotate(total=Sum("quantity"), reached=Count("entitlement", distinct=True))
+        .annotate(total=QuantitySum("quantity"), reached=Count("entitlement", distinct=True))
         .order_by("entitlement__cycle__starts_on", "entitlement__cycle__site__name", "item__name")
     )
     for organisation, item, site, starts_on, total, reached in grouped:
@@ -355,7 +356,7 @@ def stock_position(
     for site, item, total in (
         at_sites(balances, "warehouse__site_id")
         .values_list("warehouse__site", "item")
-        .annotate(total=Sum("quantity"))
+        .annotate(total=QuantitySum("quantity"))
         .order_by()
     ):
         row(site, item).on_hand += total
@@ -364,7 +365,7 @@ def stock_position(
     for site, item, total in (
         at_sites(in_transit, "shipment__destination__site_id")
         .values_list("shipment__destination__site", "item")
-        .annotate(total=Sum("manifest_quantity"))
+        .annotate(total=QuantitySum("manifest_quantity"))
         .order_by()
     ):
         row(site, item).in_pipeline += total
@@ -376,14 +377,14 @@ def stock_position(
     for pledge, item, total in (
         ShipmentLine.objects.filter(shipment__pledge__in=open_pledges)
         .values_list("shipment__pledge", "item")
-        .annotate(total=Sum("manifest_quantity"))
+        .annotate(total=QuantitySum("manifest_quantity"))
         .order_by()
     ):
         shipped[pledge, item] += total
     for pledge, site, item, total in (
         PledgeLine.objects.filter(pledge__in=open_pledges)
         .values_list("pledge", "pledge__destination__site", "item")
-        .annotate(total=Sum("quantity"))
+        .annotate(total=QuantitySum("quantity"))
         .order_by()
     ):
         outstanding = total - shipped[pledge, item]
@@ -400,8 +401,8 @@ def stock_position(
         EntitlementLine.objects.filter(entitlement__cycle__in=list(running))
         .values_list("entitlement__cycle", "item")
         .annotate(
-            total=Sum("quantity"),
-            outstanding=Sum("quantity", filter=Q(entitlement__redemption__isnull=True)),
+            total=QuantitySum("quantity"),
+            outstanding=QuantitySum("quantity", filter=Q(entitlement__redemption__isnull=True)),
         )
         .order_by()
     ):

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from edgecamp.core.access import scope_for
 from edgecamp.core.schemas import PUBLIC_ID, AtMost, CleanInput
@@ -17,7 +18,7 @@ from edgecamp.distributions import queries, services
 from edgecamp.distributions.models import Cycle, EntitlementLine, EntitlementRule, Redemption
 from edgecamp.registry.codes import SpecificNeed
 from edgecamp.registry.models import Household
-from edgecamp.stock.quantities import MAX_LINES
+from edgecamp.stock.quantities import MAX_LINES, STEP
 
 STATUSES = len(Household.Status)
 
@@ -122,9 +123,9 @@ class RedeemIn(CodeIn):
 class RuleOut(Schema):
     item: str
     basis: str
-    quantity: float | None
+    quantity: Decimal | None
     size_bands: list[dict[str, Any]]
-    cap: float | None
+    cap: Decimal | None
 
     @staticmethod
     def resolve_item(rule: EntitlementRule) -> str:
@@ -186,8 +187,9 @@ class StartedOut(Schema):
 class ItemCoverageOut(Schema):
     item: str
     unit: str
-    entitled: float
-    distributed: float
+    # Exact decimals (as strings in JSON), like every quantity of the API.
+    entitled: Decimal
+    distributed: Decimal
 
 
 class CoverageOut(Schema):
@@ -205,7 +207,7 @@ class EntitlementLineOut(Schema):
     item: str
     name: str
     unit: str
-    quantity: float
+    quantity: Decimal
 
     @staticmethod
     def resolve_item(line: EntitlementLine) -> str:
@@ -263,13 +265,18 @@ class PositionOut(Schema):
     site: str
     item: str
     unit: str
-    on_hand: float
-    in_pipeline: float
-    requirement: float
-    daily_consumption: float
+    on_hand: Decimal
+    in_pipeline: Decimal
+    requirement: Decimal
+    daily_consumption: Decimal = Field(description="Per day, to three decimals.")
     days_of_cover: int | None
-    shortfall: float
+    shortfall: Decimal
     pipeline_break: bool
+
+    @field_validator("daily_consumption")
+    @classmethod
+    def _to_three_decimals(cls, value: Decimal) -> Decimal:
+        return value.quantize(STEP)
 
 
 # --- Ration cards ------------------------------------------------------------------------------

@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,7 +29,7 @@ from edgecamp.stock.ledger import (
     _warehouse,
 )
 from edgecamp.stock.models import Movement, Pledge, PledgeLine, Shipment, ShipmentLine
-from edgecamp.stock.quantities import MAX_LINES, quantity_problem, too_many_lines
+from edgecamp.stock.quantities import MAX_LINES, QuantitySum, quantity_problem, too_many_lines
 
 log = logging.getLogger("edgecamp.stock.services")
 
@@ -288,13 +287,13 @@ def _update_pledge_status(pledge_id: int) -> None:
     shipped = dict(
         ShipmentLine.objects.filter(shipment__pledge=pledge)
         .values_list("item")
-        .annotate(total=Sum("manifest_quantity"))
+        .annotate(total=QuantitySum("manifest_quantity"))
         .order_by()
     )
     short = any(
         shipped.get(item, 0) < total
         for item, total in pledge.lines.values_list("item")
-        .annotate(total=Sum("quantity"))
+        .annotate(total=QuantitySum("quantity"))
         .order_by()
     )
     all_received = not pledge.shipments.exclude(status=Shipment.Status.RECEIVED).exists()
