@@ -35,7 +35,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -475,9 +475,9 @@ def _decided_or_open(keys: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
     }
 
 
-def open_candidates(scope: Scope) -> list[DuplicateCandidate]:
+def open_candidates(scope: Scope) -> QuerySet[DuplicateCandidate]:
     """Open candidates whose two people are both in the scope's sites."""
-    return list(
+    return (
         DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
         .filter(scope.sites_q("individual_l__household__site"))
         .filter(scope.sites_q("individual_r__household__site"))
