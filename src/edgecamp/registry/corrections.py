@@ -418,7 +418,8 @@ def correct_individual(
         person = Individual.objects.select_for_update().get(pk=individual_id)
         if precondition is not None:
             precondition(person)
-        _check_expected(correction.expected, individual_values(person, scope), household)
+        if correction.expected is not None:
+            _check_expected(correction.expected, individual_values(person, scope), household)
         if person.status == Individual.Status.MERGED:
             errors.add(
                 "__all__",
@@ -429,7 +430,7 @@ def correct_individual(
             )
         member = _corrected_member(person, correction.values, errors)
         documents = _document_plan(person, correction.documents, today, errors)
-        added, closed = _needs_plan(person, correction, scope, household, errors)
+        added, closed, open_needs = _needs_plan(person, correction, scope, household, errors)
         rules = RegistrationError()
         validate_member(member, "", today, rules)
         for path, messages in rules.errors.items():
@@ -439,11 +440,10 @@ def correct_individual(
             raise errors
         changes = _apply_member(person, member)
         changes += _apply_documents(person, documents)
-        open_needs = _visible_codes(person, None)
         ordinary_before = sorted(open_needs - PROTECTION_SENSITIVE_NEEDS)
         sensitive_before = sorted(open_needs & PROTECTION_SENSITIVE_NEEDS)
         _apply_needs(person, added, closed)
-        after = _visible_codes(person, None)
+        after = (open_needs - set(closed)) | set(added)
         ordinary_after = sorted(after - PROTECTION_SENSITIVE_NEEDS)
         sensitive_after = sorted(after & PROTECTION_SENSITIVE_NEEDS)
         if ordinary_before != ordinary_after:
@@ -757,7 +757,8 @@ def _needs_plan(
     scope: Scope | None,
     household: Household,
     errors: CorrectionError,
-) -> tuple[list[str], list[str]]:
+) -> tuple[list[str], list[str], set[str]]:
+    """The needs to add and to close, and the person's needs now (every code)."""
     sees_sensitive = scope is None or scope.sees_sensitive(household.site_id)
     held = set(person.specific_needs.values_list("code", flat=True))
     added = list(dict.fromkeys(c.strip().upper() for c in correction.needs_added if c.strip()))
@@ -779,16 +780,17 @@ def _needs_plan(
             )
     if set(added) & set(closed):
         errors.add("specific_needs_added", _("A need cannot be added and closed at once."))
-    return [c for c in added if c not in held], closed
+    return [c for c in added if c not in held], closed, held
 
 
 def _apply_needs(person: Individual, added: list[str], closed: list[str]) -> None:
     if closed:
         for need in SpecificNeedRecord.objects.filter(individual=person, code__in=closed):
             need.delete()  # one by one: each deletion is audited (sensitive ones redacted)
-    SpecificNeedRecord.objects.bulk_create(
-        SpecificNeedRecord(individual=person, code=code) for code in added
-    )
+    if added:
+        SpecificNeedRecord.objects.bulk_create(
+            SpecificNeedRecord(individual=person, code=code) for code in added
+        )
 
 
 # --- Shared -------------------------------------------------------------------------------------
