@@ -220,8 +220,13 @@ def test_sensitive_needs_on_the_form_per_role(client_as, site, household):
     officer = client_as(Role.PROTECTION_OFFICER, [site])
     officer_page = _html(officer.get(detail))
     assert "Specific needs: — → SV SGBV" in officer_page
-    # The officer closes it on the form.
+    # The officer closes it on the form; opening the form is a read of sensitive data.
+    from edgecamp.audit.models import AuditEntry
+
+    reads = AuditEntry.objects.filter(action="read", model="registry.individual")
+    before = reads.count()
     data = _form_data(_html(officer.get(url)))
+    assert reads.count() == before + 1
     assert "SV" in data["specific_needs"]
     data.update({"specific_needs": ["DS"], "reason": "data_error"})
     assert officer.post(url, data).status_code == 302

@@ -311,3 +311,44 @@ def test_corrections_are_audited_with_who(household, clerk):
     assert {"registry.individual", "registry.lifeevent"} <= models
     row = entries.get(model="registry.individual")
     assert row.changes["given_name"] == ["Yusuf", "Youssef"]
+
+
+@pytest.mark.parametrize(
+    ("change", "shown"),
+    [
+        ({"field": "phone", "before": "+249 1", "after": "+249 2"}, ("Phone", "+249 1", "+249 2")),
+        ({"field": "sex", "before": "male", "after": "female"}, ("Sex", "Male", "Female")),
+        (
+            {"field": "date_of_birth", "before": None, "after": "2015-06-02"},
+            ("Date of birth", "—", "2015-06-02"),
+        ),
+        (
+            {"field": "names_unknown", "before": False, "after": True},
+            ("Names unknown", "no", "yes"),
+        ),
+        (
+            {"field": "other_names", "before": [], "after": ["Yusuf", "Youssef"]},
+            ("Other names", "—", "Yusuf, Youssef"),
+        ),
+        (
+            {"field": "specific_needs", "before": ["DS"], "after": []},
+            ("Specific needs", "DS Disability", "—"),
+        ),
+        (
+            {"field": "documents.7", "before": None, "after": {"type": "passport", "number": "P1"}},
+            ("Document", "—", "Passport P1"),
+        ),
+        (
+            {"field": "documents.7.number", "before": "P1", "after": "P2"},
+            ("Document number", "P1", "P2"),
+        ),
+        (
+            {"field": "members.3.relationship", "before": "child", "after": "focal_point"},
+            ("Relationship of Yusuf", "Child", "Focal point"),
+        ),
+    ],
+)
+def test_readable_changes(change, shown):
+    event = LifeEvent(kind="correction", data={"changes": [change]})
+    (row,) = corrections.readable_changes(event, {3: "Yusuf"})
+    assert (row.label, row.before, row.after) == shown

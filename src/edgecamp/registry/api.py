@@ -13,10 +13,9 @@ from ninja.pagination import paginate
 from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.core.access import scope_for
 from edgecamp.core.params import MAX_DB_INT
-from edgecamp.core.preconditions import etag_of
 from edgecamp.core.schemas import FieldProblems, Pages, Problem
 from edgecamp.registry import corrections_api, duplicates, merge, queries, services
-from edgecamp.registry.corrections_api import ETAG_HEADER, as_json
+from edgecamp.registry.corrections_api import ETAG_HEADER, with_etag
 from edgecamp.registry.models import DuplicateCandidate, Household, Individual, MergeRecord
 from edgecamp.registry.schemas import (
     DuplicateCandidateOut,
@@ -252,13 +251,11 @@ def unmerge_duplicate(request: HttpRequest, merge_id: int) -> Status[Any]:
     summary="Get a household",
     openapi_extra={"responses": {200: {"headers": ETAG_HEADER}}},
 )
-def get_household(request: HttpRequest, number: str, response: HttpResponse) -> Household:
+def get_household(request: HttpRequest, number: str) -> HttpResponse:
     """The household with its members, their specific needs and documents, and its history.
     Protection-sensitive needs are listed for protection officers of the site only. The ETag
     is for PATCH /households/{number} (If-Match)."""
-    household = _household_or_404(number, request)
-    response["ETag"] = etag_of(as_json(HouseholdDetail, household))
-    return household
+    return with_etag(HouseholdDetail, _household_or_404(number, request))
 
 
 @router.get(
@@ -267,12 +264,10 @@ def get_household(request: HttpRequest, number: str, response: HttpResponse) -> 
     summary="Get an individual",
     openapi_extra={"responses": {200: {"headers": ETAG_HEADER}}},
 )
-def get_individual(request: HttpRequest, individual_id: int, response: HttpResponse) -> Individual:
+def get_individual(request: HttpRequest, individual_id: int) -> HttpResponse:
     """The person with their needs, documents and history. The ETag is for
     PATCH /individuals/{id} (If-Match)."""
-    individual = _individual_or_404(individual_id, request)
-    response["ETag"] = etag_of(as_json(IndividualDetail, individual))
-    return individual
+    return with_etag(IndividualDetail, _individual_or_404(individual_id, request))
 
 
 def _individual_or_404(individual_id: int, request: HttpRequest) -> Individual:

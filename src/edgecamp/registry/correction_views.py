@@ -20,8 +20,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.core.access import scope_for
 from edgecamp.registry import corrections, queries
+from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS
 from edgecamp.registry.correction_forms import HouseholdCorrectionForm, IndividualCorrectionForm
 from edgecamp.registry.models import Household, Individual
 
@@ -100,6 +102,8 @@ def individual_correct(request: HttpRequest, number: str, individual_id: int) ->
     kwargs = {"individual": individual, "scope": scope}
     if request.method != "POST":
         original = corrections.individual_values(individual, scope)
+        if set(original["specific_needs"].split(",")) & PROTECTION_SENSITIVE_NEEDS:
+            record_sensitive_read(individual, "specific needs")
         initial: dict[str, Any] = {**original, "original": json.dumps(original)}
         initial["specific_needs"] = [c for c in original["specific_needs"].split(",") if c]
         initial["names_unknown"] = bool(original["names_unknown"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
@@ -51,6 +51,15 @@ IF_MATCH = {
 def as_json(schema: type[Schema], record: Any) -> dict[str, Any]:
     """The JSON a response of `schema` carries for `record`."""
     return schema.from_orm(record).model_dump(mode="json")
+
+
+def with_etag(schema: type[Schema], record: Any) -> HttpResponse:
+    """The 200 answer for `record` with its ETag: serialised once, for the body and the tag
+    (returning the record would have ninja serialise it a second time)."""
+    body = as_json(schema, record)
+    response = JsonResponse(body)
+    response["ETag"] = etag_of(body)
+    return response
 
 
 def household_representation(number: str, scope: Scope) -> dict[str, Any] | None:
@@ -229,9 +238,7 @@ def add_routes(router: Router) -> None:
     )(patch_individual)
 
 
-def patch_household(
-    request: HttpRequest, number: str, payload: HouseholdPatch, response: HttpResponse
-) -> Any:
+def patch_household(request: HttpRequest, number: str, payload: HouseholdPatch) -> Any:
     """Corrects the fields sent (phone, language, place of origin, desk, focal point), with a
     reason, recorded as a `correction` life event with each value before and after. Requires
     If-Match with the ETag of GET /households/{number}: missing 428, stale 412 (nothing
@@ -256,16 +263,10 @@ def patch_household(
     household = queries.household_detail(number, scope=scope)
     if household is not None and queries.has_sensitive_needs(household.members.all()):
         record_sensitive_read(household, "specific needs")
-    response["ETag"] = etag_of(as_json(HouseholdDetail, household))
-    return household
+    return with_etag(HouseholdDetail, household)
 
 
-def patch_individual(
-    request: HttpRequest,
-    individual_id: int,
-    payload: IndividualPatch,
-    response: HttpResponse,
-) -> Any:
+def patch_individual(request: HttpRequest, individual_id: int, payload: IndividualPatch) -> Any:
     """Corrects the fields sent (names, other names, names unknown, sex, date of birth and
     its precision, nationality, relationship), adds, corrects or withdraws documents, adds or
     closes specific needs; with a reason, recorded as `correction` life events. Requires
@@ -288,5 +289,4 @@ def patch_individual(
     individual = queries.individual_detail(individual_id, scope=scope)
     if individual is not None and queries.has_sensitive_needs([individual]):
         record_sensitive_read(individual, "specific needs")
-    response["ETag"] = etag_of(as_json(IndividualDetail, individual))
-    return individual
+    return with_etag(IndividualDetail, individual)
