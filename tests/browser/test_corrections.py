@@ -68,3 +68,35 @@ def test_a_stale_edit_is_refused_with_both_values_then_resolved(
     expect(second.locator(".changes").last).to_contain_text("Al Fashir → Nyala")
     screenshot(second, screenshots / "correction-timeline.png")
     next(other, None)
+
+
+def test_correction_pages_have_no_serious_accessibility_violations(page: Page, live_server, site):
+    from tests.browser.test_accessibility import _violations
+
+    make_user("manager", role=Role.CAMP_MANAGER, all_sites=True, password=PASSWORD)
+    household = make_household(site)
+    child = household.members.get(relationship="child")
+    paths = [
+        f"/households/{household.number}/correct/",
+        f"/households/{household.number}/members/{child.pk}/correct/",
+    ]
+    log_in(page, live_server.url)
+    found: set[str] = set()
+    for direction in ("ltr", "rtl"):
+        if direction == "rtl":
+            page.locator("#language-select").select_option("ar")
+            page.locator(".language-form").get_by_role("button").click()
+            expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        for path in paths:
+            page.goto(f"{live_server.url}{path}")
+            found |= {f"{direction} {path}: {v}" for v in _violations(page)}
+        # The refused save, with both values to choose from.
+        page.goto(f"{live_server.url}{paths[0]}")
+        other = "+249 900 000 001" if direction == "ltr" else "+249 900 000 002"
+        Household.objects.filter(pk=household.pk).update(phone=other)  # another clerk
+        page.locator("#id_phone").fill("+249 911 111 111")
+        page.locator("#id_reason").select_option("data_error")
+        page.locator("button.button-primary").click()
+        expect(page.locator("#edit-conflict")).to_be_visible()
+        found |= {f"{direction} conflict: {v}" for v in _violations(page)}
+    assert sorted(found) == [], "\n".join(sorted(found))
