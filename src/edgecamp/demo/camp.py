@@ -259,8 +259,9 @@ def _store(camp: synthetic.SyntheticCamp, report: Progress) -> _StoredIds:
     }
 
     people = [(h, m) for h in camp.households for m in h.members]
-    # Rows are inserted without save(), which is what keeps search_text current: the model's
-    # own refresh_search_text() computes it on one scratch instance reused for every person.
+    # Rows are inserted without save(), which is what keeps search_text and name_keys current:
+    # the model's own refresh_search_text() computes them on one scratch instance reused for
+    # every person.
     scratch = Individual()
     _insert_rows(
         Individual,
@@ -277,6 +278,7 @@ def _store(camp: synthetic.SyntheticCamp, report: Progress) -> _StoredIds:
             "nationality",
             "status",
             "search_text",
+            "name_keys",
         ),
         (_individual_row(household_pks[h.id], m, scratch) for h, m in people),
         created_at=now,
@@ -398,6 +400,7 @@ def _individual_row(
         person.nationality,
         Individual.Status.ACTIVE.value,
         scratch.search_text,
+        scratch.name_keys,
     )
 
 
