@@ -63,9 +63,16 @@ class LoadSummary:
 
     def __str__(self) -> str:
         return (
-            f"{_grouped(self.people)} people in {_grouped(self.households)} households, "
-            f"{self.sites} sites, {_grouped(self.shelters)} shelters"
+            f"{_counted(self.people, 'person', 'people')} in "
+            f"{_counted(self.households, 'household', 'households')}, "
+            f"{_counted(self.sites, 'site', 'sites')}, "
+            f"{_counted(self.shelters, 'shelter', 'shelters')}"
         )
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    # The command's summary is English, like the rest of its output.
+    return f"{_grouped(n)} {one if n == 1 else many}"
 
 
 def camp_is_empty() -> bool:
