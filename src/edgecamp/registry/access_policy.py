@@ -30,4 +30,7 @@ API_OPERATIONS = {
     "edgecamp.registry.api.merge_duplicate": allow(MANAGEMENT, scope="register"),
     "edgecamp.registry.api.mark_not_same": allow(MANAGEMENT, scope="register"),
     "edgecamp.registry.api.unmerge_duplicate": allow(MANAGEMENT, scope="register"),
+    # Life events (events_api): recorded by the registration roles, read like households.
+    "edgecamp.registry.events_api.record_event": allow(REGISTRATION, scope="register"),
+    "edgecamp.registry.events_api.list_events": allow(PERSONAL_DATA, scope="read"),
 }
