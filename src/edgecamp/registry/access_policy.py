@@ -13,6 +13,7 @@ WEB_ROUTES = {
     "household-register": allow(REGISTRATION),
     "household-member-form": allow(REGISTRATION),
     "household-shelter-options": allow(REGISTRATION),
+    "household-event": allow(REGISTRATION),
     "duplicate-review": allow(MANAGEMENT),
     "duplicate-not-same": allow(MANAGEMENT),
     "duplicate-compare": allow(MANAGEMENT),

@@ -21,8 +21,9 @@ from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.core.access import Scope, scope_for
 from edgecamp.core.htmx import is_htmx
 from edgecamp.core.params import page_param
-from edgecamp.registry import duplicates, merge, panels, queries
+from edgecamp.registry import duplicates, event_text, merge, panels, queries
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, Sex, SpecificNeed
+from edgecamp.registry.event_forms import KINDS as EVENT_KINDS
 from edgecamp.registry.forms import (
     MEMBER_PREFIX,
     BaseMemberFormSet,
@@ -222,18 +223,25 @@ class TimelineRow:
     people: list[Individual]
     old_label: str
     new_label: str
+    # What the event's details say (event_text), and whether the page offers to undo it.
+    details: list[str] = dataclasses.field(default_factory=list)
+    undoable: bool = False
 
 
 def _timeline(household: Household) -> list[TimelineRow]:
     status_labels = {**dict(Individual.Status.choices), **dict(Household.Status.choices)}
+    found = list(queries.timeline(household))
+    details, undoable = event_text.describe(found), event_text.undoable(found)
     return [
         TimelineRow(
             event,
             list(event.individuals.all()),
             status_labels.get(event.old_status, event.old_status),
             status_labels.get(event.new_status, event.new_status),
+            details.get(event.pk, []),
+            event.pk in undoable and event.household_id == household.pk,
         )
-        for event in queries.timeline(household)
+        for event in found
     ]
 
 
@@ -261,6 +269,7 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
             "language_name": language_name(household.language),
             "timeline": _timeline(household),
             "memberships": household.memberships.all(),
+            "event_kinds": [(kind, label) for kind, label in EVENT_KINDS.items()],
             # The sections apps above the registry add (protection: only for a protection
             # officer of the site).
             **panels.household_panels(household, scope),
