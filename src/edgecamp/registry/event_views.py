@@ -19,7 +19,7 @@ from edgecamp.registry.models import Household
 @require_http_methods(["GET", "POST"])
 def household_event(request: HttpRequest, number: str, kind: str) -> HttpResponse:
     scope = scope_for(request.user)
-    household = queries.household_detail(number, scope=scope)
+    household = queries.household_detail(number, scope=scope, with_events=False)
     if household is None or kind not in KINDS:
         raise Http404(_("No household has the number %(number)s.") % {"number": number})
     if household.status == Household.Status.MERGED:

@@ -996,15 +996,21 @@ class _Recorder:
             )
         if target.corrections.exists():
             raise EventError({"corrects": [_("This event was corrected already.")]})
-        # Undoing is safe only if nothing later (not itself undone) built on this event.
+        # Undoing is safe only if nothing later (not itself undone) built on this event: no
+        # later event of the people it named (in any household), or of this household when it
+        # named nobody.
         later = (
-            LifeEvent.objects.filter(household=self.household, recorded_at__gt=target.recorded_at)
+            LifeEvent.objects.filter(recorded_at__gt=target.recorded_at)
             .exclude(kind=EventKind.CORRECTION)
             .exclude(pk=target.pk)
             .filter(corrections__isnull=True)
         )
         people = list(target.individuals.all())
-        if later.filter(individuals__in=people).exists() if people else later.exists():
+        if people:
+            later = later.filter(individuals__in=people)
+        else:
+            later = later.filter(household=self.household)
+        if later.exists():
             raise EventError(
                 {
                     "corrects": [

@@ -88,20 +88,28 @@ def has_sensitive_needs(individuals: Sequence[Individual]) -> bool:
     )
 
 
-def household_detail(number: str, *, scope: Scope | None = None) -> Household | None:
+def household_detail(
+    number: str, *, scope: Scope | None = None, with_events: bool = True
+) -> Household | None:
+    """The household with its members (needs, documents), memberships and, unless
+    `with_events` is False (the page reads them through `timeline`), its life events."""
+    prefetches: list[Any] = [
+        Prefetch(
+            "members",
+            queryset=Individual.objects.prefetch_related(
+                Prefetch("specific_needs", queryset=visible_needs(scope)), "documents"
+            ),
+        ),
+        "memberships__individual",
+    ]
+    if with_events:
+        prefetches.append(
+            Prefetch("life_events", queryset=LifeEvent.objects.prefetch_related("individuals"))
+        )
     return (
         visible_households(scope)
         .select_related("site", "shelter__block", "focal_point", "registered_by")
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=Individual.objects.prefetch_related(
-                    Prefetch("specific_needs", queryset=visible_needs(scope)), "documents"
-                ),
-            ),
-            Prefetch("life_events", queryset=LifeEvent.objects.prefetch_related("individuals")),
-            "memberships__individual",
-        )
+        .prefetch_related(*prefetches)
         .filter(number=number)
         .first()
     )

@@ -248,7 +248,7 @@ def _timeline(household: Household) -> list[TimelineRow]:
 @require_GET
 def household_detail(request: HttpRequest, number: str) -> HttpResponse:
     scope = scope_for(request.user)
-    household = queries.household_detail(number, scope=scope)
+    household = queries.household_detail(number, scope=scope, with_events=False)
     if household is None:
         # The same answer for a number at another site: its existence is not revealed.
         raise Http404(_("No household has the number %(number)s.") % {"number": number})
@@ -270,6 +270,7 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
             "timeline": _timeline(household),
             "memberships": household.memberships.all(),
             "event_kinds": [(kind, label) for kind, label in EVENT_KINDS.items()],
+            "undo_url": reverse("household-event", args=[household.number, "correction"]),
             # The sections apps above the registry add (protection: only for a protection
             # officer of the site).
             **panels.household_panels(household, scope),
