@@ -167,3 +167,21 @@ def test_demo_role_accounts_exist_and_sign_in(demo_camp, client):
     assert client.login(username="clerk", password=DEMO_PASSWORD)
     assert not client.login(username="clerk", password="another-demo-pw-7")
     assert not StaffProfile.objects.get(user__username="clerk").sites.exists()
+
+
+def test_demo_camp_has_a_history_of_life_events(demo_camp):
+    from edgecamp.registry import queries
+    from edgecamp.registry.models import LifeEvent
+
+    _accounts, summary, _steps = demo_camp
+    kinds = set(LifeEvent.objects.values_list("kind", flat=True))
+    assert {"birth", "death", "departure", "split", "correction", "missing", "found"} <= kinds
+    assert (
+        summary.life_events
+        == LifeEvent.objects.exclude(
+            kind__in=["registration", "status_change", "merge", "unmerge", "join"]
+        )
+        .exclude(kind="split", data__has_key="from_household")
+        .count()
+    )
+    assert queries.population_counts_checked()

@@ -270,6 +270,25 @@ class EventForm(forms.Form):
         error.apply_to(self, renamed)
 
 
+def event_kinds_for(household: Household) -> list[tuple[str, Any]]:
+    """The actions the household page offers, for the household as it is (the service checks
+    again): a departed household can only come back, a birth needs an active one, and so on."""
+    statuses = {m.status for m in household.members.all()}
+    if household.status == Household.Status.MERGED:
+        return []
+    if household.status in (Household.Status.DEPARTED, Household.Status.RELOCATED):
+        wanted = {EventKind.RETURN, EventKind.CORRECTION}
+    elif household.status == Household.Status.INACTIVE:
+        wanted = {EventKind.RETURN, EventKind.DEPARTURE, EventKind.CORRECTION}
+    else:
+        wanted = set(KINDS) - {EventKind.RETURN, EventKind.FOUND}
+        if Individual.Status.DEPARTED in statuses:
+            wanted.add(EventKind.RETURN)
+        if Individual.Status.MISSING in statuses:
+            wanted.add(EventKind.FOUND)
+    return [(kind, label) for kind, label in KINDS.items() if kind in wanted]
+
+
 def correctable_events(household: Household) -> list[tuple[str, str]]:
     """(uuid, label) of the household's events a correction may undo, newest first."""
     found = (

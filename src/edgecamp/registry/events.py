@@ -315,6 +315,9 @@ class _Recorder:
         self.errors = EventError()
         self.today = timezone.localdate()
         self.on = data.on or self.today
+        if data.precision == DatePrecision.YEAR:
+            # Year-only dates are stored as 1 January, as dates of birth are.
+            self.on = self.on.replace(month=1, day=1)
         self.members = {
             m.pk: m for m in Individual.objects.select_for_update().filter(household=household)
         }
@@ -628,7 +631,8 @@ class _Recorder:
         if kind == EventKind.DEATH:
             for index, person in enumerate(people):
                 born = person.date_of_birth
-                if born is not None and self.on < born:
+                exact = self.data.precision == DatePrecision.EXACT
+                if born is not None and (self.on < born if exact else self.on.year < born.year):
                     self.errors.add(
                         "date",
                         _("%(person)s was born on %(born)s: the death cannot be earlier.")

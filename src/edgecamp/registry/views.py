@@ -23,7 +23,7 @@ from edgecamp.core.htmx import is_htmx
 from edgecamp.core.params import page_param
 from edgecamp.registry import duplicates, event_text, merge, panels, queries
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, Sex, SpecificNeed
-from edgecamp.registry.event_forms import KINDS as EVENT_KINDS
+from edgecamp.registry.event_forms import event_kinds_for
 from edgecamp.registry.forms import (
     MEMBER_PREFIX,
     BaseMemberFormSet,
@@ -269,7 +269,7 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
             "language_name": language_name(household.language),
             "timeline": _timeline(household),
             "memberships": household.memberships.all(),
-            "event_kinds": [(kind, label) for kind, label in EVENT_KINDS.items()],
+            "event_kinds": event_kinds_for(household),
             "undo_url": reverse("household-event", args=[household.number, "correction"]),
             # The sections apps above the registry add (protection: only for a protection
             # officer of the site).
