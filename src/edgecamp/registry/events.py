@@ -561,7 +561,19 @@ class _Recorder:
         household = household or self.household
         household.shelter = shelter
         household.save(update_fields=["shelter", "updated_at"])
-        occupy_when_full(shelter.pk)
+        occupy_when_full(shelter)
+
+    def _rehouse(self, shelter: Shelter | None, *, also: Sequence[str] = ()) -> int | None:
+        """Move the household into `shelter` (None: none) in one write, with the fields
+        `also` changed beside it; the old shelter is freed when left empty. Returns its id."""
+        old = self.household.shelter_id
+        self.household.shelter = shelter
+        self.household.save(update_fields=["shelter", *also, "updated_at"])
+        if old is not None:
+            free_when_empty(old)
+        if shelter is not None:
+            occupy_when_full(shelter)
+        return old
 
     # -- the kinds --
 
@@ -774,8 +786,7 @@ class _Recorder:
         shelter = self._shelter(data.shelter, self.household.site_id, len(self._active_members()))
         self._raise_if_errors()
         assert shelter is not None
-        old = self._leave_shelter()
-        self._enter_shelter(shelter)
+        old = self._rehouse(shelter)
         return self._record(EventKind.MOVE, details={"old_shelter": old, "new_shelter": shelter.pk})
 
     def _relocation(self) -> LifeEvent:
@@ -805,13 +816,11 @@ class _Recorder:
             shelter = self._shelter(data.shelter, site.pk, len(self._active_members()))
         self._raise_if_errors()
         assert site is not None
-        details = {"old_site": self.household.site_id, "new_site": site.pk}
-        details["old_shelter"] = self._leave_shelter()
+        details: dict[str, Any] = {"old_site": self.household.site_id, "new_site": site.pk}
         self.household.site = site
-        self.household.save(update_fields=["site", "updated_at"])
+        details["old_shelter"] = self._rehouse(shelter, also=["site"])
         if shelter is not None:
             details["new_shelter"] = shelter.pk
-            self._enter_shelter(shelter)
         return self._record(EventKind.RELOCATION, details=details)
 
     def _join(self) -> LifeEvent:
@@ -1124,8 +1133,8 @@ def free_when_empty(shelter_id: int) -> None:
     shelter.save(update_fields=["status", "updated_at"])
 
 
-def occupy_when_full(shelter_id: int) -> None:
-    shelter = Shelter.objects.select_for_update().get(pk=shelter_id)
+def occupy_when_full(shelter: Shelter) -> None:
+    """`shelter` (locked by the caller, in this transaction) is occupied once full."""
     if shelter.type == Shelter.Type.COLLECTIVE_HALL and _occupants(shelter) < shelter.capacity:
         return
     if shelter.status == Shelter.Status.AVAILABLE:

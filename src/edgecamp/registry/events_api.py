@@ -344,7 +344,8 @@ def record_event(request: HttpRequest, number: str, payload: EventIn) -> Status[
         )
     except events.HouseholdNotFound:
         raise _not_found(number) from None
-    return Status(201, _loaded(event.pk))
+    # The event as written (its household, recorder and corrected event are in memory).
+    return Status(201, event)
 
 
 @router.get(
@@ -359,14 +360,6 @@ def list_events(request: HttpRequest, number: str) -> Any:
     if found is None:
         raise _not_found(number)
     return found.select_related("household")
-
-
-def _loaded(pk: int) -> LifeEvent:
-    return (
-        LifeEvent.objects.select_related("household", "recorded_by", "corrects")
-        .prefetch_related("individuals")
-        .get(pk=pk)
-    )
 
 
 def _not_found(number: str) -> HttpError:
