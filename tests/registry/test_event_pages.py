@@ -113,3 +113,25 @@ def test_a_departure_then_its_undo_from_the_history(site, client_as):
     assert response.status_code == 302
     household.refresh_from_db()
     assert (household.status, household.shelter) == ("active", shelter)
+
+
+def test_a_join_shows_in_the_history_of_both_households(site, client_as):
+    household = _family(site)
+    other = _family(site)
+    spouse = household.members.get(given_name="Adam")
+    clerk = client_as(Role.REGISTRATION_CLERK, [site])
+    response = clerk.post(
+        _url(household, "join"),
+        {
+            "date": TODAY.isoformat(),
+            "members": [spouse.pk],
+            "to_household": other.number,
+            "relationship": "spouse",
+            "reason": "marriage",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    line = f"From household {household.number} to household {other.number}"
+    for shown in (household, other):
+        page = clerk.get(reverse("household-detail", args=[shown.number])).content.decode()
+        assert line in page

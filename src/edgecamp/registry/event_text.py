@@ -32,7 +32,7 @@ def describe(events: Sequence[LifeEvent]) -> dict[int, list[str]]:
             if data.get(key):
                 wanted["site"].add(data[key])
         if event.kind == EventKind.JOIN and data.get("from_household"):
-            wanted["household"].add(data["from_household"])
+            wanted["household"].update([data["from_household"], event.household_id])
         if focal := data.get("focal_point"):
             wanted["person"].update(pk for pk in (focal.get("old"), focal.get("new")) if pk)
     shelters = {
@@ -82,7 +82,11 @@ def describe(events: Sequence[LifeEvent]) -> dict[int, list[str]]:
             )
         elif event.kind == EventKind.JOIN and data.get("from_household") in households:
             lines.append(
-                _("From household %(number)s") % {"number": households[data["from_household"]]}
+                _("From household %(from)s to household %(to)s")
+                % {
+                    "from": households[data["from_household"]],
+                    "to": households.get(event.household_id, "—"),
+                }
             )
         if focal := data.get("focal_point"):
             lines.append(
