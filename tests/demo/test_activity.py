@@ -185,3 +185,15 @@ def test_demo_camp_has_a_history_of_life_events(demo_camp):
         .count()
     )
     assert queries.population_counts_checked()
+
+
+def test_the_readme_names_each_demo_account_with_its_role_and_sites():
+    """The README said `manager` worked at the first site while the demo gave every site."""
+    from pathlib import Path
+
+    from edgecamp.demo.activity import ALL_SITES, STAFF
+
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    for username, role, where in STAFF:
+        sites = "every site" if where == ALL_SITES else "the first site"
+        assert f"`{username}` ({role.label.lower()}, {sites})" in readme, username

@@ -226,7 +226,11 @@ def test_cycle_redemption_happy_path_and_errors(logged_in_client, site, catalogu
     position = logged_in_client.get("/api/v1/stock/position").json()["items"]
     assert position[0]["on_hand"] == "85.000"
     export = logged_in_client.get(f"/api/v1/cycles/{cycle}/distributions.csv")
-    assert export.content.decode().splitlines()[2].endswith(",Maize,15,1,Kalma North,2026-11-01")
+    assert (
+        export.content.decode()
+        .splitlines()[2]
+        .endswith(",Maize,maize,15,kg,1,Kalma North,2026-11-01")
+    )
     assert Redemption.objects.count() == 1
     assert logged_in_client.get("/api/v1/cycles/999").status_code == 404
 

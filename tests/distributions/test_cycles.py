@@ -212,8 +212,18 @@ def test_coverage_and_hxl_export(site, supply, admin_user):
     assert [(r.site, r.item, r.quantity) for r in by_site] == [(site.name, "Maize", Decimal(70))]
 
     rows = list(csv.reader(io.StringIO(hxl_csv(cycle))))
-    assert rows[1] == ["#org", "#item +name", "#value", "#reached", "#loc", "#date"]
-    assert rows[2] == ["Relief Org", "Maize", "70", "3", site.name, "2026-11-01"]
+    assert rows[1] == [
+        "#org +impl",
+        "#item +name",
+        "#item +code",
+        "#output +num",
+        "#output +unit",
+        "#reached +hh +num",
+        "#loc +name",
+        "#date +start",
+    ]
+    assert "#value" not in rows[1]  # HXL's money tag
+    assert rows[2] == ["Relief Org", "Maize", maize.code, "70", "kg", "3", site.name, "2026-11-01"]
     assert len(rows) == 3
 
 

@@ -203,13 +203,18 @@ def distributed_by_item_and_site(scope: Scope | None = None) -> list[Distributed
     return [DistributedRow(site, item, unit, -total) for site, item, unit, total in rows]
 
 
+# HXL 1.1 hashtags: quantities are outputs (`#value` is HXL's money tag), counted with `+num`
+# and their unit with `+unit`; households reached are `#reached +hh`; the cycle's first day
+# `#date +start`.
 HXL_HEADERS = [
-    ("Organisation", "#org"),
+    ("Organisation", "#org +impl"),
     ("Item", "#item +name"),
-    ("Quantity distributed", "#value"),
-    ("Households reached", "#reached"),
-    ("Site", "#loc"),
-    ("Date", "#date"),
+    ("Item code", "#item +code"),
+    ("Quantity distributed", "#output +num"),
+    ("Unit", "#output +unit"),
+    ("Households reached", "#reached +hh +num"),
+    ("Site", "#loc +name"),
+    ("Date", "#date +start"),
 ]
 
 
@@ -227,14 +232,25 @@ def hxl_rows(cycle: Cycle | None = None, *, scope: Scope | None = None) -> Itera
         lines.values_list(
             "entitlement__cycle__organisation__name",
             "item__name",
+            "item__code",
+            "item__unit",
             "entitlement__cycle__site__name",
             "entitlement__cycle__starts_on",
         )
         .annotate(total=QuantitySum("quantity"), reached=Count("entitlement", distinct=True))
         .order_by("entitlement__cycle__starts_on", "entitlement__cycle__site__name", "item__name")
     )
-    for organisation, item, site, starts_on, total, reached in grouped:
-        yield [organisation or "", item, _plain(total), str(reached), site, starts_on.isoformat()]
+    for organisation, item, code, unit, site, starts_on, total, reached in grouped:
+        yield [
+            organisation or "",
+            item,
+            code,
+            _plain(total),
+            unit,
+            str(reached),
+            site,
+            starts_on.isoformat(),
+        ]
 
 
 @dataclass(frozen=True)
