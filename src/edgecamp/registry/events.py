@@ -289,12 +289,25 @@ def record_event(
 
 
 def _locked_household(number: str, scope: Scope | None) -> Household:
-    households = Household.objects.select_for_update(of=("self",)).select_related("site")
+    """The household, its members locked first (in id order) and then its own row: the order
+    a merge takes them in (people, then their household), so the two never deadlock."""
+    households = Household.objects.all()
     if scope is not None:
         households = households.filter(scope.sites_q("site_id"))
-    household = households.filter(number=number).first()
-    if household is None:
+    found = households.filter(number=number).values_list("pk", flat=True).first()
+    if found is None:
         raise HouseholdNotFound(number)
+    list(
+        Individual.objects.select_for_update()
+        .filter(household_id=found)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    household = (
+        Household.objects.select_for_update(of=("self",)).select_related("site").get(pk=found)
+    )
+    if scope is not None and not scope.includes(household.site_id):
+        raise HouseholdNotFound(number)  # relocated by another desk meanwhile
     return household
 
 
@@ -318,8 +331,13 @@ class _Recorder:
         if data.precision == DatePrecision.YEAR:
             # Year-only dates are stored as 1 January, as dates of birth are.
             self.on = self.on.replace(month=1, day=1)
+        # Read again under the household's lock: a member added meanwhile (a birth, a desk
+        # link) is committed by now, and locked here with the others.
         self.members = {
-            m.pk: m for m in Individual.objects.select_for_update().filter(household=household)
+            m.pk: m
+            for m in Individual.objects.select_for_update()
+            .filter(household=household)
+            .order_by("pk")
         }
 
     # -- common checks --
