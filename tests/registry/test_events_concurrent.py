@@ -78,3 +78,62 @@ def test_households_moving_into_the_last_tent_at_once_get_it_once(postgres_only,
     assert len(done) == 1, refused
     assert all(isinstance(exc, events.EventError) for exc in refused), refused
     assert Household.objects.filter(shelter=tent).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_and_a_merge_on_one_household_at_once_do_not_deadlock(postgres_only, site):
+    from edgecamp.core.access import Scope
+    from edgecamp.registry import merge
+    from edgecamp.registry.models import DuplicateCandidate, MergeRecord
+
+    everywhere = Scope(role="administrator", all_sites=True)
+    home = register_household(
+        household_input(
+            site,
+            members=[member(), member(relationship="spouse", given_name="Mohammed", sex="male")],
+        )
+    )
+    twice = register_household(
+        household_input(
+            site,
+            members=[member(given_name="Muhammad", sex="male")],
+            duplicate_override_reason="test",
+        )
+    )
+    duplicate, survivor = home.members.get(given_name="Mohammed"), twice.members.get()
+    for _round in range(3):
+        low, high = sorted((duplicate, survivor), key=lambda p: p.pk)
+        candidate = DuplicateCandidate.objects.create(
+            individual_l=low, individual_r=high, probability=0.97, evidence=[]
+        )
+        failures = _at_once(
+            lambda c=candidate: merge.merge_candidate(c.pk, survivor.pk, scope=everywhere),
+            lambda: events.record_event(
+                home.number, events.BirthInput(sex="male", names_unknown=True), scope=None
+            ),
+        )
+        assert not failures, failures  # a deadlock would land here
+        merge.unmerge(MergeRecord.objects.get(state="merged").pk, scope=everywhere)
+        DuplicateCandidate.objects.all().delete()
+
+
+def _at_once(*works) -> list[BaseException]:
+    """Run each work in its own thread at the same moment; what they raised."""
+    barrier = threading.Barrier(len(works))
+    failures: list[BaseException] = []
+
+    def run(work) -> None:
+        try:
+            barrier.wait()
+            work()
+        except BaseException as exc:  # reported by the test
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return failures
