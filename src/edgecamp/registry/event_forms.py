@@ -146,7 +146,9 @@ class EventForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.household = household
-        keep = {"date", *_FIELDS[kind], "reason", "note"}
+        keep = {"date", *_FIELDS[kind], "note"}
+        if events.REASONS[kind] != (EventReason.OTHER,):
+            keep.add("reason")  # births, deaths, missing and found have no reasons to choose
         if kind == EventKind.CORRECTION:
             keep.discard("date")
         for name in list(self.fields):
@@ -198,12 +200,13 @@ class EventForm(forms.Form):
             corrects = self.fields["corrects"]
             assert isinstance(corrects, forms.ChoiceField)
             corrects.choices = [BLANK, *correctable_events(household)]
-        reason = self.fields["reason"]
-        assert isinstance(reason, forms.ChoiceField)
-        labels = dict(EventReason.choices)
-        reason.choices = [(code, labels[code]) for code in events.REASONS[kind]]
-        if kind == EventKind.DEPARTURE:
-            reason.choices = [BLANK, *reason.choices]
+        if "reason" in self.fields:
+            reason = self.fields["reason"]
+            assert isinstance(reason, forms.ChoiceField)
+            labels = dict(EventReason.choices)
+            reason.choices = [(code, labels[code]) for code in events.REASONS[kind]]
+            if kind == EventKind.DEPARTURE:
+                reason.choices = [BLANK, *reason.choices]
 
     def to_input(self) -> events.EventInput:
         data = self.cleaned_data

@@ -398,7 +398,10 @@ class _Recorder:
             self.errors.add("note", _("Keep the note under 300 characters."))
 
     def _reason(self) -> str:
-        return self.data.reason or REASONS[self.data.kind][0]
+        """The reason given, or the kind's usual one; none for the kinds whose only reason
+        is "other" (a birth needs no reason)."""
+        reasons = REASONS[self.data.kind]
+        return self.data.reason or ("" if reasons == (EventReason.OTHER,) else reasons[0])
 
     def _named(self, *, required: bool, statuses: set[str] | None = None) -> list[Individual]:
         """The members the input names, checked to be current members of this household with
