@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class DistributionsConfig(AppConfig):
     name = "edgecamp.distributions"
     verbose_name = _("Distributions")
+
+    def ready(self) -> None:
+        from edgecamp.distributions.cards import InvalidCard, read_card_code
+        from edgecamp.registry.search import register_code_reader
+
+        def household_of_card(text: str) -> str | None:
+            """The household number a scanned or typed ration-card code names."""
+            try:
+                return read_card_code(text)
+            except InvalidCard:
+                return None
+
+        # The household search finds a household by its ration card (the QR or its text).
+        register_code_reader(household_of_card)
