@@ -1,10 +1,10 @@
 """Corrections: a household's or a person's recorded facts put right, with no silent overwrite.
 
-Each service call is one transaction under a row lock on the household (SQLite: the write
-transaction itself, BEGIN IMMEDIATE), and writes a `LifeEvent` of kind `correction` with who,
-when, why (a reason code of `CORRECTION_REASONS`, and a note) and, for each changed field, the
-value before and after (`data["changes"]`: `[{"field", "before", "after"}]`). The rules of a
-value are registration's own (`services.normalise_member`, `validate_member`,
+Each service call is one transaction under a row lock on the household and its members (SQLite:
+the write transaction itself, BEGIN IMMEDIATE), and writes a `LifeEvent` of kind `correction`
+with who, when, why (a reason code of `CORRECTION_REASONS`, and a note) and, for each changed
+field, the value before and after (`data["changes"]`: `[{"field", "before", "after"}]`). The
+rules of a value are registration's own (`services.normalise_member`, `validate_member`,
 `validate_contact`); a refusal names each field by its dotted path and writes nothing.
 
 Where the values before and after go:
@@ -413,9 +413,11 @@ def correct_individual(
         errors.add(name, _("This field cannot be corrected here."))
     today = timezone.localdate()
     with transaction.atomic():
-        household_id = _household_of(individual_id, scope)
-        household = _locked_household(household_id, scope)
-        person = Individual.objects.select_for_update().get(pk=individual_id)
+        household = _locked_household(_household_of(individual_id, scope), scope)
+        person = Individual.objects.get(pk=individual_id)  # locked with the household's members
+        if person.household_id != household.pk:
+            # Moved to another household between the look-up and the lock: take that one's.
+            household = _locked_household(person.household_id, scope)
         if precondition is not None:
             precondition(person)
         if correction.expected is not None:
@@ -797,7 +799,15 @@ def _apply_needs(person: Individual, added: list[str], closed: list[str]) -> Non
 
 
 def _locked_household(household_id: int, scope: Scope | None) -> Household:
-    households = queries.visible_households(scope).select_for_update()
+    """The household under its row lock, its members locked first: the order life events
+    (registry.events) and merges take them in, so that none of them deadlock."""
+    list(
+        Individual.objects.select_for_update()
+        .filter(household_id=household_id)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    households = queries.visible_households(scope).select_for_update(of=("self",))
     household = households.filter(pk=household_id).first()
     if household is None:
         raise RecordNotFound({"number": [_("No household has this number at your sites.")]})
