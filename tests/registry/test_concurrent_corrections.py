@@ -58,3 +58,59 @@ def test_one_of_several_simultaneous_patches_wins(site):
     assert not failures, failures
     assert sorted(statuses) == [200] + [412] * (CLERKS - 1)
     assert LifeEvent.objects.filter(kind="correction").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_correction_and_a_merge_on_one_household_at_once_do_not_deadlock(site):
+    if connection.vendor != "postgresql":
+        pytest.skip("real row-lock concurrency is exercised in the PostgreSQL run")
+    from edgecamp.core.access import Scope
+    from edgecamp.registry import corrections, merge
+    from edgecamp.registry.models import DuplicateCandidate, MergeRecord
+    from tests.registry.factories import member
+
+    everywhere = Scope(role="administrator", all_sites=True)
+    home = make_household(
+        site, members=[member(), member(relationship="spouse", given_name="Mohammed", sex="male")]
+    )
+    twice = make_household(
+        site, members=[member(given_name="Muhammad", sex="male")], duplicate_override_reason="t"
+    )
+    duplicate, survivor = home.members.get(given_name="Mohammed"), twice.members.get()
+    focal = home.members.get(given_name="Amina")
+    for round_ in range(3):
+        low, high = sorted((duplicate, survivor), key=lambda p: p.pk)
+        candidate = DuplicateCandidate.objects.create(
+            individual_l=low, individual_r=high, probability=0.97, evidence=[]
+        )
+        correction = corrections.IndividualCorrection(
+            reason="data_error", values={"family_name": f"Haroun {round_}"}
+        )
+        failures = _at_once(
+            lambda c=candidate: merge.merge_candidate(c.pk, survivor.pk, scope=everywhere),
+            lambda c=correction: corrections.correct_individual(focal.pk, c, scope=None),
+        )
+        assert not failures, failures  # a deadlock would land here
+        merge.unmerge(MergeRecord.objects.get(state="merged").pk, scope=everywhere)
+        DuplicateCandidate.objects.all().delete()
+
+
+def _at_once(*works) -> list[BaseException]:
+    barrier = threading.Barrier(len(works))
+    failures: list[BaseException] = []
+
+    def run(work) -> None:
+        try:
+            barrier.wait()
+            work()
+        except BaseException as exc:  # reported by the test
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(work,)) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return failures
