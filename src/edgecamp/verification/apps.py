@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VerificationConfig(AppConfig):
+    name = "edgecamp.verification"
+    verbose_name = _("Verification rounds")
+
+    def ready(self) -> None:
+        from edgecamp.audit import capture
+
+        # A confirmation's str() would be meaningless in the log: name it by its household.
+        capture.REPR_FIELDS.setdefault("verification.confirmation", "household_id")
