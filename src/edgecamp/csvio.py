@@ -7,7 +7,10 @@ not is refused with the line where decoding failed; nothing is ever guessed, so 
 is never read as something else. The header is checked before any row: a column named twice
 or a value under a column without a name is refused by name, and `require` names the columns
 missing. Rows are numbered as a spreadsheet shows them (the header is row 1); blank rows are
-skipped; a value beyond the header's columns is refused with its row.
+skipped; a value beyond the header's columns is refused with its row. Reading is bounded: a
+file larger than `max_bytes` is refused before it is read, and one with more than `max_rows`
+data rows as soon as the row after the limit is reached, each with a message naming the limit
+(callers that take small files, such as a pledge's lines, give smaller limits).
 
 Writing (`writer`): a text cell starting with = + - @, a tab or a carriage return is prefixed
 with an apostrophe, so a spreadsheet shows it instead of running it as a formula (OWASP's CSV
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -27,6 +31,11 @@ from os import PathLike
 from typing import Any, Protocol, TextIO
 
 PathLikeStr = str | PathLike[str]
+
+# What any CSV may hold unless its reader says less: more rows than a registry of a million
+# people with room to spare, and a size that still fits in a laptop's memory.
+MAX_ROWS = 5_000_000
+MAX_BYTES = 1 << 30
 
 _BOMS = (  # longest first: UTF-32 LE starts with the UTF-16 LE mark
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -62,6 +71,7 @@ class CsvTable:
     encoding: str
     header: tuple[str, ...]
     _rows: Iterator[list[str]]
+    max_rows: int = MAX_ROWS
 
     def require(self, columns: Sequence[str]) -> None:
         missing = [name for name in columns if name not in self.header]
@@ -78,9 +88,19 @@ class CsvTable:
         named = [(i, name) for i, name in enumerate(self.header) if name]
         nameless = [i for i, name in enumerate(self.header) if not name]
         width = len(self.header)
+        count = 0
         for number, cells in enumerate(_decoded(self._rows, self), start=2):
             if not any(cell.strip() for cell in cells):
                 continue
+            count += 1
+            if count > self.max_rows:
+                raise CsvFileError(
+                    self.path,
+                    number,
+                    "",
+                    f"more than {self.max_rows:,} data rows; a file of this kind holds at most "
+                    f"{self.max_rows:,}: split it into several",
+                )
             if len(cells) > width or nameless:
                 self._refuse_unnamed_values(number, cells, nameless)
             yield number, {name: cells[i].strip() if i < len(cells) else "" for i, name in named}
@@ -105,9 +125,13 @@ def open_csv(
     encoding: str | None = None,
     rename: Mapping[str, str] | None = None,
     fold_case: bool = False,
+    max_rows: int = MAX_ROWS,
+    max_bytes: int = MAX_BYTES,
 ) -> Iterator[CsvTable]:
     """Open `path` and read its header. `rename` maps header names to the names the caller
-    uses (applied after stripping, and lower-casing with `fold_case`)."""
+    uses (applied after stripping, and lower-casing with `fold_case`). Iterating the table
+    refuses a row beyond `max_rows`; a file larger than `max_bytes` is refused here."""
+    _check_size(path, max_bytes)
     chosen = _encoding(path, encoding)
     try:
         handle = open(path, newline="", encoding=chosen)  # noqa: SIM115 - closed below
@@ -115,12 +139,35 @@ def open_csv(
         raise CsvFileError(path, 0, "", f"cannot be read ({error.strerror})") from None
     with handle:
         rows = csv.reader(handle)
-        table = CsvTable(str(path), chosen, (), rows)
+        table = CsvTable(str(path), chosen, (), rows, max_rows)
         header = next(_decoded(rows, table), None)
         if header is None:
             raise CsvFileError(path, 1, "", "the file is empty; it needs a header row")
         table.header = _header(path, header, rename or {}, fold_case)
         yield table
+
+
+def _check_size(path: PathLikeStr, max_bytes: int) -> None:
+    try:
+        size = os.stat(path).st_size
+    except OSError as error:
+        raise CsvFileError(path, 0, "", f"cannot be read ({error.strerror})") from None
+    if size > max_bytes:
+        raise CsvFileError(
+            path,
+            0,
+            "",
+            f"the file is {_size(size)}; a file of this kind may be at most {_size(max_bytes)}: "
+            "split it into several",
+        )
+
+
+def _size(count: int) -> str:
+    if count < 10_000:
+        return f"{count:,} bytes"
+    if count < 10_000_000:
+        return f"{count / 1000:,.0f} kB"
+    return f"{count / 1_000_000:,.0f} MB"
 
 
 def _encoding(path: PathLikeStr, named: str | None) -> str:

@@ -124,8 +124,8 @@ def test_supply_api_lists_only_the_users_sites(client_as, supply, role):
 def test_a_site_filter_does_not_reach_another_site(client_as, supply):
     north, south, _item = supply
     client = client_as("distribution_staff", [north.site])
-    assert client.get(f"/api/v1/warehouses?site={south.site.pk}").json() == []
-    assert client.get(f"/api/v1/stock/position?site={south.site.pk}").json() == []
+    assert client.get(f"/api/v1/warehouses?site={south.site.pk}").json()["items"] == []
+    assert client.get(f"/api/v1/stock/position?site={south.site.pk}").json()["items"] == []
     moves = client.get(f"/api/v1/stock/movements?warehouse={south.warehouse.pk}").json()
     assert moves["items"] == []
 
@@ -135,7 +135,7 @@ def test_staff_of_both_sites_see_both(client_as, supply):
     client = client_as("distribution_staff", [north.site, south.site])
     names = {c["name"] for c in client.get("/api/v1/cycles").json()["items"]}
     assert names == {"North Food", "South Food"}
-    codes = {w["code"] for w in client.get("/api/v1/warehouses").json()}
+    codes = {w["code"] for w in client.get("/api/v1/warehouses").json()["items"]}
     assert codes == {"North-WH", "South-WH"}
 
 

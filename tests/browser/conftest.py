@@ -95,14 +95,11 @@ def _checked_page(
     page = context.new_page()
     problems: list[str] = []
     # A refused page (403) is logged by Chromium as a failed resource; it is no script error.
-    # Nor is the favicon the browser asks the admin's pages for (they link none).
     page.on(
         "console",
         lambda m: (
             problems.append(f"{m.text} {m.location}")
-            if m.type == "error"
-            and "status of 403" not in m.text
-            and not str(m.location.get("url", "")).endswith("/favicon.ico")
+            if m.type == "error" and "status of 403" not in m.text
             else None
         ),
     )

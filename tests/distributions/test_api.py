@@ -187,7 +187,9 @@ def test_cycle_redemption_happy_path_and_errors(logged_in_client, site, catalogu
     summary = _post(logged_in_client, f"/api/v1/cycles/{cycle}/verify", {"code": code}).json()
     assert summary["status"] == "due"
     assert summary["household_size"] == 2
-    assert summary["lines"] == [{"item": "maize", "name": "Maize", "unit": "kg", "quantity": 15.0}]
+    assert summary["lines"] == [
+        {"item": "maize", "name": "Maize", "unit": "kg", "quantity": "15.000"}
+    ]
 
     redeemed = _post(
         logged_in_client, f"/api/v1/cycles/{cycle}/redemptions", {"code": code, "desk": "d1"}
@@ -219,12 +221,16 @@ def test_cycle_redemption_happy_path_and_errors(logged_in_client, site, catalogu
     coverage = logged_in_client.get(f"/api/v1/cycles/{cycle}/coverage").json()
     assert (coverage["households_served"], coverage["households_eligible"]) == (1, 1)
     assert coverage["items"] == [
-        {"item": "maize", "unit": "kg", "entitled": 15.0, "distributed": 15.0}
+        {"item": "maize", "unit": "kg", "entitled": "15.000", "distributed": "15.000"}
     ]
-    position = logged_in_client.get("/api/v1/stock/position").json()
-    assert position[0]["on_hand"] == 85.0
+    position = logged_in_client.get("/api/v1/stock/position").json()["items"]
+    assert position[0]["on_hand"] == "85.000"
     export = logged_in_client.get(f"/api/v1/cycles/{cycle}/distributions.csv")
-    assert export.content.decode().splitlines()[2].endswith(",Maize,15,1,Kalma North,2026-11-01")
+    assert (
+        export.content.decode()
+        .splitlines()[2]
+        .endswith(",Maize,maize,15,kg,1,Kalma North,2026-11-01")
+    )
     assert Redemption.objects.count() == 1
     assert logged_in_client.get("/api/v1/cycles/999").status_code == 404
 

@@ -326,3 +326,44 @@ def test_arabic_falls_back_to_english_without_a_shaping_engine(site, monkeypatch
         pdf = cards_pdf([Card("EDG-000001", 5)], title="t", site_name="Kalma")
     assert pdf.startswith(b"%PDF-")
     assert b"DejaVuSans" not in pdf  # every label fell back to English in Helvetica
+
+
+def _decoded(modules) -> str:
+    """What a scanner reads from the modules: drawn 8 pixels a module with a quiet zone."""
+    import numpy as np
+    import zxingcpp
+
+    image = np.where(np.kron(modules, np.ones((8, 8), dtype=bool)), 0, 255).astype(np.uint8)
+    image = np.pad(image, 32, constant_values=255)
+    found = zxingcpp.read_barcode(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    assert found is not None
+    return found.text
+
+
+def test_the_printed_qr_reads_back_as_the_card_code():
+    import numpy as np
+
+    from edgecamp.distributions.pdf import qr_modules, qr_runs
+
+    for code in (card_code("EDG-000001"), card_code("EDG-123456", 3)):
+        modules = qr_modules(code)
+        assert modules.shape[0] == modules.shape[1] >= 21
+        assert _decoded(modules) == code
+        # The runs the card draws cover exactly the dark modules.
+        painted = np.zeros_like(modules)
+        for row, start, end in qr_runs(modules):
+            assert not painted[row, start:end].any()
+            painted[row, start:end] = True
+        assert (painted == modules).all()
+        assert _decoded(painted) == code
+
+
+def test_a_sheet_of_many_cards_is_a_valid_pdf_with_one_page_per_eight():
+    from edgecamp.distributions.pdf import Card, cards_pdf
+
+    pdf = cards_pdf(
+        [Card(f"EDG-{n:06d}", 1 + n % 7) for n in range(1, 18)], title="t", site_name="Kalma"
+    )
+    assert pdf.startswith(b"%PDF-")
+    assert pdf.rstrip().endswith(b"%%EOF")
+    assert re.search(rb"/Count 3\b", pdf)  # 17 cards, eight to a sheet

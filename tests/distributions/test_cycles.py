@@ -212,8 +212,18 @@ def test_coverage_and_hxl_export(site, supply, admin_user):
     assert [(r.site, r.item, r.quantity) for r in by_site] == [(site.name, "Maize", Decimal(70))]
 
     rows = list(csv.reader(io.StringIO(hxl_csv(cycle))))
-    assert rows[1] == ["#org", "#item +name", "#value", "#reached", "#loc", "#date"]
-    assert rows[2] == ["Relief Org", "Maize", "70", "3", site.name, "2026-11-01"]
+    assert rows[1] == [
+        "#org +impl",
+        "#item +name",
+        "#item +code",
+        "#output +num",
+        "#output +unit",
+        "#reached +hh +num",
+        "#loc +name",
+        "#date +start",
+    ]
+    assert "#value" not in rows[1]  # HXL's money tag
+    assert rows[2] == ["Relief Org", "Maize", maize.code, "70", "kg", "3", site.name, "2026-11-01"]
     assert len(rows) == 3
 
 
@@ -233,3 +243,25 @@ def test_ration_cards_pdf_has_a_page_per_eight_cards(site, supply):
     # The QR holds the number and the signature, never a name.
     assert b"Amina" not in pdf
     assert b"Haroun" not in pdf
+
+
+def test_coverage_and_position_sums_are_exact_decimals(site):
+    """SQLite adds decimals as floating point: three entitlements of 0.1 summed to
+    0.30000000000000004 (the API answered 23958.5999999999 for a real cycle)."""
+    from edgecamp.stock.models import PledgeLine
+    from edgecamp.stock.quantities import QuantitySum
+
+    soap = make_item(code="soap", name="Soap")
+    warehouse = make_warehouse(site)
+    stock_up(warehouse, soap, "10")
+    for _ in range(3):
+        make_household(site)
+    cycle = make_cycle(site, warehouse, [per_household(soap, "0.1")])
+    start_cycle(cycle.pk)
+    coverage = queries.coverage(cycle)
+    assert [(row.entitled, row.distributed) for row in coverage.items] == [
+        (Decimal("0.300"), Decimal("0.000"))
+    ]
+    assert str(coverage.items[0].entitled) == "0.300"
+    # The aggregate itself, on any quantity column, and empty.
+    assert PledgeLine.objects.aggregate(total=QuantitySum("quantity"))["total"] is None

@@ -71,7 +71,10 @@ def test_ration_cards_and_export_download(logged_in_client, supply):
     assert pdf.content.startswith(b"%PDF-")
     export = logged_in_client.get(f"/supply/cycles/{cycle.pk}/distributions.csv")
     assert export.status_code == 200
-    assert export.content.decode().splitlines()[1] == "#org,#item +name,#value,#reached,#loc,#date"
+    assert export.content.decode().splitlines()[1] == (
+        "#org +impl,#item +name,#item +code,#output +num,#output +unit,#reached +hh +num,"
+        "#loc +name,#date +start"
+    )
 
 
 def test_redemption_flow_through_the_desk(logged_in_client, supply):

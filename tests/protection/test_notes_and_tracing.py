@@ -98,7 +98,7 @@ def test_a_protection_officer_of_another_site_gets_404(client, camp):
     _north, south, at_north, at_south, _o = camp
     client.force_login(make_user("south-officer", role="protection_officer", sites=[south]))
     assert client.get(f"/api/v1/households/{at_north.number}/protection").status_code == 404
-    assert client.get("/api/v1/tracing-requests").json() == []
+    assert client.get("/api/v1/tracing-requests").json()["items"] == []
     post = client.post(f"/protection/households/{at_north.number}/notes/", {"note-text": "x"})
     assert post.status_code == 404
     tracing = TracingRequest.objects.get()
@@ -197,7 +197,7 @@ def test_api_writes_and_caseload(client, camp):
     )
     assert wrong.status_code == 422
     assert "status" in wrong.json()["errors"]
-    open_only = client.get("/api/v1/tracing-requests?status=open").json()
+    open_only = client.get("/api/v1/tracing-requests?status=open").json()["items"]
     assert [t["sought_given_name"] for t in open_only] == [SOUGHT]
     page = client.get("/protection/tracing/").content.decode()
     assert "Musa" in page

@@ -707,3 +707,14 @@ def test_shelter_options_follow_the_site(logged_in_client, site):
     assert str(available.pk) in offered
     assert str(occupied.pk) not in offered
     assert str(elsewhere.pk) not in offered
+
+
+def test_favicon_ico_leads_to_the_icon_for_anyone(client):
+    """Browsers ask for /favicon.ico on every page, signed in or not (it answered 404)."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/edgecamp/favicon.svg"
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"<svg" in b"".join(icon.streaming_content)
+    icon.close()

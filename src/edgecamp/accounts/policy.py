@@ -62,6 +62,7 @@ WEB_ROUTES: dict[str, Access] = {
     "login": PUBLIC,
     "logout": PUBLIC,
     "set_language": PUBLIC,
+    "favicon": PUBLIC,
     "token-list": allow(ALL_ROLES),
     "token-revoke": allow(ALL_ROLES),
     "audit-log": allow(AUDIT_READERS),

@@ -12,10 +12,14 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from edgecamp.core.params import BadParameter
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,17 @@ def failure_for(exc: BaseException) -> Failure | None:
             503,
             _("The database is busy with other work; nothing was changed. Try again in a minute."),
             RETRY_AFTER_SECONDS,
+        )
+    if isinstance(exc, BadParameter):
+        return Failure(400, str(exc))
+    if isinstance(exc, RequestDataTooBig):
+        return Failure(
+            413,
+            _(
+                "The request is larger than %(size)s; nothing was changed. Send less at a "
+                "time (a pledge or a manifest takes at most 500 lines)."
+            )
+            % {"size": f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1_000_000:.1f} MB"},
         )
     if isinstance(exc, OverflowError) or (
         isinstance(exc, DataError) and _sqlstate(exc) in _OUT_OF_RANGE_STATES

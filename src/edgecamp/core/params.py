@@ -11,6 +11,11 @@ MAX_DB_INT = 2**63 - 1
 MAX_PAGE = 10**9
 
 
+class BadParameter(ValueError):
+    """A query parameter no page can answer (`?page=x`); core.errors_http answers it 400 with
+    this message, which names the parameter and what it takes."""
+
+
 def int_param(
     params: Mapping[str, str],
     name: str,

@@ -16,7 +16,8 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from edgecamp.core.access import scope_for
-from edgecamp.core.schemas import FieldProblems, Pages, Problem
+from edgecamp.core.params import MAX_DB_INT
+from edgecamp.core.schemas import FieldProblems, PagedRows, Pages, Problem
 from edgecamp.distributions import queries, services
 from edgecamp.distributions.cards import card_code
 from edgecamp.distributions.export import hxl_csv_response
@@ -145,27 +146,33 @@ def redeem(request: HttpRequest, cycle_id: int, payload: RedeemIn) -> Any:
     response=list[PositionOut],
     summary="Stock position with days of cover and pipeline breaks",
 )
+@paginate(Pages)
 def stock_position(
-    request: HttpRequest, site: int | None = Query(None, description="Only this site (id).")
-) -> list[dict[str, Any]]:
+    request: HttpRequest,
+    site: int | None = Query(None, ge=1, le=MAX_DB_INT, description="Only this site (id)."),
+) -> PagedRows[queries.PositionRow]:
     """Per site and item: usable stock on hand, what is in the pipeline (in transit and
     pledged), what open and planned cycles still need, days of cover at planned consumption,
     and `pipeline_break` when the need exceeds stock plus expected arrivals."""
-    return [
-        {
-            "site": row.site.code,
-            "item": row.item.code,
-            "unit": row.item.unit,
-            "on_hand": row.on_hand,
-            "in_pipeline": row.in_pipeline,
-            "requirement": row.requirement,
-            "daily_consumption": row.daily_consumption,
-            "days_of_cover": row.days_of_cover,
-            "shortfall": row.shortfall,
-            "pipeline_break": row.pipeline_break,
-        }
-        for row in queries.stock_position(site, scope=scope_for(request.user))
-    ]
+
+    def rows(page: list[queries.PositionRow]) -> list[dict[str, Any]]:
+        return [
+            {
+                "site": row.site.code,
+                "item": row.item.code,
+                "unit": row.item.unit,
+                "on_hand": row.on_hand,
+                "in_pipeline": row.in_pipeline,
+                "requirement": row.requirement,
+                "daily_consumption": row.daily_consumption,
+                "days_of_cover": row.days_of_cover,
+                "shortfall": row.shortfall,
+                "pipeline_break": row.pipeline_break,
+            }
+            for row in page
+        ]
+
+    return PagedRows(queries.stock_position(site, scope=scope_for(request.user)), rows)
 
 
 @router.get(

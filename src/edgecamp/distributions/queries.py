@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -41,6 +42,7 @@ from edgecamp.stock.models import (
     ShipmentLine,
     StockBalance,
 )
+from edgecamp.stock.quantities import QuantitySum
 
 ZERO = Decimal(0)
 
@@ -88,6 +90,7 @@ def cycles(scope: Scope | None = None) -> QuerySet[Cycle]:
             households_eligible=Count("entitlements", distinct=True),
             households_served=Count("entitlements__redemption", distinct=True),
         )
+        .order_by("-starts_on", "-id")  # an aggregate drops Meta.ordering
     )
 
 
@@ -159,11 +162,11 @@ def coverage(cycle: Cycle) -> Coverage:
         proxy=Count("id", filter=Q(redemption__collector=Redemption.Collector.PROXY)),
     )
     lines = EntitlementLine.objects.filter(entitlement__cycle=cycle)
-    entitled = dict(lines.values_list("item").annotate(total=Sum("quantity")))
+    entitled = dict(lines.values_list("item").annotate(total=QuantitySum("quantity")))
     distributed = dict(
         lines.filter(entitlement__redemption__isnull=False)
         .values_list("item")
-        .annotate(total=Sum("quantity"))
+        .annotate(total=QuantitySum("quantity"))
     )
     items = [
         ItemCoverage(item, entitled.get(item.pk, ZERO), distributed.get(item.pk, ZERO))
@@ -194,19 +197,24 @@ def distributed_by_item_and_site(scope: Scope | None = None) -> list[Distributed
         movements = movements.filter(scope.sites_q("warehouse__site_id"))
     rows = (
         movements.values_list("warehouse__site__name", "item__name", "item__unit")
-        .annotate(total=Sum("quantity"))
+        .annotate(total=QuantitySum("quantity"))
         .order_by("warehouse__site__name", "item__name")
     )
     return [DistributedRow(site, item, unit, -total) for site, item, unit, total in rows]
 
 
+# HXL 1.1 hashtags: quantities are outputs (`#value` is HXL's money tag), counted with `+num`
+# and their unit with `+unit`; households reached are `#reached +hh`; the cycle's first day
+# `#date +start`.
 HXL_HEADERS = [
-    ("Organisation", "#org"),
+    ("Organisation", "#org +impl"),
     ("Item", "#item +name"),
-    ("Quantity distributed", "#value"),
-    ("Households reached", "#reached"),
-    ("Site", "#loc"),
-    ("Date", "#date"),
+    ("Item code", "#item +code"),
+    ("Quantity distributed", "#output +num"),
+    ("Unit", "#output +unit"),
+    ("Households reached", "#reached +hh +num"),
+    ("Site", "#loc +name"),
+    ("Date", "#date +start"),
 ]
 
 
@@ -224,14 +232,25 @@ def hxl_rows(cycle: Cycle | None = None, *, scope: Scope | None = None) -> Itera
         lines.values_list(
             "entitlement__cycle__organisation__name",
             "item__name",
+            "item__code",
+            "item__unit",
             "entitlement__cycle__site__name",
             "entitlement__cycle__starts_on",
         )
-        .annotate(total=Sum("quantity"), reached=Count("entitlement", distinct=True))
+        .annotate(total=QuantitySum("quantity"), reached=Count("entitlement", distinct=True))
         .order_by("entitlement__cycle__starts_on", "entitlement__cycle__site__name", "item__name")
     )
-    for organisation, item, site, starts_on, total, reached in grouped:
-        yield [organisation or "", item, _plain(total), str(reached), site, starts_on.isoformat()]
+    for organisation, item, code, unit, site, starts_on, total, reached in grouped:
+        yield [
+            organisation or "",
+            item,
+            code,
+            _plain(total),
+            unit,
+            str(reached),
+            site,
+            starts_on.isoformat(),
+        ]
 
 
 @dataclass(frozen=True)
@@ -328,11 +347,20 @@ class PositionRow:
 def stock_position(
     site_id: int | None = None, today: date | None = None, *, scope: Scope | None = None
 ) -> list[PositionRow]:
-    """Per site and item (of the scope's sites): on hand, pipeline, requirement, cover."""
+    """Per site and item (of the scope's sites): on hand, pipeline, requirement, cover.
+
+    Every figure is summed by the database, per site and item (or per pledge, or cycle, and
+    item), over the scope's sites only: a pledge of 200 000 lines costs one aggregate, not
+    200 000 rows, and a user of one site does not pay for every site's stock."""
     day = today or timezone.localdate()
     rows: dict[tuple[int, int], PositionRow] = {}
     sites = {s.pk: s for s in Site.objects.all()}
     items = {i.pk: i for i in Item.objects.all()}
+
+    def at_sites(found: QuerySet[Any], path: str) -> QuerySet[Any]:
+        if site_id is not None:
+            found = found.filter(**{path: site_id})
+        return found.filter(scope.sites_q(path)) if scope is not None else found
 
     def row(site: int, item: int) -> PositionRow:
         key = (site, item)
@@ -342,66 +370,70 @@ def stock_position(
 
     balances = StockBalance.objects.filter(quantity__gt=0).exclude(lot__expires_on__lt=day)
     for site, item, total in (
-        balances.values_list("warehouse__site", "item").annotate(total=Sum("quantity")).order_by()
+        at_sites(balances, "warehouse__site_id")
+        .values_list("warehouse__site", "item")
+        .annotate(total=QuantitySum("quantity"))
+        .order_by()
     ):
         row(site, item).on_hand += total
 
+    in_transit = ShipmentLine.objects.filter(shipment__status=Shipment.Status.IN_TRANSIT)
     for site, item, total in (
-        ShipmentLine.objects.filter(shipment__status=Shipment.Status.IN_TRANSIT)
+        at_sites(in_transit, "shipment__destination__site_id")
         .values_list("shipment__destination__site", "item")
-        .annotate(total=Sum("manifest_quantity"))
+        .annotate(total=QuantitySum("manifest_quantity"))
         .order_by()
     ):
         row(site, item).in_pipeline += total
-    open_pledges = Pledge.objects.filter(
-        status__in=[Pledge.Status.PLEDGED, Pledge.Status.IN_TRANSIT]
+    open_pledges = at_sites(
+        Pledge.objects.filter(status__in=[Pledge.Status.PLEDGED, Pledge.Status.IN_TRANSIT]),
+        "destination__site_id",
     )
     shipped: dict[tuple[int, int], Decimal] = defaultdict(lambda: ZERO)
     for pledge, item, total in (
         ShipmentLine.objects.filter(shipment__pledge__in=open_pledges)
         .values_list("shipment__pledge", "item")
-        .annotate(total=Sum("manifest_quantity"))
+        .annotate(total=QuantitySum("manifest_quantity"))
         .order_by()
     ):
         shipped[pledge, item] += total
-    # Summed in the database per pledge and item: a pledge can hold many lines.
     for pledge, site, item, total in (
         PledgeLine.objects.filter(pledge__in=open_pledges)
         .values_list("pledge", "pledge__destination__site", "item")
-        .annotate(total=Sum("quantity"))
+        .annotate(total=QuantitySum("quantity"))
         .order_by()
     ):
         outstanding = total - shipped[pledge, item]
         if outstanding > 0:
             row(site, item).in_pipeline += outstanding
 
-    running = Cycle.objects.filter(ends_on__gte=day, status=Cycle.Status.OPEN)
-    for cycle in running:
-        lines = EntitlementLine.objects.filter(entitlement__cycle=cycle)
-        for item, total, outstanding in (
-            lines.values_list("item")
-            .annotate(
-                total=Sum("quantity"),
-                outstanding=Sum("quantity", filter=Q(entitlement__redemption__isnull=True)),
-            )
-            .order_by()
-        ):
-            position = row(cycle.site_id, item)
-            position.requirement += outstanding or ZERO
-            position.daily_consumption += total / cycle.days
-    for cycle in Cycle.objects.filter(ends_on__gte=day, status=Cycle.Status.DRAFT):
+    running = {
+        cycle.pk: cycle
+        for cycle in at_sites(
+            Cycle.objects.filter(ends_on__gte=day, status=Cycle.Status.OPEN), "site_id"
+        )
+    }
+    for cycle_id, item, total, outstanding in (
+        EntitlementLine.objects.filter(entitlement__cycle__in=list(running))
+        .values_list("entitlement__cycle", "item")
+        .annotate(
+            total=QuantitySum("quantity"),
+            outstanding=QuantitySum("quantity", filter=Q(entitlement__redemption__isnull=True)),
+        )
+        .order_by()
+    ):
+        cycle = running[cycle_id]
+        position = row(cycle.site_id, item)
+        position.requirement += outstanding or ZERO
+        position.daily_consumption += total / cycle.days
+    drafts = Cycle.objects.filter(ends_on__gte=day, status=Cycle.Status.DRAFT)
+    for cycle in at_sites(drafts, "site_id"):
         for item, total in planned_requirement(cycle).items():
             position = row(cycle.site_id, item)
             position.requirement += total
             position.daily_consumption += total / cycle.days
 
-    result = [
-        r
-        for r in rows.values()
-        if (site_id is None or r.site.pk == site_id)
-        and (scope is None or scope.includes(r.site.pk))
-    ]
-    return sorted(result, key=lambda r: (r.site.name, r.item.name))
+    return sorted(rows.values(), key=lambda r: (r.site.name, r.item.name))
 
 
 def planned_requirement(cycle: Cycle) -> dict[int, Decimal]:

@@ -5,17 +5,30 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import field_validator
 
 from edgecamp.core.access import scope_for
-from edgecamp.core.schemas import PUBLIC_ID, CleanInput
+from edgecamp.core.schemas import PUBLIC_ID, AtMost, CleanInput
 from edgecamp.distributions import queries, services
 from edgecamp.distributions.models import Cycle, EntitlementLine, EntitlementRule, Redemption
+from edgecamp.registry.codes import SpecificNeed
 from edgecamp.registry.models import Household
-from edgecamp.stock.quantities import MAX_LINES
+from edgecamp.stock.quantities import MAX_LINES, STEP
+
+STATUSES = len(Household.Status)
+
+
+def _too_many_statuses() -> str:
+    return _("Give each household status once: at most %(n)d.") % {"n": STATUSES}
+
+
+def _too_many_needs() -> str:
+    return _("Give each specific need once: at most %(n)d.") % {"n": len(SpecificNeed)}
 
 
 class SizeBandIn(CleanInput):
@@ -53,12 +66,15 @@ class CycleIn(CleanInput):
     organisation: int | None = None
     starts_on: date
     ends_on: date = Field(description="Last day the ration covers.")
-    target_statuses: list[str] = Field(
+    target_statuses: Annotated[list[str], AtMost(STATUSES, _too_many_statuses)] = Field(
         default_factory=lambda: [Household.Status.ACTIVE.value],
+        max_length=STATUSES,
         json_schema_extra={"items": {"type": "string", "enum": list(Household.Status.values)}},
     )
-    target_needs: list[str] = Field(
-        default_factory=list, description="Only households with one of these specific needs."
+    target_needs: Annotated[list[str], AtMost(len(SpecificNeed), _too_many_needs)] = Field(
+        default_factory=list,
+        max_length=len(SpecificNeed),
+        description="Only households with one of these specific needs.",
     )
     card_boxes: int = 12
     requires_verification: bool = Field(
@@ -115,9 +131,9 @@ class RedeemIn(CodeIn):
 class RuleOut(Schema):
     item: str
     basis: str
-    quantity: float | None
+    quantity: Decimal | None
     size_bands: list[dict[str, Any]]
-    cap: float | None
+    cap: Decimal | None
 
     @staticmethod
     def resolve_item(rule: EntitlementRule) -> str:
@@ -185,8 +201,9 @@ class StartedOut(Schema):
 class ItemCoverageOut(Schema):
     item: str
     unit: str
-    entitled: float
-    distributed: float
+    # Exact decimals (as strings in JSON), like every quantity of the API.
+    entitled: Decimal
+    distributed: Decimal
 
 
 class CoverageOut(Schema):
@@ -204,7 +221,7 @@ class EntitlementLineOut(Schema):
     item: str
     name: str
     unit: str
-    quantity: float
+    quantity: Decimal
 
     @staticmethod
     def resolve_item(line: EntitlementLine) -> str:
@@ -262,13 +279,18 @@ class PositionOut(Schema):
     site: str
     item: str
     unit: str
-    on_hand: float
-    in_pipeline: float
-    requirement: float
-    daily_consumption: float
+    on_hand: Decimal
+    in_pipeline: Decimal
+    requirement: Decimal
+    daily_consumption: Decimal = Field(description="Per day, to three decimals.")
     days_of_cover: int | None
-    shortfall: float
+    shortfall: Decimal
     pipeline_break: bool
+
+    @field_validator("daily_consumption")
+    @classmethod
+    def _to_three_decimals(cls, value: Decimal) -> Decimal:
+        return value.quantize(STEP)
 
 
 # --- Ration cards ------------------------------------------------------------------------------

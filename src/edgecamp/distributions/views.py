@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from edgecamp.core.access import scope_for
 from edgecamp.core.htmx import is_htmx
+from edgecamp.core.paging import page_of, page_url
 from edgecamp.distributions import queries, services
 from edgecamp.distributions.cards import card_code
 from edgecamp.distributions.export import hxl_csv_response
@@ -34,6 +35,8 @@ from edgecamp.stock import queries as stock_queries
 from edgecamp.stock.services import SupplyError
 
 SESSION_DESK = "distribution_desk"
+CYCLES_PER_PAGE = 50
+POSITION_ROWS_PER_PAGE = 100
 
 
 def _cycle_or_404(cycle_id: int, request: HttpRequest) -> Cycle:
@@ -49,11 +52,14 @@ def _cycle_or_404(cycle_id: int, request: HttpRequest) -> Cycle:
 def stock_position(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     rows = queries.stock_position(scope=scope)
+    page = page_of(request, rows, POSITION_ROWS_PER_PAGE)
     return render(
         request,
         "distributions/stock_position.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "page_url": page_url(request),
             "breaks": sum(row.pipeline_break for row in rows),
             "distributed": queries.distributed_by_item_and_site(scope),
             "warehouses": stock_queries.warehouses(scope=scope),
@@ -63,10 +69,11 @@ def stock_position(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def cycle_list(request: HttpRequest) -> HttpResponse:
+    page = page_of(request, queries.cycles(scope_for(request.user)), CYCLES_PER_PAGE)
     return render(
         request,
         "distributions/cycle_list.html",
-        {"cycles": queries.cycles(scope_for(request.user))},
+        {"cycles": page.object_list, "page": page, "page_url": page_url(request)},
     )
 
 

@@ -12,15 +12,24 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
 from edgecamp.core.access import scope_for
-from edgecamp.core.schemas import PUBLIC_ID, CleanInput, FieldProblems, MultilineText, Problem
+from edgecamp.core.params import MAX_DB_INT
+from edgecamp.core.schemas import (
+    PUBLIC_ID,
+    CleanInput,
+    FieldProblems,
+    MultilineText,
+    PagedRows,
+    Pages,
+    Problem,
+)
 from edgecamp.protection import queries, services
 from edgecamp.protection.models import ConfidentialNote, TracingRequest
 from edgecamp.registry.models import Household
 
 router = Router(tags=["protection"])
-PAGE_SIZE = 100
 
 
 class NoteOut(Schema):
@@ -165,19 +174,20 @@ def open_tracing_request(request: HttpRequest, number: str, payload: TracingIn) 
     response=list[TracingOut],
     summary="Tracing requests at your sites, newest first",
 )
+@paginate(Pages)
 def list_tracing_requests(
     request: HttpRequest,
     status: str = Query("", description="Only this status: open, located, reunited, closed."),
-    site: int | None = Query(None, description="Only this site (id)."),
-    page: int = Query(1, ge=1, description=f"Page number, {PAGE_SIZE} requests a page."),
-) -> list[dict[str, Any]]:
-    found = list(
-        queries.tracing_caseload(scope_for(request.user), status=status, site_id=site)[
-            (page - 1) * PAGE_SIZE : page * PAGE_SIZE
-        ]
-    )
-    queries.record_reads(found)
-    return [TracingOut.from_request(t) for t in found]
+    site: int | None = Query(None, ge=1, le=MAX_DB_INT, description="Only this site (id)."),
+) -> PagedRows[TracingRequest]:
+    """Only the requests of the page returned are read, and audited as read."""
+
+    def rows(page: list[TracingRequest]) -> list[dict[str, Any]]:
+        queries.record_reads(page)
+        return [TracingOut.from_request(t) for t in page]
+
+    found = queries.tracing_caseload(scope_for(request.user), status=status, site_id=site)
+    return PagedRows(found, rows)
 
 
 @router.post(

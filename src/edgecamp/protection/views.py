@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from edgecamp.core.access import Scope, scope_for
-from edgecamp.core.params import page_param
+from edgecamp.core.paging import page_of, page_url
 from edgecamp.protection import queries, services
 from edgecamp.protection.forms import (
     NoteForm,
@@ -137,15 +136,14 @@ def tracing_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in TracingRequest.Status.values:
         status = ""
-    page = Paginator(queries.tracing_caseload(scope, status=status), REQUESTS_PER_PAGE).get_page(
-        page_param(request.GET)
-    )
+    page = page_of(request, queries.tracing_caseload(scope, status=status), REQUESTS_PER_PAGE)
     queries.record_reads(page.object_list)
     return render(
         request,
         "protection/tracing_list.html",
         {
             "page": page,
+            "page_url": page_url(request),
             "status": status,
             "status_choices": TracingRequest.Status.choices,
         },

@@ -14,21 +14,29 @@ from django.views.decorators.http import require_GET, require_POST
 
 from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.core.access import Scope, scope_for
+from edgecamp.core.paging import page_of, page_url
 from edgecamp.registry import duplicates, merge, queries
 from edgecamp.registry.models import DuplicateCandidate, Individual, MergeRecord
 
 RECENT_MERGES = 20
+CANDIDATES_PER_PAGE = 50
 
 
 @require_GET
 def duplicate_review(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    candidates = duplicates.open_candidates(scope)
+    page = page_of(request, duplicates.open_candidates(scope), CANDIDATES_PER_PAGE)
     recent = list(merge.scoped_merges(scope).filter(state=MergeRecord.State.MERGED)[:RECENT_MERGES])
     return render(
         request,
         "registry/duplicate_review.html",
-        {"candidates": candidates, "labels": duplicates.COMPARISON_LABELS, "merges": recent},
+        {
+            "candidates": page.object_list,
+            "page": page,
+            "page_url": page_url(request),
+            "labels": duplicates.COMPARISON_LABELS,
+            "merges": recent,
+        },
     )
 
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -401,9 +401,9 @@ def run_dedupe_job(scope: Scope | None = None) -> DedupeJobSummary:
     return summary
 
 
-def open_candidates(scope: Scope) -> list[DuplicateCandidate]:
+def open_candidates(scope: Scope) -> QuerySet[DuplicateCandidate]:
     """Open candidates whose two people are both in the scope's sites."""
-    return list(
+    return (
         DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
         .filter(scope.sites_q("individual_l__household__site"))
         .filter(scope.sites_q("individual_r__household__site"))

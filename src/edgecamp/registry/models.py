@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from edgecamp.core.models import AppendOnly, PublicId, by_user
+from edgecamp.core.models import AppendOnly, PublicId, Timestamped, by_user
 from edgecamp.registry.codes import (
     DatePrecision,
     DocumentType,
@@ -36,7 +36,7 @@ class HouseholdNumberSequence(models.Model):
         return f"{self.prefix}: {self.last_value}"
 
 
-class Household(PublicId, models.Model):
+class Household(PublicId, Timestamped, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         DEPARTED = "departed", _("Departed")
@@ -89,8 +89,6 @@ class Household(PublicId, models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["number"]
@@ -102,7 +100,7 @@ class Household(PublicId, models.Model):
         return self.number
 
 
-class Individual(PublicId, models.Model):
+class Individual(PublicId, Timestamped, models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         MISSING = "missing", _("Missing")
@@ -149,8 +147,6 @@ class Individual(PublicId, models.Model):
     # Accent- and case-folded names and aliases, maintained on save, for search (empty for a
     # merged record: its names live on as aliases of the record it was merged into).
     search_text = models.CharField(max_length=400, editable=False, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["household", "id"]

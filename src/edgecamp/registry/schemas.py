@@ -9,13 +9,13 @@ once with the service's messages."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from django.db import models
 from ninja import Field, Schema
 
-from edgecamp.core.schemas import PUBLIC_ID, CleanInput
+from edgecamp.core.schemas import PUBLIC_ID, AtMost, CleanInput
 from edgecamp.registry import life_events
 from edgecamp.registry.codes import (
     DatePrecision,
@@ -33,7 +33,19 @@ from edgecamp.registry.models import (
     Membership,
     MergeRecord,
 )
-from edgecamp.registry.services import DocumentInput, HouseholdInput, MemberInput
+from edgecamp.registry.services import (
+    MAX_DOCUMENTS,
+    MAX_MEMBERS,
+    MAX_NEEDS,
+    MAX_OTHER_NAMES,
+    DocumentInput,
+    HouseholdInput,
+    MemberInput,
+    too_many_documents,
+    too_many_members,
+    too_many_needs,
+    too_many_other_names,
+)
 
 
 def _one_of(choices: type[models.TextChoices]) -> dict[str, Any]:
@@ -74,7 +86,9 @@ class MemberIn(CleanInput):
     sex: str = Field(json_schema_extra=_one_of(Sex))
     given_name: str = ""
     family_name: str = ""
-    other_names: list[str] = Field(default_factory=list, description="Aliases and spellings.")
+    other_names: Annotated[list[str], AtMost(MAX_OTHER_NAMES, too_many_other_names)] = Field(
+        default_factory=list, max_length=MAX_OTHER_NAMES, description="Aliases and spellings."
+    )
     names_unknown: bool = Field(
         False, description="Set when the names are really unknown (an unnamed infant)."
     )
@@ -85,12 +99,15 @@ class MemberIn(CleanInput):
         json_schema_extra=_one_of(DatePrecision),
     )
     nationality: str = Field("", description=NATIONALITY_HELP)
-    specific_needs: list[str] = Field(
+    specific_needs: Annotated[list[str], AtMost(MAX_NEEDS, too_many_needs)] = Field(
         default_factory=list,
+        max_length=MAX_NEEDS,
         description="UNHCR specific-needs codes.",
         json_schema_extra=_list_of(SpecificNeed),
     )
-    documents: list[DocumentIn] = Field(default_factory=list)
+    documents: Annotated[list[DocumentIn], AtMost(MAX_DOCUMENTS, too_many_documents)] = Field(
+        default_factory=list, max_length=MAX_DOCUMENTS
+    )
 
     def to_input(self) -> MemberInput:
         return MemberInput(
@@ -111,7 +128,9 @@ class MemberIn(CleanInput):
 class HouseholdIn(CleanInput):
     site: int = Field(description="Id of the site registering the household.")
     shelter: int | None = Field(None, description="Id of a shelter in that site, if allocated.")
-    members: list[MemberIn]
+    members: Annotated[list[MemberIn], AtMost(MAX_MEMBERS, too_many_members)] = Field(
+        max_length=MAX_MEMBERS
+    )
     place_of_origin: str = ""
     phone: str = ""
     language: str = Field("", description="ISO 639 code, e.g. ar, fr, so.")
@@ -148,7 +167,9 @@ class HouseholdIn(CleanInput):
 
 
 class DuplicateCheckIn(CleanInput):
-    members: list[MemberIn]
+    members: Annotated[list[MemberIn], AtMost(MAX_MEMBERS, too_many_members)] = Field(
+        max_length=MAX_MEMBERS
+    )
     place_of_origin: str = ""
     phone: str = ""
 

@@ -50,8 +50,29 @@ log = logging.getLogger(__name__)
 
 MAX_MEMBERS = 40
 MAX_OTHER_NAMES = 10
+MAX_DOCUMENTS = 20
+# Each code once: more needs than codes is a request repeating them.
+MAX_NEEDS = len(SpecificNeed.values)
 OLDEST_PLAUSIBLE_BIRTH_YEAR = 1900
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()\-]{6,24}$")
+
+
+def too_many_members() -> str:
+    return _("A household has at most %(max)d members; split larger groups.") % {"max": MAX_MEMBERS}
+
+
+def too_many_other_names() -> str:
+    return _("Record at most %(n)d other names, each under 100 characters.") % {
+        "n": MAX_OTHER_NAMES
+    }
+
+
+def too_many_documents() -> str:
+    return _("Record at most %(n)d identity documents per person.") % {"n": MAX_DOCUMENTS}
+
+
+def too_many_needs() -> str:
+    return _("Give each specific need once: at most %(n)d per person.") % {"n": MAX_NEEDS}
 
 
 @dataclass(frozen=True)
@@ -479,11 +500,7 @@ def _validate_household(
     if not members:
         errors.add("members", _("A household needs at least one member."))
     elif len(members) > MAX_MEMBERS:
-        errors.add(
-            "members",
-            _("A household has at most %(max)d members; split larger groups.")
-            % {"max": MAX_MEMBERS},
-        )
+        errors.add("members", too_many_members())
     else:
         focal_points = sum(m.relationship == Relationship.FOCAL_POINT for m in members)
         if focal_points != 1:
@@ -544,11 +561,7 @@ def _validate_member(
         if len(getattr(member, name_field)) > 100:
             errors.add(f"{path}.{name_field}", _("Keep names under 100 characters."))
     if len(member.other_names) > MAX_OTHER_NAMES or any(len(n) > 100 for n in member.other_names):
-        errors.add(
-            f"{path}.other_names",
-            _("Record at most %(n)d other names, each under 100 characters.")
-            % {"n": MAX_OTHER_NAMES},
-        )
+        errors.add(f"{path}.other_names", too_many_other_names())
     if member.sex not in Sex.values:
         errors.add(f"{path}.sex", _("Choose female, male, other or unknown."))
     if member.relationship not in Relationship.values:
@@ -572,14 +585,18 @@ def _validate_member(
                 "XXA for stateless or XXX for unknown."
             ),
         )
-    for code in member.specific_needs:
+    if len(member.specific_needs) > MAX_NEEDS:
+        errors.add(f"{path}.specific_needs", too_many_needs())
+    for code in member.specific_needs[:MAX_NEEDS]:
         if code not in SpecificNeed.values:
             errors.add(
                 f"{path}.specific_needs",
                 _("“%(code)s” is not a specific-needs code; use one of %(codes)s.")
                 % {"code": code, "codes": ", ".join(SpecificNeed.values)},
             )
-    for index, document in enumerate(member.documents):
+    if len(member.documents) > MAX_DOCUMENTS:
+        errors.add(f"{path}.documents", too_many_documents())
+    for index, document in enumerate(member.documents[:MAX_DOCUMENTS]):
         doc_path = f"{path}.documents.{index}"
         if document.type not in DocumentType.values:
             errors.add(f"{doc_path}.type", _("Choose a document type from the list."))

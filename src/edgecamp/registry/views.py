@@ -8,10 +8,8 @@ import dataclasses
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -20,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.core.access import Scope, scope_for
 from edgecamp.core.htmx import is_htmx
-from edgecamp.core.params import page_param
+from edgecamp.core.paging import page_of, page_url
 from edgecamp.registry import duplicates, merge, panels, queries
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, Sex, SpecificNeed
 from edgecamp.registry.forms import (
@@ -182,19 +180,14 @@ def household_list(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # a bad site id must not also drop the text typed
     query, site = form.cleaned_data.get("q", ""), form.cleaned_data.get("site")
     found = queries.search_households(query, site_id=site.pk if site else None, scope=scope)
-    page = Paginator(found.values_list("pk", flat=True), HOUSEHOLDS_PER_PAGE).get_page(
-        page_param(request.GET)
-    )
+    page = page_of(request, found.values_list("pk", flat=True), HOUSEHOLDS_PER_PAGE)
     households = queries.households_for_listing(list(page.object_list))
-    params = request.GET.copy()
-    params.pop("page", None)
-    page_url = f"{reverse('household-list')}?{params.urlencode()}{'&' if params else ''}"
     context = {
         "form": form,
         "page": page,
         "households": households,
         "query": query,
-        "page_url": page_url,
+        "page_url": page_url(request),
         "oob": is_htmx(request),
     }
     template = (

@@ -7,17 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from edgecamp.core.access import scope_for
 from edgecamp.core.htmx import is_htmx
-from edgecamp.core.params import page_param
+from edgecamp.core.paging import page_of, page_url
 from edgecamp.shelters import queries, services
 from edgecamp.shelters.forms import LineFilterForm, ProposeForm
 from edgecamp.shelters.models import AllocationLine, AllocationPlan
@@ -25,6 +23,7 @@ from edgecamp.sites import queries as site_queries
 from edgecamp.sites.models import Site
 
 LINES_PER_PAGE = 50
+SITES_PER_PAGE = 50
 UNMET_LABELS = {
     services.UNMET_ACCESSIBLE: gettext_lazy("accessible shelter"),
     services.UNMET_FACILITIES: gettext_lazy("near facilities"),
@@ -50,10 +49,11 @@ def _plan_or_404(plan_id: int, request: HttpRequest) -> AllocationPlan:
 
 @require_GET
 def site_list(request: HttpRequest) -> HttpResponse:
+    page = page_of(request, queries.sites_with_occupancy(scope_for(request.user)), SITES_PER_PAGE)
     return render(
         request,
         "shelters/site_list.html",
-        {"sites": queries.sites_with_occupancy(scope_for(request.user))},
+        {"sites": page.object_list, "page": page, "page_url": page_url(request)},
     )
 
 
@@ -92,14 +92,11 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan_or_404(plan_id, request)
     form = LineFilterForm(request.GET)
     lines = queries.plan_lines(plan, **form.filters())  # type: ignore[arg-type]
-    page = Paginator(lines, LINES_PER_PAGE).get_page(page_param(request.GET))
+    page = page_of(request, lines, LINES_PER_PAGE)
     rows = [
         LineRow(line, [str(UNMET_LABELS.get(key, key)) for key in line.unmet_needs.split()])
         for line in page.object_list
     ]
-    params = request.GET.copy()
-    params.pop("page", None)
-    page_url = f"{reverse('allocation-plan', args=[plan.pk])}?{params.urlencode()}"
     context = {
         "plan": plan,
         "metrics": plan.metrics,
@@ -109,7 +106,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": rows,
-        "page_url": page_url + ("&" if params else ""),
+        "page_url": page_url(request),
     }
     if is_htmx(request):
         response = render(request, "shelters/includes/plan_lines.html", context)

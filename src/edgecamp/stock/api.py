@@ -14,9 +14,10 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from edgecamp.core.access import scope_for
+from edgecamp.core.params import MAX_DB_INT
 from edgecamp.core.schemas import FieldProblems, Pages, Problem
 from edgecamp.stock import queries, services
-from edgecamp.stock.models import Item, Movement, Pledge, Shipment
+from edgecamp.stock.models import Item, Movement, Pledge, Shipment, Warehouse
 from edgecamp.stock.schemas import (
     AdjustmentOut,
     CountIn,
@@ -30,6 +31,7 @@ from edgecamp.stock.schemas import (
     ShipmentIn,
     ShipmentOut,
     TransferIn,
+    WarehouseOut,
 )
 
 router = Router(tags=["stock"])
@@ -41,14 +43,13 @@ def list_items(request: HttpRequest) -> QuerySet[Item]:
     return queries.items()
 
 
-@router.get("/warehouses", response=list[dict[str, object]], summary="List warehouses")
+@router.get("/warehouses", response=list[WarehouseOut], summary="List warehouses")
+@paginate(Pages)
 def list_warehouses(
-    request: HttpRequest, site: int | None = Query(None, description="Only this site (id).")
-) -> list[dict[str, object]]:
-    return [
-        {"id": w.pk, "code": w.code, "name": w.name, "site": w.site_id}
-        for w in queries.warehouses(site, scope=scope_for(request.user))
-    ]
+    request: HttpRequest,
+    site: int | None = Query(None, ge=1, le=MAX_DB_INT, description="Only this site (id)."),
+) -> QuerySet[Warehouse]:
+    return queries.warehouses(site, scope=scope_for(request.user))
 
 
 @router.get("/stock/movements", response=list[MovementOut], summary="Read the stock ledger")

@@ -23,12 +23,16 @@ from django.utils.translation import gettext as _
 
 from edgecamp.csvio import CsvFileError, open_csv
 from edgecamp.stock.models import Item, Shipment
+from edgecamp.stock.quantities import MAX_LINES
 from edgecamp.stock.services import (
     PledgeLineInput,
     ReceivedLineInput,
     ShipmentLineInput,
     SupplyError,
 )
+
+# A file of MAX_LINES rows with long lot codes and reasons is well under this.
+MAX_FILE_BYTES = 1_000_000
 
 
 @dataclass
@@ -156,7 +160,9 @@ def _rows(
     path: str | Path, *, required: Sequence[str], encoding: str | None = None
 ) -> Iterator[tuple[int, dict[str, str]]]:
     try:
-        with open_csv(path, encoding=encoding, fold_case=True) as table:
+        with open_csv(
+            path, encoding=encoding, fold_case=True, max_rows=MAX_LINES, max_bytes=MAX_FILE_BYTES
+        ) as table:
             table.require(required)
             empty = True
             for line_no, values in table:

@@ -254,6 +254,9 @@ class PledgeLine(models.Model):
                 condition=models.Q(quantity__gt=0), name="pledge_quantity_positive"
             )
         ]
+        # A pledge's first lines and its line count read this index alone, however many
+        # lines the pledge holds (PostgreSQL otherwise walks the primary key from the start).
+        indexes = [models.Index(fields=["pledge", "id"], name="pledge_line_order")]
         verbose_name = _("pledge line")
         verbose_name_plural = _("pledge lines")
 

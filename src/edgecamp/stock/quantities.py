@@ -99,3 +99,21 @@ def quantity_form_field(*, zero_allowed: bool = False, **kwargs: Any) -> forms.D
         error_messages={"max_value": gettext_lazy("Too large: enter at most %(limit_value)s.")},
         **kwargs,
     )
+
+
+class QuantitySum(models.Sum):
+    """The sum of a quantity column, exact on every database. SQLite adds decimals as floating
+    point (receive 23 958.6 in parts and the sum reads 23958.5999999999); the sum is rounded back
+    to the columns' three decimals, which restores the exact total while it stays below 2**53
+    thousandths (nine thousand billion), far above what a column holds (MAX_BALANCE).
+    PostgreSQL sums numerics exactly; the rounding changes nothing there."""
+
+    def __init__(self, *expressions: Any, **extra: Any) -> None:
+        extra.setdefault("output_field", QuantityField())
+        super().__init__(*expressions, **extra)
+
+    def convert_value(self, value: Any, expression: Any, connection: Any) -> Decimal | None:
+        if value is None:
+            return None
+        exact = decimal.Context(prec=decimal.MAX_PREC)
+        return exact.create_decimal(value).quantize(STEP, context=exact)

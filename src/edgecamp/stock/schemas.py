@@ -11,8 +11,8 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from edgecamp.core.schemas import PUBLIC_ID, CleanInput
-from edgecamp.stock import services
-from edgecamp.stock.models import Item, Movement, Pledge, Shipment
+from edgecamp.stock import queries, services
+from edgecamp.stock.models import Item, Movement, Pledge, Shipment, Warehouse
 from edgecamp.stock.quantities import MAX_LINES
 
 # --- Input -------------------------------------------------------------------------------------
@@ -195,11 +195,11 @@ class WarehouseOut(Schema):
     uuid: UUID = Field(description=PUBLIC_ID)
     code: str
     name: str
-    site: int
+    site: int = Field(description="Id of the site the warehouse serves.")
 
     @staticmethod
-    def resolve_site(warehouse: object) -> int:
-        return warehouse.site_id  # type: ignore[attr-defined,no-any-return]
+    def resolve_site(warehouse: Warehouse) -> int:
+        return warehouse.site_id
 
 
 class MovementOut(Schema):
@@ -261,8 +261,12 @@ class PledgeOut(Schema):
         return pledge.destination.code
 
     @staticmethod
+    def resolve_line_count(pledge: Pledge) -> int:
+        return queries.line_count(pledge)
+
+    @staticmethod
     def resolve_lines(pledge: Pledge) -> list[object]:
-        return pledge.first_lines  # type: ignore[attr-defined,no-any-return]
+        return queries.first_lines(pledge, MAX_LINES)  # type: ignore[return-value]
 
 
 class ShipmentLineOut(Schema):

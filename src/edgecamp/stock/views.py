@@ -12,14 +12,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from edgecamp.core.access import scope_for
-from edgecamp.core.params import int_param, page_param
+from edgecamp.core.paging import page_of, page_url
+from edgecamp.core.params import int_param
 from edgecamp.stock import queries, services
 from edgecamp.stock.forms import (
     CountForm,
@@ -34,6 +34,7 @@ from edgecamp.stock.models import Movement, Pledge, Shipment
 
 MOVEMENTS_PER_PAGE = 50
 PLEDGES_PER_PAGE = 50
+SHIPMENTS_PER_PAGE = 50
 LINES_SHOWN = 10  # of each pledge in a list; the dispatch form takes the rest
 
 
@@ -46,9 +47,9 @@ def warehouse_ledger(request: HttpRequest, warehouse_id: int) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in Movement.Kind.values:
         kind = ""
-    page = Paginator(
-        queries.movements(warehouse_id=warehouse.pk, kind=kind), MOVEMENTS_PER_PAGE
-    ).get_page(page_param(request.GET))
+    page = page_of(
+        request, queries.movements(warehouse_id=warehouse.pk, kind=kind), MOVEMENTS_PER_PAGE
+    )
     return render(
         request,
         "stock/warehouse_ledger.html",
@@ -57,6 +58,7 @@ def warehouse_ledger(request: HttpRequest, warehouse_id: int) -> HttpResponse:
             "warehouses": queries.warehouses(scope=scope),
             "balances": queries.balances(warehouse.pk),
             "page": page,
+            "page_url": page_url(request),
             "kind": kind,
             "kinds": Movement.Kind.choices,
         },
@@ -66,12 +68,18 @@ def warehouse_ledger(request: HttpRequest, warehouse_id: int) -> HttpResponse:
 @require_GET
 def shipment_list(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
+    page = page_of(request, queries.shipments(scope=scope), SHIPMENTS_PER_PAGE)
     return render(
         request,
         "stock/shipment_list.html",
         {
-            "shipments": queries.shipments(scope=scope)[:200],
-            "pledges": queries.pledges(scope, lines=LINES_SHOWN)[:200],
+            "page": page,
+            "page_url": page_url(request),
+            "shipments": page.object_list,
+            # The newest; the pledge list pages through all of them.
+            "pledges": queries.with_first_lines(
+                queries.pledges(scope)[:PLEDGES_PER_PAGE], LINES_SHOWN
+            ),
         },
     )
 
@@ -248,14 +256,20 @@ def pledge_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status not in Pledge.Status.values:
         status = ""
-    pledges = queries.pledges(scope_for(request.user), lines=LINES_SHOWN)
+    pledges = queries.pledges(scope_for(request.user))
     if status:
         pledges = pledges.filter(status=status)
-    page = Paginator(pledges, PLEDGES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, pledges, PLEDGES_PER_PAGE)
     return render(
         request,
         "stock/pledge_list.html",
-        {"page": page, "status": status, "statuses": Pledge.Status.choices},
+        {
+            "page": page,
+            "pledges": queries.with_first_lines(page.object_list, LINES_SHOWN),
+            "page_url": page_url(request),
+            "status": status,
+            "statuses": Pledge.Status.choices,
+        },
     )
 
 
@@ -299,7 +313,7 @@ def shipment_dispatch(request: HttpRequest) -> HttpResponse:
             "sender": pledge.donor_id,
             "destination": pledge.destination_id,
         }
-        for n, line in enumerate(pledge.first_lines):  # type: ignore[attr-defined]
+        for n, line in enumerate(queries.first_lines(pledge)):
             initial[f"line_{n}_item"] = line.item_id
             initial[f"line_{n}_quantity"] = services.plain_quantity(line.quantity)
     form = DispatchForm(request.POST or None, initial=initial, scope=scope)
