@@ -186,3 +186,21 @@ def test_pages_of_another_site_answer_404(client_as, site):
     assert manager.post(reverse("verification-round-close", args=[theirs.pk])).status_code == 404
     theirs.refresh_from_db()
     assert theirs.is_open
+
+
+def test_the_household_page_shows_its_verification(client_as, site):
+    clerk = client_as(Role.REGISTRATION_CLERK, [site])
+    household = make_household(site)
+    page = reverse("household-detail", args=[household.number])
+    assert 'id="verification"' not in clerk.get(page).content.decode()
+    round_ = make_round(site, "June")
+    shown = clerk.get(page).content.decode()
+    assert "Round “June” is open and this household is not confirmed in it yet." in shown
+    assert f"/verification/{round_.pk}/desk/?household={household.number}" in shown
+    from tests.verification.factories import confirm
+
+    confirm(round_, household, absent=1)
+    shown = clerk.get(page).content.decode()
+    assert "not confirmed in it yet" not in shown
+    assert "June: " in shown
+    assert "1 present, 1 absent" in shown

@@ -11,3 +11,11 @@ class VerificationConfig(AppConfig):
 
         # A confirmation's str() would be meaningless in the log: name it by its household.
         capture.REPR_FIELDS.setdefault("verification.confirmation", "household_id")
+
+        from edgecamp.registry.panels import HouseholdPanel, register_household_panel
+        from edgecamp.verification.queries import household_panel
+
+        # The household page's verification section: its confirmations, the open round's desk.
+        register_household_panel(
+            HouseholdPanel("verification", "verification/household_panel.html", household_panel)
+        )

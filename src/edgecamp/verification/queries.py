@@ -196,5 +196,25 @@ def report_rows(report_: Report) -> list[list[object]]:
     ]
 
 
+PANEL_CONFIRMATIONS = 5
+
+
+def household_panel(household: Household, scope: Scope) -> dict[str, object] | None:
+    """The household page's section: its latest confirmations and the site's open round (the
+    desk to confirm it in); nothing when it was never verified and no round is open."""
+    if not scope.includes(household.site_id):
+        return None
+    latest = list(
+        Confirmation.objects.filter(household=household)
+        .select_related("round", "confirmed_by")
+        .order_by("-confirmed_at")[:PANEL_CONFIRMATIONS]
+    )
+    open_round = Round.objects.filter(site_id=household.site_id, status=Round.Status.OPEN).first()
+    if not latest and open_round is None:
+        return None
+    confirmed_in_open = open_round is not None and any(c.round_id == open_round.pk for c in latest)
+    return {"confirmations": latest, "open_round": open_round, "done": confirmed_in_open}
+
+
 def verification_of(household_id: int, round_: Round) -> Confirmation | None:
     return Confirmation.objects.filter(round=round_, household_id=household_id).first()
