@@ -9,7 +9,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
+from edgecamp.core.access import Role
 from edgecamp.distributions.cards import card_code
 from edgecamp.distributions.models import Cycle, Redemption
 from edgecamp.distributions.services import start_cycle
@@ -211,3 +213,31 @@ def test_receive_a_shipment_through_the_page(logged_in_client, supply):
     shipment.refresh_from_db()
     assert shipment.status == Shipment.Status.RECEIVED
     assert StockBalance.objects.get(item=maize).quantity == Decimal(590)
+
+
+def test_the_desk_of_a_draft_cycle_says_so_and_serves_no_card(client_as, site):
+    warehouse = make_warehouse(site)
+    item = make_item()
+    stock_up(warehouse, item, "50")
+    household = make_household(site)
+    cycle = make_cycle(site, warehouse, [per_household(item, "1")], name="Food December")
+    client = client_as(Role.DISTRIBUTION_STAFF, [site])
+
+    page = client.get(reverse("redemption-desk", args=[cycle.pk]))
+    html = page.content.decode()
+    assert "is a draft: nothing can be collected until it is started" in html
+    assert 'name="action" value="verify"' not in html  # no scan form
+
+    # A card sent anyway is refused with the reason, through the page and the API.
+    sent = client.post(
+        reverse("redemption-desk", args=[cycle.pk]),
+        {"action": "verify", "code": card_code(household.number)},
+    )
+    assert "is a draft" in sent.content.decode()
+    api = client.post(
+        f"/api/v1/cycles/{cycle.pk}/verify",
+        {"code": card_code(household.number)},
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert "is a draft" in api.json()["errors"]["cycle"][0]

@@ -275,8 +275,28 @@ def close_cycle(cycle_id: int) -> None:
         cycle.save(update_fields=["status"])
 
 
+def require_open(cycle: Cycle) -> None:
+    """Refuse to serve a card in a cycle that is not open: a draft has no list yet (start it
+    first), a closed one is over."""
+    if cycle.status == Cycle.Status.OPEN:
+        return
+    if cycle.status == Cycle.Status.DRAFT:
+        message = _(
+            "Cycle “%(name)s” is a draft: nothing can be collected until it is started "
+            "(on the cycle's page)."
+        )
+    else:
+        message = _("Cycle “%(name)s” is %(status)s: nothing can be collected in it.")
+    raise SupplyError(
+        {"cycle": [message % {"name": cycle.name, "status": cycle.get_status_display().lower()}]}
+    )
+
+
 def find_entitlement(cycle: Cycle, code: str) -> Entitlement:
-    """The entitlement a scanned or typed card code points to in this cycle."""
+    """The entitlement a scanned or typed card code points to in this open cycle (its status
+    as stored now: the caller's copy may be older than a start or a close)."""
+    cycle.refresh_from_db(fields=["status"])
+    require_open(cycle)
     card = _read(code)
     entitlements = Entitlement.objects.select_related("household__focal_point", "household__site")
     entitlement = _entitlement_of(cycle, card.number, entitlements)
@@ -403,15 +423,7 @@ def redeem_in_cycle(
     planned row meanwhile, the redemption is rolled back and redone with the balances locked
     from the start (the plan is remade under the lock)."""
     _check_redeem_input(data)
-    if cycle.status != Cycle.Status.OPEN:
-        raise SupplyError(
-            {
-                "cycle": [
-                    _("Cycle “%(name)s” is %(status)s: nothing can be collected in it.")
-                    % {"name": cycle.name, "status": cycle.get_status_display().lower()}
-                ]
-            }
-        )
+    require_open(cycle)
     card = _read(data.code)
     entitled = _entitled_lines(cycle, card.number)
     entitlement = entitled[0].entitlement
