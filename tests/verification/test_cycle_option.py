@@ -11,6 +11,7 @@ from edgecamp.core.access import Role
 from edgecamp.distributions.cards import card_code
 from edgecamp.distributions.services import RedeemInput, find_entitlement, redeem, start_cycle
 from edgecamp.stock.services import SupplyError
+from edgecamp.verification.services import close_round
 from tests.distributions.factories import make_cycle, per_household
 from tests.registry.factories import make_household
 from tests.sites.factories import make_site
@@ -55,20 +56,27 @@ def test_an_unverified_household_cannot_collect(site, supplies, named_round):
     assert redeem(cycle.pk, RedeemInput(code=card_code(unverified.number))).created
 
 
-def test_the_latest_round_counts_when_none_is_named(site, supplies):
+def test_with_no_round_named_the_open_or_the_last_closed_round_counts(site, supplies):
     warehouse, soap = supplies
-    household = make_household(site)
+    earlier, later, never = make_household(site), make_household(site), make_household(site)
     first = make_round(site, "First")
-    confirm(first, household)
-    from edgecamp.verification.services import close_round
-
+    confirm(first, earlier)
+    confirm(first, never, absent=1)
     close_round(first.pk)
+    second = make_round(site, "Second")  # under way: the first still counts meanwhile
+    confirm(second, later)  # not seen in the first round: set active again
     cycle = make_cycle(site, warehouse, [per_household(soap, "1")], requires_verification=True)
     start_cycle(cycle.pk)
-    make_round(site, "Second")  # open now: it is the one that counts
+    assert redeem(cycle.pk, RedeemInput(code=card_code(earlier.number))).created
+    assert redeem(cycle.pk, RedeemInput(code=card_code(later.number))).created
+    close_round(second.pk)
+    third = make_round(site, "Third")
     with pytest.raises(SupplyError) as refused:
-        redeem(cycle.pk, RedeemInput(code=card_code(household.number)))
-    assert "“Second”" in refused.value.errors["code"][0]
+        # Verified in the first round only: neither the open nor the last closed one.
+        redeem(cycle.pk, RedeemInput(code=card_code(never.number)))
+    assert "“Third”" in refused.value.errors["code"][0]
+    confirm(third, never)
+    assert redeem(cycle.pk, RedeemInput(code=card_code(never.number))).created
 
 
 def test_cycle_option_is_checked_when_created(site, supplies):

@@ -45,7 +45,7 @@ class Cycle(PublicId, models.Model):
     )
     card_boxes = models.PositiveSmallIntegerField(_("boxes on the ration card"), default=12)
     # Only households confirmed in person in a verification round collect: in
-    # `verification_round`, or (empty) in the site's open round, else its latest closed one.
+    # `verification_round`, or (empty) in the site's open round or its last closed one.
     requires_verification = models.BooleanField(
         _("only households verified in person"), default=False
     )

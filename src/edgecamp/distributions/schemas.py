@@ -80,7 +80,7 @@ class CycleIn(CleanInput):
     requires_verification: bool = Field(
         False,
         description="Serve only households confirmed in person in a verification round: "
-        "`verification_round`, or else the site's open round (or its latest closed one).",
+        "`verification_round`, or else the site's open round or its latest closed one (either).",
     )
     verification_round: int | None = Field(None, description="Id of a round of the site.")
     rules: list[RuleIn] = Field(max_length=MAX_LINES)

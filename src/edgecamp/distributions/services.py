@@ -83,7 +83,7 @@ class CycleInput:
     organisation_id: int | None = None
     card_boxes: int = 12
     # Only households confirmed in person collect: in this round, or (None) in the site's open
-    # round, else its latest closed one (verification.queries.latest_round).
+    # round or its last closed one (verification.queries.current_rounds).
     requires_verification: bool = False
     verification_round_id: int | None = None
 
@@ -573,13 +573,17 @@ def _validate_verification(data: CycleInput, site: Site | None, errors: SupplyEr
 
 
 def _check_verified(cycle: Cycle, household_id: int) -> None:
-    """Refuse a household the cycle's verification round has not confirmed in person."""
+    """Refuse a household the cycle's verification round has not confirmed in person (with no
+    round named: neither the site's open round nor its last closed one)."""
     if not cycle.requires_verification:
         return
-    round_ = cycle.verification_round or verification_queries.latest_round(cycle.site_id)
-    if round_ is not None and verification_queries.verification_of(household_id, round_):
+    if cycle.verification_round is not None:
+        rounds = [cycle.verification_round]
+    else:
+        rounds = verification_queries.current_rounds(cycle.site_id)
+    if rounds and verification_queries.verified_in_any(household_id, rounds):
         return
-    if round_ is None:
+    if not rounds:
         message = _(
             "This cycle serves only households verified in person, and the site has no "
             "verification round: a manager opens one first."
@@ -589,7 +593,7 @@ def _check_verified(cycle: Cycle, household_id: int) -> None:
             "Not verified: this cycle serves only households confirmed in person in the "
             "verification round “%(round)s”. Send the household to the verification desk "
             "first."
-        ) % {"round": round_.name}
+        ) % {"round": rounds[0].name}
     raise SupplyError({"code": [message]})
 
 

@@ -46,16 +46,21 @@ def round_detail(round_id: int, *, scope: Scope | None) -> Round | None:
 
 def latest_round(site_id: int) -> Round | None:
     """The site's open round, or else its last closed one."""
-    return (
-        Round.objects.filter(site_id=site_id)
-        .order_by(
-            # open first, then the latest
-            "-status",
-            "-opened_at",
-            "-id",
-        )
+    rounds = current_rounds(site_id)
+    return rounds[0] if rounds else None
+
+
+def current_rounds(site_id: int) -> list[Round]:
+    """The rounds a household of the site counts as verified in when a cycle names none: the
+    open round (if any), then the last closed one. Both, so that a household verified in the
+    last round keeps collecting while the next one is under way."""
+    open_round = Round.objects.filter(site_id=site_id, status=Round.Status.OPEN).first()
+    closed = (
+        Round.objects.filter(site_id=site_id, status=Round.Status.CLOSED)
+        .order_by("-closed_at", "-id")
         .first()
     )
+    return [r for r in (open_round, closed) if r is not None]
 
 
 def find_households(round_: Round, text: str, *, scope: Scope | None) -> list[Household]:
@@ -218,3 +223,7 @@ def household_panel(household: Household, scope: Scope) -> dict[str, object] | N
 
 def verification_of(household_id: int, round_: Round) -> Confirmation | None:
     return Confirmation.objects.filter(round=round_, household_id=household_id).first()
+
+
+def verified_in_any(household_id: int, rounds: list[Round]) -> bool:
+    return Confirmation.objects.filter(round__in=rounds, household_id=household_id).exists()
