@@ -3,6 +3,8 @@ protection-sensitive data, no sensitive values copied, append-only, browsable by
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -163,3 +165,22 @@ def test_stock_movements_are_audited_but_derived_balances_are_not(site):
     models = set(AuditEntry.objects.values_list("model", flat=True))
     assert "stock.movement" in models
     assert "stock.stockbalance" not in models
+
+
+def test_the_log_shows_readable_labels_not_internal_names(client_as, site):
+    """It showed `registry.household`, `user_id`, `key_hash` and raw codes."""
+    from edgecamp.core.access import Role
+    from edgecamp.registry.services import set_household_status
+    from tests.registry.factories import make_household
+
+    household = make_household(site)
+    set_household_status(household, "inactive", reason="not seen")
+    client = client_as(Role.CAMP_MANAGER, [site])
+    html = client.get("/audit/", {"record": household.number}).content.decode()
+    assert ">registry.household" not in html
+    assert re.search(r'data-label="Record">Household EDG-\d+', html)
+    assert "Active → Inactive" in html  # the status by its label
+    assert re.search(r'data-label="Through">(system|web page|command line)<', html)
+    assert not re.search(r"<dt>[a-z]+_[a-z_]+</dt>", html)  # no field by its column name
+    # The record-type filter offers labels too.
+    assert '<option value="registry.household">Household</option>' in html

@@ -41,3 +41,33 @@ def test_every_admin_list_and_record_page_opens(logged_in_client, site, admin_us
     assert {"registry.household", "registry.mergerecord", "registry.duplicatecandidate"} <= set(
         opened
     )
+
+
+def test_registry_records_are_read_only_in_the_admin(logged_in_client, site):
+    """Households and people change through the services, which record why in the life
+    events; a superuser could change a status in the admin with no history."""
+    from edgecamp.registry.models import Household, Individual, LifeEvent
+
+    home = make_household(site)
+    person = home.members.first()
+    events = LifeEvent.objects.count()
+    household_page = reverse("admin:registry_household_change", args=[home.pk])
+    page = logged_in_client.get(household_page)
+    assert page.status_code == 200
+    assert b'name="status"' not in page.content  # shown, not offered to change
+    changed = logged_in_client.post(household_page, {"status": "inactive"})
+    assert changed.status_code == 403
+    home.refresh_from_db()
+    assert home.status == Household.Status.ACTIVE
+    assert LifeEvent.objects.count() == events
+
+    individual_page = logged_in_client.get(
+        reverse("admin:registry_individual_change", args=[person.pk])
+    )
+    assert individual_page.status_code == 200
+    # No select of every person in the registry for "merged into" (20 000 options, 6 s).
+    assert b'name="merged_into"' not in individual_page.content
+    for model in (Household, Individual):
+        meta = model._meta
+        add = reverse(f"admin:{meta.app_label}_{meta.model_name}_add")
+        assert logged_in_client.get(add).status_code == 403

@@ -167,3 +167,15 @@ def test_demo_role_accounts_exist_and_sign_in(demo_camp, client):
     assert client.login(username="clerk", password=DEMO_PASSWORD)
     assert not client.login(username="clerk", password="another-demo-pw-7")
     assert not StaffProfile.objects.get(user__username="clerk").sites.exists()
+
+
+def test_the_readme_names_each_demo_account_with_its_role_and_sites():
+    """The README said `manager` worked at the first site while the demo gave every site."""
+    from pathlib import Path
+
+    from edgecamp.demo.activity import ALL_SITES, STAFF
+
+    readme = " ".join((Path(__file__).resolve().parents[2] / "README.md").read_text().split())
+    for username, role, where in STAFF:
+        sites = "every site" if where == ALL_SITES else "the first site"
+        assert f"`{username}` ({role.label.lower()}, {sites})" in readme, username

@@ -446,3 +446,55 @@ def test_api_flags_a_member_typed_twice(client, clerk, site):
     assert response.status_code == 409
     assert response.json()["repeated"] == [{"member": 1, "same_as": 0}]
     assert _counts() == (0, 0)
+
+
+def _pair(site, probability, *, status="open", evidence=None):
+    left = make_household(site, members=[member(given_name="Kaltouma")]).members.get()
+    right = make_household(site, members=[member(given_name="Kaltuma")]).members.get()
+    return DuplicateCandidate.objects.create(
+        individual_l=left,
+        individual_r=right,
+        probability=probability,
+        status=status,
+        evidence=evidence or [],
+    )
+
+
+def test_the_review_queue_filters_sorts_and_says_the_evidence_in_words(client_as, site):
+    other_site = make_site(name="Other", code="other")
+    certain = _pair(
+        site,
+        0.995,
+        evidence=[
+            {"comparison": "given_name", "level": "phonetic", "weight": 6.1},
+            {"comparison": "date_of_birth", "level": "within_2_years", "weight": 1.2},
+            {"comparison": "household", "level": "members_match", "weight": 9.0},
+        ],
+    )
+    high = _pair(site, 0.96)
+    low = _pair(site, 0.85)
+    closed = _pair(site, 0.97, status=DuplicateCandidate.Status.NOT_SAME)
+    elsewhere = _pair(other_site, 0.9)
+    client = client_as(Role.CAMP_MANAGER)
+
+    def listed(**params) -> list[int]:
+        response = client.get(reverse("duplicate-review"), params)
+        assert response.status_code == 200
+        return [c.pk for c, _words in response.context["candidates"]]
+
+    assert listed() == [certain.pk, high.pk, elsewhere.pk, low.pk]  # open, most likely first
+    assert listed(order="score_low") == [low.pk, elsewhere.pk, high.pk, certain.pk]
+    assert listed(order="newest")[0] == elsewhere.pk
+    assert listed(site=site.pk) == [certain.pk, high.pk, low.pk]
+    assert listed(band="certain") == [certain.pk]
+    assert listed(band="high") == [high.pk]
+    assert listed(band="review") == [elsewhere.pk, low.pk]
+    assert listed(status="not_same") == [closed.pk]
+
+    html = client.get(reverse("duplicate-review")).content.decode()
+    assert "given name: sounds the same" in html
+    assert "date of birth: within two years" in html
+    assert "household: other members match" in html
+    assert "phonetic" not in html  # no engine codes
+    compare = client.get(reverse("duplicate-compare", args=[certain.pk])).content.decode()
+    assert "sounds the same" in compare

@@ -23,7 +23,7 @@ from tests.sites.factories import make_site
 pytestmark = pytest.mark.django_db
 
 REDACTED = "[protection-sensitive]"
-READ_ROW = "<td>Read protection-sensitive data</td>"
+READ_ROW = '<td data-label="Action">Read protection-sensitive data</td>'
 
 
 @pytest.fixture

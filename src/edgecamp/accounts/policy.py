@@ -70,7 +70,7 @@ WEB_ROUTES: dict[str, Access] = {
     "api:openapi-json": allow(ALL_ROLES),
     "api:openapi-view": allow(ALL_ROLES),
     "api:api-root": allow(ALL_ROLES),
-    # Django admin: accounts, code lists, corrections. The admin checks model permissions too.
+    # Django admin: accounts and code lists; the records the services write are shown read-only.
     "admin:login": PUBLIC,
     "admin:*": allow(ADMINISTRATION),
 }

@@ -4,8 +4,12 @@ import json
 from typing import Any
 
 from django import forms
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
@@ -44,9 +48,11 @@ class AuditFilterForm(forms.Form):
         self, *args: object, sites: list[tuple[str, str]], scope: Scope, **kwargs: object
     ) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["model"].choices = [("", "—")] + [
-            (label, label) for label in queries.recorded_models(scope)
-        ]
+        recorded = sorted(
+            ((label, model_label(label)) for label in queries.recorded_models(scope)),
+            key=lambda choice: str(choice[1]),
+        )
+        self.fields["model"].choices = [("", "—"), *recorded]
         self.fields["site"].choices = [("", "—"), *sites]
 
 
@@ -84,7 +90,13 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "entries": [
-                (entry, site_names.get(str(entry.site_id), ""), _change_rows(entry.changes))
+                (
+                    entry,
+                    site_names.get(str(entry.site_id), ""),
+                    model_label(entry.model),
+                    SOURCES.get(entry.source, entry.source),
+                    _change_rows(entry.model, entry.changes),
+                )
                 for entry in entries
             ],
             "older_url": f"?{params.urlencode()}" if more else "",
@@ -92,12 +104,63 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _change_rows(changes: dict[str, Any]) -> list[tuple[str, str]]:
+# Where a change came from (AuditEntry.source), in the reader's words.
+SOURCES = {
+    "web": _("web page"),
+    "api": _("API"),
+    "admin": _("admin"),
+    "cli": _("command line"),
+    "system": _("system"),
+}
+
+
+def _model(label: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def model_label(label: str) -> str:
+    """`registry.household` as the reader knows it: “Household” (translated)."""
+    model = _model(label)
+    return str(capfirst(model._meta.verbose_name)) if model is not None else label
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    for candidate in (name, name.removesuffix("_id")):
+        try:
+            field = model._meta.get_field(candidate)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.Field):
+            return field
+    return None
+
+
+def _value(field: models.Field[Any, Any] | None, value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+def _change_rows(label: str, changes: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each changed field by its label (`user_id` → “User”), each value by its label where
+    the field has choices (`active` → “Active”)."""
+    model = _model(label)
     rows = []
-    for field, change in changes.items():
+    for name, change in changes.items():
+        field = _field(model, name)
+        title = str(capfirst(field.verbose_name)) if field is not None else name.replace("_", " ")
         if isinstance(change, list) and len(change) == 2:
-            before, after = ("—" if v is None else str(v) for v in change)
-            rows.append((field, f"{before} → {after}"))
+            before, after = (_value(field, v) for v in change)
+            rows.append((title, f"{before} → {after}"))
         else:
-            rows.append((field, json.dumps(change, ensure_ascii=False)))
+            rows.append((title, json.dumps(change, ensure_ascii=False)))
     return rows

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from edgecamp.core.admin import ReadOnlyAdmin
+from edgecamp.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, SpecificNeed
 from edgecamp.registry.models import (
     DuplicateCandidate,
@@ -21,11 +21,15 @@ from edgecamp.registry.models import (
     SpecificNeedRecord,
 )
 
+# Households, people, their documents, needs and memberships change only through the registry's
+# services (registration, corrections, life events, merges), which record who, when and why in
+# the life events and keep the site counts, the desk index and the duplicate queue right; the
+# admin shows them and changes nothing (a superuser once changed a status with no history).
 
-class IndividualInline(admin.TabularInline):
+
+class IndividualInline(ReadOnlyInline):
     model = Individual
     fields = ["given_name", "family_name", "sex", "date_of_birth", "relationship", "status"]
-    extra = 0
     show_change_link = True
 
 
@@ -54,50 +58,37 @@ class _HidesSensitiveNeeds:
         return super().formfield_for_choice_field(db_field, request, **kwargs)  # type: ignore[misc]
 
 
-class SpecificNeedInline(_HidesSensitiveNeeds, admin.TabularInline):
+class SpecificNeedInline(_HidesSensitiveNeeds, ReadOnlyInline):
     model = SpecificNeedRecord
-    extra = 0
 
 
-class IdentityDocumentInline(admin.TabularInline):
+class IdentityDocumentInline(ReadOnlyInline):
     model = IdentityDocument
-    extra = 0
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
     fk_name = "individual"
-    extra = 0
-    raw_id_fields = ["household"]
 
 
 @admin.register(Household)
-class HouseholdAdmin(admin.ModelAdmin):
+class HouseholdAdmin(ReadOnlyAdmin):
     list_display = ["number", "site", "shelter", "status", "registration_date", "registration_desk"]
     list_filter = ["status", "site", "registration_desk"]
     search_fields = ["number"]
-    readonly_fields = ["number", "created_at", "updated_at"]
-    raw_id_fields = ["shelter", "focal_point", "registered_by"]
     list_select_related = ["site", "shelter__block__site"]
     inlines = [IndividualInline]
     show_full_result_count = False
 
 
 @admin.register(Individual)
-class IndividualAdmin(admin.ModelAdmin):
+class IndividualAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "household", "sex", "date_of_birth", "relationship", "status"]
     list_filter = ["status", "sex", "relationship", "date_of_birth_precision"]
     search_fields = ["search_text", "household__number"]
-    raw_id_fields = ["household"]
     list_select_related = ["household"]
-    readonly_fields = ["created_at", "updated_at"]
     inlines = [SpecificNeedInline, IdentityDocumentInline, MembershipInline]
     show_full_result_count = False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        # People leave the registry by a status change (departed, deceased, merged), which
-        # keeps their history; deleting one would also list their sensitive needs to confirm.
-        return False
 
 
 class _NonSensitiveCodeFilter(admin.SimpleListFilter):
@@ -116,24 +107,21 @@ class _NonSensitiveCodeFilter(admin.SimpleListFilter):
 
 
 @admin.register(SpecificNeedRecord)
-class SpecificNeedRecordAdmin(_HidesSensitiveNeeds, admin.ModelAdmin):
+class SpecificNeedRecordAdmin(_HidesSensitiveNeeds, ReadOnlyAdmin):
     list_display = ["individual", "code", "recorded_at"]
     list_filter = [_NonSensitiveCodeFilter]
-    raw_id_fields = ["individual"]
 
 
 @admin.register(IdentityDocument)
-class IdentityDocumentAdmin(admin.ModelAdmin):
+class IdentityDocumentAdmin(ReadOnlyAdmin):
     list_display = ["individual", "type", "number", "issuing_country", "expires_on"]
     list_filter = ["type"]
     search_fields = ["number"]
-    raw_id_fields = ["individual"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["individual", "household", "relationship", "started_on", "ended_on"]
-    raw_id_fields = ["individual", "household"]
 
 
 # Append-only (the database refuses changes): written by the services, shown here.

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from edgecamp.audit.capture import record_sensitive_read
@@ -17,24 +19,70 @@ from edgecamp.core.access import Scope, scope_for
 from edgecamp.core.paging import page_of, page_url
 from edgecamp.registry import duplicates, merge, queries
 from edgecamp.registry.models import DuplicateCandidate, Individual, MergeRecord
+from edgecamp.sites.queries import visible_sites
 
 RECENT_MERGES = 20
 CANDIDATES_PER_PAGE = 50
 
 
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=DuplicateCandidate.Status.choices,
+        required=False,
+    )
+    site = forms.TypedChoiceField(
+        label=gettext_lazy("Site"), coerce=int, empty_value=None, required=False
+    )
+    band = forms.ChoiceField(label=gettext_lazy("Probability"), required=False)
+    order = forms.ChoiceField(
+        label=gettext_lazy("Order"),
+        required=False,
+        choices=[
+            ("score", gettext_lazy("most likely first")),
+            ("score_low", gettext_lazy("least likely first")),
+            ("newest", gettext_lazy("newest first")),
+            ("oldest", gettext_lazy("oldest first")),
+        ],
+    )
+
+    def __init__(self, *args: object, scope: Scope, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["site"].choices = [  # type: ignore[attr-defined]
+            ("", gettext_lazy("all my sites")),
+            *visible_sites(scope).values_list("pk", "name"),
+        ]
+        self.fields["band"].choices = [  # type: ignore[attr-defined]
+            ("", gettext_lazy("any")),
+            *((code, label) for code, label, _low, _high in duplicates.SCORE_BANDS),
+        ]
+
+
 @require_GET
 def duplicate_review(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    page = page_of(request, duplicates.open_candidates(scope), CANDIDATES_PER_PAGE)
+    form = QueueFilterForm(request.GET or None, scope=scope)
+    wanted = form.cleaned_data if form.is_valid() else {}
+    found = duplicates.candidates(
+        scope,
+        status=wanted.get("status") or DuplicateCandidate.Status.OPEN,
+        site_id=wanted.get("site"),
+        band=wanted.get("band") or "",
+        order=wanted.get("order") or "score",
+    )
+    page = page_of(request, found, CANDIDATES_PER_PAGE)
     recent = list(merge.scoped_merges(scope).filter(state=MergeRecord.State.MERGED)[:RECENT_MERGES])
     return render(
         request,
         "registry/duplicate_review.html",
         {
-            "candidates": page.object_list,
+            "form": form,
+            "candidates": [
+                (candidate, duplicates.evidence_in_words(candidate.evidence))
+                for candidate in page.object_list
+            ],
             "page": page,
             "page_url": page_url(request),
-            "labels": duplicates.COMPARISON_LABELS,
             "merges": recent,
         },
     )
@@ -73,7 +121,9 @@ def duplicate_compare(request: HttpRequest, candidate_id: int) -> HttpResponse:
             "evidence": [
                 EvidenceRow(
                     str(duplicates.COMPARISON_LABELS.get(e["comparison"], e["comparison"])),
-                    e["level"],
+                    str(
+                        duplicates.LEVEL_WORDS.get(e["comparison"], {}).get(e["level"], e["level"])
+                    ),
                     e["weight"],
                 )
                 for e in candidate.evidence

@@ -77,6 +77,69 @@ COMPARISON_LABELS = {
 }
 
 
+# How each field compared, in the reviewer's words (the engine's levels, linkage.COMPARISONS).
+_NAME_WORDS = {
+    "exact": _("same"),
+    "phonetic": _("sounds the same"),
+    "reordered": _("same words, another order"),
+    "close": _("spelt nearly the same"),
+    "first_word": _("same first word"),
+    "different": _("different"),
+}
+_SAME_OR_NOT = {"same": _("same"), "different": _("different")}
+LEVEL_WORDS: dict[str, dict[str, Any]] = {
+    "given_name": _NAME_WORDS,
+    "family_name": _NAME_WORDS,
+    "date_of_birth": {
+        "exact": _("same"),
+        "day_month_swap": _("day and month swapped"),
+        "one_part": _("one part differs"),
+        "same_year": _("same year"),
+        "within_2_years": _("within two years"),
+        "different": _("different"),
+    },
+    "sex": _SAME_OR_NOT,
+    "phone": {**_SAME_OR_NOT, "close": _("one digit apart")},
+    "place_of_origin": {**_SAME_OR_NOT, "close": _("spelt nearly the same")},
+    "document_number": {**_SAME_OR_NOT, "one_slip": _("one digit mistyped or two swapped")},
+    "household": {
+        "members_match": _("other members match"),
+        "one_member_matches": _("one other member matches"),
+        "no_member_matches": _("no other member matches"),
+        "same_household": _("same household (two people)"),
+    },
+}
+
+
+def evidence_in_words(evidence: Iterable[dict[str, Any]]) -> list[str]:
+    """Each compared field and how it compared: “given name: sounds the same”."""
+    return [
+        f"{COMPARISON_LABELS.get(e['comparison'], e['comparison'])}: {level_words(e)}"
+        for e in evidence
+    ]
+
+
+def level_words(evidence: dict[str, Any]) -> str:
+    """How one field compared, in words (the engine's level code if it has none)."""
+    return str(
+        LEVEL_WORDS.get(evidence["comparison"], {}).get(evidence["level"], evidence["level"])
+    )
+
+
+# Probability bands of the review queue's filter: (code, label, lowest, highest).
+SCORE_BANDS = (
+    ("certain", _("99 % and more"), 0.99, None),
+    ("high", _("95 to 99 %"), 0.95, 0.99),
+    ("review", _("below 95 %"), None, 0.95),
+)
+CANDIDATE_ORDERS = {
+    "score": ("-probability", "pk"),
+    "score_low": ("probability", "pk"),
+    "newest": ("-pk",),
+    "oldest": ("pk",),
+}
+
+
 @dataclass(frozen=True)
 class PossibleMatch:
     individual: Individual
@@ -403,12 +466,35 @@ def run_dedupe_job(scope: Scope | None = None) -> DedupeJobSummary:
 
 def open_candidates(scope: Scope) -> QuerySet[DuplicateCandidate]:
     """Open candidates whose two people are both in the scope's sites."""
-    return (
-        DuplicateCandidate.objects.filter(status=DuplicateCandidate.Status.OPEN)
+    return candidates(scope)
+
+
+def candidates(
+    scope: Scope,
+    *,
+    status: str = DuplicateCandidate.Status.OPEN,
+    site_id: int | None = None,
+    band: str = "",
+    order: str = "score",
+) -> QuerySet[DuplicateCandidate]:
+    """The review queue: candidates of one status whose two people are both in the scope's
+    sites (and at `site_id`, if given), within a probability band, in an order of
+    CANDIDATE_ORDERS."""
+    found = (
+        DuplicateCandidate.objects.filter(status=status)
         .filter(scope.sites_q("individual_l__household__site"))
         .filter(scope.sites_q("individual_r__household__site"))
         .select_related("individual_l__household", "individual_r__household")
     )
+    if site_id is not None:
+        found = found.filter(individual_l__household__site_id=site_id)
+    for code, _label, lowest, highest in SCORE_BANDS:
+        if band == code:
+            if lowest is not None:
+                found = found.filter(probability__gte=lowest)
+            if highest is not None:
+                found = found.filter(probability__lt=highest)
+    return found.order_by(*CANDIDATE_ORDERS.get(order, CANDIDATE_ORDERS["score"]))
 
 
 def mark_not_same(
