@@ -249,3 +249,40 @@ def test_status_changes_become_life_events_and_registry_records_get_public_ids()
         tuple(getattr(c, f) for f in fields) for c in changes
     ]
     _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_people_registered_before_the_name_keys_get_them():
+    leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    old = _migrate(
+        [(app, name) for app, name in leaves if app != "registry"]
+        + [("registry", "0011_life_event_kinds")]
+    )
+    site = old.get_model("sites", "Site").objects.create(
+        name="Old Camp", code="old-camp", type="planned_camp"
+    )
+    home = old.get_model("registry", "Household").objects.create(
+        number="EDG-999001", site=site, status="active", registration_date=date(2026, 3, 1)
+    )
+    Individual = old.get_model("registry", "Individual")
+    kaltouma = Individual.objects.create(
+        household=home,
+        given_name="Kaltouma",
+        family_name="Abakar",
+        other_names=["Umm Yusuf"],
+        sex="female",
+        relationship="focal_point",
+    )
+    merged = Individual.objects.create(
+        household=home, given_name="Muhammad", sex="male", relationship="son", status="merged"
+    )
+
+    new = _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    people = new.get_model("registry", "Individual").objects
+    keys = people.get(pk=kaltouma.pk).name_keys
+    assert keys.startswith(" ")
+    assert keys.endswith(" ")
+    assert " kltm " in keys  # Kaltouma, as Kaltuma would key
+    assert " bkr " in keys
+    assert people.get(pk=merged.pk).name_keys == ""  # a merged record is not searched

@@ -106,7 +106,10 @@ def _stale(request: HttpRequest, exc: Stale) -> HttpResponse:
 def _request_invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        errors.setdefault(_field_path(error["loc"]), []).append(error["msg"])
+        path = _field_path(error["loc"])
+        if error.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+            path = "type"  # a life event of no known `type` (events_api)
+        errors.setdefault(path, []).append(error["msg"])
     detail = _("The request is not valid: correct the fields listed in “errors”.")
     return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
@@ -117,15 +120,20 @@ def _field_path(loc: tuple[str | int, ...]) -> str:
     source, *rest = loc
     if source == "body":
         rest = rest[1:]  # the name of the view's body parameter means nothing to a client
+        if rest and rest[0] in EVENT_TYPES:
+            rest = rest[1:]  # the `type` a life event's body was read as (events_api)
     return ".".join(map(str, rest)) or "__all__"
 
 
 # Routers register themselves here; imported last so they can import `api` if they need to.
 from edgecamp.registry.api import router as registry_router  # noqa: E402
+from edgecamp.registry.events_api import EVENT_TYPES  # noqa: E402
+from edgecamp.registry.events_api import router as events_router  # noqa: E402
 from edgecamp.shelters.api import router as shelters_router  # noqa: E402
 
 api.add_router("/", shelters_router)
 api.add_router("/", registry_router)
+api.add_router("/", events_router)
 from edgecamp.distributions.api import router as distributions_router  # noqa: E402
 from edgecamp.stock.api import router as stock_router  # noqa: E402
 

@@ -169,6 +169,24 @@ def test_demo_role_accounts_exist_and_sign_in(demo_camp, client):
     assert not StaffProfile.objects.get(user__username="clerk").sites.exists()
 
 
+def test_demo_camp_has_a_history_of_life_events(demo_camp):
+    from edgecamp.registry import queries
+    from edgecamp.registry.models import LifeEvent
+
+    _accounts, summary, _steps = demo_camp
+    kinds = set(LifeEvent.objects.values_list("kind", flat=True))
+    assert {"birth", "death", "departure", "split", "correction", "missing", "found"} <= kinds
+    assert (
+        summary.life_events
+        == LifeEvent.objects.exclude(
+            kind__in=["registration", "status_change", "merge", "unmerge", "join"]
+        )
+        .exclude(kind="split", data__has_key="from_household")
+        .count()
+    )
+    assert queries.population_counts_checked()
+
+
 def test_the_readme_names_each_demo_account_with_its_role_and_sites():
     """The README said `manager` worked at the first site while the demo gave every site."""
     from pathlib import Path

@@ -320,3 +320,19 @@ def test_load_is_audited_and_refreshes_planner_statistics():
         else:
             cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'registry_individual'")
             assert cursor.fetchone()[0] > 0
+
+
+def test_the_summary_counts_in_words_one_and_many():
+    """It said "1 people in 1 households"."""
+    summary = demo_data.LoadSummary(
+        people=1,
+        households=1,
+        sites=1,
+        shelters=1,
+        organisations=0,
+        duplicate_households=0,
+        seconds=0.1,
+    )
+    assert str(summary) == "1 person in 1 household, 1 site, 1 shelter"
+    many = dataclasses.replace(summary, people=20_000, households=4_400, sites=3, shelters=2)
+    assert str(many) == "20 000 people in 4 400 households, 3 sites, 2 shelters"

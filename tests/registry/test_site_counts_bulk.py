@@ -1,6 +1,6 @@
 """The site counts follow households changed in bulk: one UPDATE setting many households
 inactive, moving others to another site, and back (on PostgreSQL counted once per statement
-from its transition tables, migration registry 0012; on SQLite row by row)."""
+from its transition tables, migration registry 0013; on SQLite row by row)."""
 
 from __future__ import annotations
 

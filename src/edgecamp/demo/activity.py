@@ -29,6 +29,7 @@ from edgecamp.accounts.models import StaffProfile
 from edgecamp.accounts.roles import Role
 from edgecamp.core.context import acting_as
 from edgecamp.demo.camp import Progress, no_progress
+from edgecamp.demo.life_events import load_life_events
 from edgecamp.distributions import queries as distribution_queries
 from edgecamp.distributions import rules
 from edgecamp.distributions.cards import card_code
@@ -109,13 +110,14 @@ class ActivitySummary:
     duplicate_candidates: int
     protection_records: int
     seconds: float
+    life_events: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.items} items in {self.warehouses} warehouses, {self.pledges} pledges, "
             f"a cycle of {self.households_listed} households with {self.redemptions} "
             f"collections, {self.duplicate_candidates} possible duplicates, "
-            f"{self.protection_records} protection records"
+            f"{self.protection_records} protection records, {self.life_events} life events"
         )
 
 
@@ -212,6 +214,10 @@ def load_demo_activity(seed: int, progress: Progress | None = None) -> ActivityS
                 items,
                 today + timedelta(days=30),
             )
+        report("life events", 0, 1)
+        clerk = staff.get("clerk")
+        with acting_as(clerk, "cli"):
+            life_events = load_life_events(sites[0], rng, clerk, today)
         report("duplicate review queue", 0, 1)
         duplicates = run_dedupe_job()
         report("protection", 0, 1)
@@ -227,6 +233,7 @@ def load_demo_activity(seed: int, progress: Progress | None = None) -> ActivityS
         duplicate_candidates=duplicates.proposed,
         protection_records=protection,
         seconds=time.perf_counter() - started,
+        life_events=life_events,
     )
     log.info("demo activity added (seed %d) in %.1f s", seed, summary.seconds)
     return summary

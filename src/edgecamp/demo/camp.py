@@ -63,9 +63,16 @@ class LoadSummary:
 
     def __str__(self) -> str:
         return (
-            f"{_grouped(self.people)} people in {_grouped(self.households)} households, "
-            f"{self.sites} sites, {_grouped(self.shelters)} shelters"
+            f"{_counted(self.people, 'person', 'people')} in "
+            f"{_counted(self.households, 'household', 'households')}, "
+            f"{_counted(self.sites, 'site', 'sites')}, "
+            f"{_counted(self.shelters, 'shelter', 'shelters')}"
         )
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    # The command's summary is English, like the rest of its output.
+    return f"{_grouped(n)} {one if n == 1 else many}"
 
 
 def camp_is_empty() -> bool:
@@ -259,8 +266,9 @@ def _store(camp: synthetic.SyntheticCamp, report: Progress) -> _StoredIds:
     }
 
     people = [(h, m) for h in camp.households for m in h.members]
-    # Rows are inserted without save(), which is what keeps search_text current: the model's
-    # own refresh_search_text() computes it on one scratch instance reused for every person.
+    # Rows are inserted without save(), which is what keeps search_text and name_keys current:
+    # the model's own refresh_search_text() computes them on one scratch instance reused for
+    # every person.
     scratch = Individual()
     _insert_rows(
         Individual,
@@ -277,6 +285,7 @@ def _store(camp: synthetic.SyntheticCamp, report: Progress) -> _StoredIds:
             "nationality",
             "status",
             "search_text",
+            "name_keys",
         ),
         (_individual_row(household_pks[h.id], m, scratch) for h, m in people),
         created_at=now,
@@ -398,6 +407,7 @@ def _individual_row(
         person.nationality,
         Individual.Status.ACTIVE.value,
         scratch.search_text,
+        scratch.name_keys,
     )
 
 

@@ -38,6 +38,7 @@ from edgecamp.distributions.models import (
     Redemption,
 )
 from edgecamp.partners.models import Organisation
+from edgecamp.registry import events
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, SpecificNeed
 from edgecamp.registry.models import Household
 from edgecamp.sites.models import Site
@@ -301,6 +302,7 @@ def find_entitlement(cycle: Cycle, code: str) -> Entitlement:
     entitlements = Entitlement.objects.select_related("household__focal_point", "household__site")
     entitlement = _entitlement_of(cycle, card.number, entitlements)
     _check_card_current(card, entitlement.household_id)
+    _check_household_present(entitlement.household_id)
     _check_verified(cycle, entitlement.household_id)
     return entitlement
 
@@ -363,6 +365,31 @@ def _check_card_current(card: CardRef, household_id: int) -> None:
                 ]
             }
         )
+
+
+def _check_household_present(household_id: int) -> None:
+    """A household that left the camp after the cycle started keeps its entitlement in the
+    snapshot, but its card is refused at the desk, saying when it left and why."""
+    status = Household.objects.filter(pk=household_id).values_list("status", flat=True).first()
+    if status != Household.Status.DEPARTED:
+        return
+    departure = events.departure_of(household_id)
+    if departure is None:
+        when, why = "—", "—"
+    else:
+        when, why = departure.occurred_on.isoformat(), departure.get_reason_display() or "—"
+    raise SupplyError(
+        {
+            "code": [
+                _(
+                    "This household left the camp on %(date)s (%(reason)s): nothing can be "
+                    "collected with its card. If it has come back, record its return at the "
+                    "registration desk first."
+                )
+                % {"date": when, "reason": why}
+            ]
+        }
+    )
 
 
 def _entitlement_of(
@@ -428,6 +455,7 @@ def redeem_in_cycle(
     entitled = _entitled_lines(cycle, card.number)
     entitlement = entitled[0].entitlement
     _check_card_current(card, entitlement.household_id)
+    _check_household_present(entitlement.household_id)
     _check_verified(cycle, entitlement.household_id)
     lines = [
         IssueLine(line.item, line.quantity, f"lines.{index}") for index, line in enumerate(entitled)

@@ -13,6 +13,7 @@ WEB_ROUTES = {
     "household-register": allow(REGISTRATION),
     "household-member-form": allow(REGISTRATION),
     "household-shelter-options": allow(REGISTRATION),
+    "household-event": allow(REGISTRATION),
     "duplicate-review": allow(MANAGEMENT),
     "duplicate-not-same": allow(MANAGEMENT),
     "duplicate-compare": allow(MANAGEMENT),
@@ -30,4 +31,7 @@ API_OPERATIONS = {
     "edgecamp.registry.api.merge_duplicate": allow(MANAGEMENT, scope="register"),
     "edgecamp.registry.api.mark_not_same": allow(MANAGEMENT, scope="register"),
     "edgecamp.registry.api.unmerge_duplicate": allow(MANAGEMENT, scope="register"),
+    # Life events (events_api): recorded by the registration roles, read like households.
+    "edgecamp.registry.events_api.record_event": allow(REGISTRATION, scope="register"),
+    "edgecamp.registry.events_api.list_events": allow(PERSONAL_DATA, scope="read"),
 }

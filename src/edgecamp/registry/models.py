@@ -3,6 +3,7 @@ history of who belonged where and of what happened in their lives (LifeEvent).""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edgecamp.core.models import AppendOnly, PublicId, Timestamped, by_user
+from edgecamp.linkage.normalise import name_tokens, phonetic_key
 from edgecamp.registry.codes import (
     DatePrecision,
     DocumentType,
@@ -147,6 +149,10 @@ class Individual(PublicId, Timestamped, models.Model):
     # Accent- and case-folded names and aliases, maintained on save, for search (empty for a
     # merged record: its names live on as aliases of the record it was merged into).
     search_text = models.CharField(max_length=400, editable=False, db_index=True)
+    # The phonetic keys (linkage.normalise.phonetic_key) of every word of the names and
+    # aliases, each between spaces (" ktm mhmt "), so a search finds Kaltuma for Kaltouma and
+    # Mohammed for Mohamed with the desk check's own spelling rules; empty for a merged record.
+    name_keys = models.CharField(max_length=400, editable=False, default="")
 
     class Meta:
         ordering = ["household", "id"]
@@ -172,7 +178,7 @@ class Individual(PublicId, Timestamped, models.Model):
         self.refresh_search_text()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}  # type: ignore[misc]
+            kwargs["update_fields"] = {*update_fields, "search_text", "name_keys"}  # type: ignore[misc]
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     @property
@@ -186,11 +192,21 @@ class Individual(PublicId, Timestamped, models.Model):
         return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
     def refresh_search_text(self) -> None:
+        """search_text and name_keys from the names and aliases (save() calls it)."""
         if self.status == Individual.Status.MERGED:
             self.search_text = ""
+            self.name_keys = ""
             return
         names = [self.given_name, self.family_name, *map(str, self.other_names or [])]
         self.search_text = fold(" ".join(n for n in names if n))[:400]
+        self.name_keys = name_keys(names)
+
+
+def name_keys(names: Sequence[str]) -> str:
+    """The phonetic keys of the words of `names`, once each, each between spaces."""
+    keys = dict.fromkeys(phonetic_key(t) for name in names if name for t in name_tokens(name))
+    text = " ".join(k for k in keys if k)
+    return f" {text} "[:400] if text else ""
 
 
 class SpecificNeedRecord(PublicId, models.Model):

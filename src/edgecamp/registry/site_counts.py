@@ -289,7 +289,7 @@ _POSTGRES += _pg_statement_triggers()
 
 # Households changing status or site in bulk (a verification round's close sets tens of
 # thousands inactive in one UPDATE) are counted once per statement, from its transition tables
-# (migration registry 0012 puts this in place of the row trigger `…_household_update`). A row
+# (migration registry 0013 puts this in place of the row trigger `…_household_update`). A row
 # trigger upserts the site's `households` row once per household, and PostgreSQL follows every
 # earlier version of a row updated many times in one transaction: quadratic (50 000 households
 # took eight minutes; this takes about a second). PostgreSQL allows no column list on a

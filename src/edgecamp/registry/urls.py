@@ -1,6 +1,6 @@
 from django.urls import path
 
-from edgecamp.registry import duplicate_views, views
+from edgecamp.registry import duplicate_views, event_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -36,6 +36,11 @@ urlpatterns = [
         "duplicates/<int:candidate_id>/not-same/",
         duplicate_views.duplicate_not_same,
         name="duplicate-not-same",
+    ),
+    path(
+        "households/<str:number>/events/<str:kind>/",
+        event_views.household_event,
+        name="household-event",
     ),
     path("households/<str:number>/", views.household_detail, name="household-detail"),
 ]

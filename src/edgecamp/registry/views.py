@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,8 +20,9 @@ from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.core.access import Scope, scope_for
 from edgecamp.core.htmx import is_htmx
 from edgecamp.core.paging import page_of, page_url
-from edgecamp.registry import duplicates, merge, panels, queries
+from edgecamp.registry import duplicates, event_text, merge, panels, queries
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, Sex, SpecificNeed
+from edgecamp.registry.event_forms import event_kinds_for
 from edgecamp.registry.forms import (
     MEMBER_PREFIX,
     BaseMemberFormSet,
@@ -215,25 +217,32 @@ class TimelineRow:
     people: list[Individual]
     old_label: str
     new_label: str
+    # What the event's details say (event_text), and whether the page offers to undo it.
+    details: list[str] = dataclasses.field(default_factory=list)
+    undoable: bool = False
 
 
 def _timeline(household: Household) -> list[TimelineRow]:
     status_labels = {**dict(Individual.Status.choices), **dict(Household.Status.choices)}
+    found = list(queries.timeline(household))
+    details, undoable = event_text.describe(found), event_text.undoable(found)
     return [
         TimelineRow(
             event,
             list(event.individuals.all()),
             status_labels.get(event.old_status, event.old_status),
             status_labels.get(event.new_status, event.new_status),
+            details.get(event.pk, []),
+            event.pk in undoable and event.household_id == household.pk,
         )
-        for event in queries.timeline(household)
+        for event in found
     ]
 
 
 @require_GET
 def household_detail(request: HttpRequest, number: str) -> HttpResponse:
     scope = scope_for(request.user)
-    household = queries.household_detail(number, scope=scope)
+    household = queries.household_detail(number, scope=scope, with_events=False)
     if household is None:
         # The same answer for a number at another site: its existence is not revealed.
         raise Http404(_("No household has the number %(number)s.") % {"number": number})
@@ -254,6 +263,8 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
             "language_name": language_name(household.language),
             "timeline": _timeline(household),
             "memberships": household.memberships.all(),
+            "event_kinds": event_kinds_for(household),
+            "undo_url": reverse("household-event", args=[household.number, "correction"]),
             # The sections apps above the registry add (protection: only for a protection
             # officer of the site).
             **panels.household_panels(household, scope),

@@ -19,6 +19,6 @@ def per_row(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0011_life_event_kinds")]
+    dependencies = [("registry", "0012_individual_name_keys")]
 
     operations = [migrations.RunPython(per_statement, per_row)]
