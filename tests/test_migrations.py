@@ -119,11 +119,18 @@ def test_existing_records_get_distinct_public_ids_when_the_column_is_added():
             assert value.variant == uuid.RFC_4122
 
 
+# Apps whose migrations need the registry's life events: before them, as the registry is.
+BUILT_ON_LIFE_EVENTS = [("verification", None), ("distributions", "0004_public_ids")]
+
+
 def _before_life_events():
     # Every other app as it is now (their records have public ids already).
     leaves = MigrationExecutor(connection).loader.graph.leaf_nodes()
-    return [(app, name) for app, name in leaves if app != "registry"] + [
-        ("registry", "0007_document_number_once")
+    later = {"registry", *(app for app, _name in BUILT_ON_LIFE_EVENTS)}
+    return [
+        *((app, name) for app, name in leaves if app not in later),
+        ("registry", "0007_document_number_once"),
+        *BUILT_ON_LIFE_EVENTS,
     ]
 
 

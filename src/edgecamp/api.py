@@ -142,6 +142,9 @@ api.add_router("/", distributions_router)
 from edgecamp.protection.api import router as protection_router  # noqa: E402
 
 api.add_router("/", protection_router)
+from edgecamp.verification.api import router as verification_router  # noqa: E402
+
+api.add_router("/", verification_router)
 
 
 def api_operations() -> Iterator[ApiOperation]:

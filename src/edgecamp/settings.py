@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "edgecamp.shelters",
     "edgecamp.registry",
     "edgecamp.stock",
+    "edgecamp.verification",
     "edgecamp.distributions",
     "edgecamp.accounts",
     "edgecamp.audit",

@@ -30,5 +30,6 @@ urlpatterns = [
     path("supply/", include("edgecamp.stock.urls")),
     path("supply/", include("edgecamp.distributions.urls")),
     path("shelters/", include("edgecamp.shelters.urls")),
+    path("verification/", include("edgecamp.verification.urls")),
     path("", include("edgecamp.registry.urls")),
 ]

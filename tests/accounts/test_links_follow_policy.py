@@ -14,6 +14,7 @@ from edgecamp.distributions.services import start_cycle
 from tests.distributions.factories import make_cycle, per_household
 from tests.registry.factories import make_household
 from tests.stock.factories import make_item, make_warehouse, stock_up
+from tests.verification.factories import make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,10 @@ PAGES = [
     ("protection-tracing-list", ()),
     ("audit-log", ()),
     ("token-list", ()),
+    ("verification-rounds", ()),
+    ("verification-report", ("round",)),
+    ("verification-desk", ("round",)),
+    ("verification-round-close", ("round",)),
 ]
 LINK = re.compile(r'<(?:a[^>]*\shref|form[^>]*\saction)="(/[^"#?]*)')
 
@@ -46,7 +51,12 @@ def camp(site):
     stock_up(warehouse, item, "100")
     cycle = make_cycle(site, warehouse, [per_household(item, "1")])
     start_cycle(cycle.pk)
-    return {"household": household.number, "warehouse": warehouse.pk, "cycle": cycle.pk}
+    return {
+        "household": household.number,
+        "warehouse": warehouse.pk,
+        "cycle": cycle.pk,
+        "round": make_round(site).pk,
+    }
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.ADMINISTRATOR])

@@ -8,7 +8,9 @@ class DistributionsConfig(AppConfig):
 
     def ready(self) -> None:
         from edgecamp.distributions.cards import InvalidCard, read_card_code
+        from edgecamp.distributions.services import card_household_number
         from edgecamp.registry.search import register_code_reader
+        from edgecamp.verification import queries as verification_queries
 
         def household_of_card(text: str) -> str | None:
             """The household number a scanned or typed ration-card code names."""
@@ -19,3 +21,5 @@ class DistributionsConfig(AppConfig):
 
         # The household search finds a household by its ration card (the QR or its text).
         register_code_reader(household_of_card)
+        # The verification desk finds a household by its ration card too.
+        verification_queries.provide_card_reader(card_household_number)

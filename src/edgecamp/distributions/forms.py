@@ -21,6 +21,7 @@ from edgecamp.sites.models import Site
 from edgecamp.stock.models import Item, Warehouse
 from edgecamp.stock.quantities import quantity_form_field
 from edgecamp.stock.services import SupplyError
+from edgecamp.verification.models import Round as VerificationRound
 
 RULE_ROWS = 3
 NOT_YOUR_SITE = _(
@@ -99,6 +100,19 @@ class CycleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     card_boxes = forms.IntegerField(label=_("Boxes on the ration card"), initial=12)
+    requires_verification = forms.BooleanField(
+        label=_("Only households verified in person"),
+        required=False,
+        help_text=_(
+            "A household collects only if a verification desk confirmed it: in the round "
+            "chosen below, or else in the site's open round (or its latest closed one)."
+        ),
+    )
+    verification_round = forms.ModelChoiceField(
+        label=_("Verification round"),
+        queryset=VerificationRound.objects.select_related("site"),
+        required=False,
+    )
 
     def __init__(self, *args: Any, scope: Scope | None = None, **kwargs: Any) -> None:
         """`scope` limits the sites and warehouses offered (and accepted) to the user's."""
@@ -109,6 +123,11 @@ class CycleForm(forms.Form):
             assert isinstance(site_field, forms.ModelChoiceField)
             assert isinstance(warehouse_field, forms.ModelChoiceField)
             site_field.queryset = Site.objects.filter(scope.sites_q("pk"))
+            round_field = self.fields["verification_round"]
+            assert isinstance(round_field, forms.ModelChoiceField)
+            round_field.queryset = VerificationRound.objects.select_related("site").filter(
+                scope.sites_q("site_id")
+            )
             warehouse_field.queryset = Warehouse.objects.select_related("site").filter(
                 scope.sites_q("site_id")
             )
@@ -176,6 +195,10 @@ class CycleForm(forms.Form):
             target_statuses=tuple(data["target_statuses"]),
             target_needs=tuple(data["target_needs"]),
             card_boxes=data["card_boxes"],
+            requires_verification=data["requires_verification"],
+            verification_round_id=(
+                data["verification_round"].pk if data["verification_round"] else None
+            ),
             rules=rules,
         )
 

@@ -44,6 +44,19 @@ class Cycle(PublicId, models.Model):
         _("only households with one of these specific needs"), default=list, blank=True
     )
     card_boxes = models.PositiveSmallIntegerField(_("boxes on the ration card"), default=12)
+    # Only households confirmed in person in a verification round collect: in
+    # `verification_round`, or (empty) in the site's open round or its last closed one.
+    requires_verification = models.BooleanField(
+        _("only households verified in person"), default=False
+    )
+    verification_round = models.ForeignKey(
+        "verification.Round",
+        verbose_name=_("verification round"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cycles",
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )

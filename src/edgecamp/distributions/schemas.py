@@ -77,6 +77,12 @@ class CycleIn(CleanInput):
         description="Only households with one of these specific needs.",
     )
     card_boxes: int = 12
+    requires_verification: bool = Field(
+        False,
+        description="Serve only households confirmed in person in a verification round: "
+        "`verification_round`, or else the site's open round or its latest closed one (either).",
+    )
+    verification_round: int | None = Field(None, description="Id of a round of the site.")
     rules: list[RuleIn] = Field(max_length=MAX_LINES)
 
     def to_input(self) -> services.CycleInput:
@@ -90,6 +96,8 @@ class CycleIn(CleanInput):
             target_statuses=tuple(self.target_statuses),
             target_needs=tuple(self.target_needs),
             card_boxes=self.card_boxes,
+            requires_verification=self.requires_verification,
+            verification_round_id=self.verification_round,
             rules=[rule.to_input() for rule in self.rules],
         )
 
@@ -151,6 +159,8 @@ class CycleOut(Schema):
         description="The households were chosen by a protection-sensitive need."
     )
     card_boxes: int
+    requires_verification: bool
+    verification_round: int | None = Field(description="Id of the verification round, if set.")
     started_at: datetime | None
     rules: list[RuleOut]
 
@@ -161,6 +171,10 @@ class CycleOut(Schema):
     @staticmethod
     def resolve_warehouse(cycle: Cycle) -> int:
         return cycle.warehouse_id
+
+    @staticmethod
+    def resolve_verification_round(cycle: Cycle) -> int | None:
+        return cycle.verification_round_id
 
     @staticmethod
     def resolve_organisation(cycle: Cycle) -> int | None:

@@ -21,7 +21,14 @@ from edgecamp.audit.capture import record_sensitive_reads
 from edgecamp.core import dates
 from edgecamp.core.access import Scope
 from edgecamp.distributions import queries, rules
-from edgecamp.distributions.cards import MAX_ISSUE, CardRef, InvalidCard, read_card
+from edgecamp.distributions.cards import (
+    MAX_ISSUE,
+    REISSUED,
+    VERSION,
+    CardRef,
+    InvalidCard,
+    read_card,
+)
 from edgecamp.distributions.models import (
     Cycle,
     Entitlement,
@@ -46,6 +53,8 @@ from edgecamp.stock.services import (
     take_planned_stock,
     write_issue_movements,
 )
+from edgecamp.verification import queries as verification_queries
+from edgecamp.verification.models import Round as VerificationRound
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +83,10 @@ class CycleInput:
     target_needs: Sequence[str] = ()
     organisation_id: int | None = None
     card_boxes: int = 12
+    # Only households confirmed in person collect: in this round, or (None) in the site's open
+    # round or its last closed one (verification.queries.current_rounds).
+    requires_verification: bool = False
+    verification_round_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +163,7 @@ def create_cycle(data: CycleInput, *, scope: Scope | None = None) -> Cycle:
         )
     if not 1 <= data.card_boxes <= MAX_CARD_BOXES:
         errors.add("card_boxes", _("Print between 1 and %(max)d boxes.") % {"max": MAX_CARD_BOXES})
+    _validate_verification(data, site, errors)
     if not data.rules:
         errors.add("rules", _("Give at least one entitlement rule (item and quantity)."))
     seen: set[int] = set()
@@ -168,6 +182,8 @@ def create_cycle(data: CycleInput, *, scope: Scope | None = None) -> Cycle:
             target_statuses=statuses,
             target_needs=needs,
             card_boxes=data.card_boxes,
+            requires_verification=data.requires_verification,
+            verification_round_id=data.verification_round_id,
         )
         EntitlementRule.objects.bulk_create(
             EntitlementRule(
@@ -287,6 +303,7 @@ def find_entitlement(cycle: Cycle, code: str) -> Entitlement:
     entitlement = _entitlement_of(cycle, card.number, entitlements)
     _check_card_current(card, entitlement.household_id)
     _check_household_present(entitlement.household_id)
+    _check_verified(cycle, entitlement.household_id)
     return entitlement
 
 
@@ -439,6 +456,7 @@ def redeem_in_cycle(
     entitlement = entitled[0].entitlement
     _check_card_current(card, entitlement.household_id)
     _check_household_present(entitlement.household_id)
+    _check_verified(cycle, entitlement.household_id)
     lines = [
         IssueLine(line.item, line.quantity, f"lines.{index}") for index, line in enumerate(entitled)
     ]
@@ -552,6 +570,72 @@ def _existing_redemption(entitlement: Entitlement) -> Redemption | None:
         .filter(entitlement=entitlement)
         .first()
     )
+
+
+# --- Verification (cycles that serve only households verified in person) -----------------------
+
+
+def _validate_verification(data: CycleInput, site: Site | None, errors: SupplyError) -> None:
+    if data.verification_round_id is None:
+        if (
+            data.requires_verification
+            and site is not None
+            and verification_queries.latest_round(site.pk) is None
+        ):
+            errors.add(
+                "requires_verification",
+                _(
+                    "No verification round was ever opened at this site: open one first, "
+                    "or serve households without requiring verification."
+                ),
+            )
+        return
+    if not data.requires_verification:
+        errors.add(
+            "verification_round",
+            _("Choose a round only for a cycle that requires verification (tick it)."),
+        )
+    round_ = VerificationRound.objects.filter(pk=data.verification_round_id).first()
+    if round_ is None or (site is not None and round_.site_id != site.pk):
+        errors.add("verification_round", _("Choose a verification round of the cycle's site."))
+
+
+def _check_verified(cycle: Cycle, household_id: int) -> None:
+    """Refuse a household the cycle's verification round has not confirmed in person (with no
+    round named: neither the site's open round nor its last closed one)."""
+    if not cycle.requires_verification:
+        return
+    if cycle.verification_round is not None:
+        rounds = [cycle.verification_round]
+    else:
+        rounds = verification_queries.current_rounds(cycle.site_id)
+    if rounds and verification_queries.verified_in_any(household_id, rounds):
+        return
+    if not rounds:
+        message = _(
+            "This cycle serves only households verified in person, and the site has no "
+            "verification round: a manager opens one first."
+        )
+    else:
+        message = _(
+            "Not verified: this cycle serves only households confirmed in person in the "
+            "verification round “%(round)s”. Send the household to the verification desk "
+            "first."
+        ) % {"round": rounds[0].name}
+    raise SupplyError({"code": [message]})
+
+
+def card_household_number(code: str) -> str | None:
+    """The household number on a ration card, for desks of other apps (verification.queries,
+    provided in apps.py): None when the text is not a card code at all; a forged, replaced or
+    revoked card is refused as at the distribution desk."""
+    if not code.strip().upper().startswith((f"{VERSION}:", f"{REISSUED}:")):
+        return None
+    card = _read(code)
+    household = Household.objects.filter(number__iexact=card.number).first()
+    if household is not None:
+        _check_card_current(card, household.pk)
+    return card.number
 
 
 # --- Ration cards ------------------------------------------------------------------------------
