@@ -179,7 +179,8 @@ def test_demo_camp_has_a_history_of_life_events(demo_camp):
     assert (
         summary.life_events
         == LifeEvent.objects.exclude(
-            kind__in=["registration", "status_change", "merge", "unmerge", "join"]
+            # Verification events are the round's (the next test).
+            kind__in=["registration", "status_change", "merge", "unmerge", "join", "verification"]
         )
         .exclude(kind="split", data__has_key="from_household")
         .count()
@@ -197,3 +198,25 @@ def test_the_readme_names_each_demo_account_with_its_role_and_sites():
     for username, role, where in STAFF:
         sites = "every site" if where == ALL_SITES else "the first site"
         assert f"`{username}` ({role.label.lower()}, {sites})" in readme, username
+
+
+def test_demo_has_a_closed_verification_round(demo_camp):
+    from edgecamp.registry.models import Household, LifeEvent
+    from edgecamp.verification.models import Round
+
+    _accounts, summary, steps = demo_camp
+    [closed] = Round.objects.filter(status=Round.Status.CLOSED)
+    assert "verification round" in steps
+    assert summary.verified_households > 0
+    assert summary.not_seen_households > 0
+    # Most households of the site were seen; the others were set inactive, never deleted.
+    assert summary.verified_households > 5 * summary.not_seen_households
+    verification = LifeEvent.objects.filter(kind="verification", household__site=closed.site)
+    assert verification.count() == summary.verified_households + summary.not_seen_households
+    assert (
+        Household.objects.filter(site=closed.site, status=Household.Status.INACTIVE).count()
+        >= summary.not_seen_households
+    )
+    from edgecamp.registry import queries
+
+    assert queries.population_counts_checked()  # the dashboard's counts stayed exact

@@ -30,6 +30,7 @@ from edgecamp.accounts.roles import Role
 from edgecamp.core.context import acting_as
 from edgecamp.demo.camp import Progress, no_progress
 from edgecamp.demo.life_events import load_life_events
+from edgecamp.demo.verification import load_verification_round
 from edgecamp.distributions import queries as distribution_queries
 from edgecamp.distributions import rules
 from edgecamp.distributions.cards import card_code
@@ -111,13 +112,17 @@ class ActivitySummary:
     protection_records: int
     seconds: float
     life_events: int = 0
+    verified_households: int = 0
+    not_seen_households: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.items} items in {self.warehouses} warehouses, {self.pledges} pledges, "
             f"a cycle of {self.households_listed} households with {self.redemptions} "
             f"collections, {self.duplicate_candidates} possible duplicates, "
-            f"{self.protection_records} protection records, {self.life_events} life events"
+            f"{self.protection_records} protection records, {self.life_events} life events, "
+            f"a closed verification round ({self.verified_households} households verified, "
+            f"{self.not_seen_households} not seen)"
         )
 
 
@@ -218,6 +223,9 @@ def load_demo_activity(seed: int, progress: Progress | None = None) -> ActivityS
         clerk = staff.get("clerk")
         with acting_as(clerk, "cli"):
             life_events = load_life_events(sites[0], rng, clerk, today)
+        report("verification round", 0, 1)
+        with acting_as(manager, "cli"):
+            verified, not_seen = load_verification_round(sites, rng, manager)
         report("duplicate review queue", 0, 1)
         duplicates = run_dedupe_job()
         report("protection", 0, 1)
@@ -234,6 +242,8 @@ def load_demo_activity(seed: int, progress: Progress | None = None) -> ActivityS
         protection_records=protection,
         seconds=time.perf_counter() - started,
         life_events=life_events,
+        verified_households=verified,
+        not_seen_households=not_seen,
     )
     log.info("demo activity added (seed %d) in %.1f s", seed, summary.seconds)
     return summary
