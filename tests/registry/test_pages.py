@@ -639,6 +639,29 @@ def test_invalid_registration_shows_errors_keeps_input_writes_nothing(
     assert 'name="members-TOTAL_FORMS" value="3"' in html
 
 
+def test_every_error_at_once_a_bad_date_hides_none_of_the_others(logged_in_client, site):
+    """A date typed wrongly used to stop the registration rules from running: the missing
+    name, the bad phone and the second focal point showed only after the date was fixed."""
+    nameless = {**CHILD, "given_name": "", "family_name": "", "other_names": ""}
+    second_head = {**CHILD, "given_name": "Hawa", "relationship": "focal_point"}
+    response = logged_in_client.post(
+        reverse("household-register"),
+        _post_data(
+            site,
+            [{**FOCAL_POINT, "date_of_birth": "31/31/1984"}, nameless, second_head],
+            phone="call me",
+        ),
+    )
+    html = _html(response)
+    assert "Enter a valid date" in _field_errors(html, "id_members-0-date_of_birth")
+    assert "names unknown" in _field_errors(html, "id_members-1-given_name")
+    assert "phone number" in _field_errors(html, "id_phone")
+    summary = _section_text(html, "error-summary")
+    for message in ("Enter a valid date", "names unknown", "phone number", "exactly one member"):
+        assert message in summary, message
+    assert _counts() == (0, 0)
+
+
 def _section_text(html: str, element_id: str) -> str:
     start = html.index(f'id="{element_id}"')
     return html[start : html.index("</div>", start)]

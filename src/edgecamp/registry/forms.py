@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from edgecamp.core.access import Scope
 from edgecamp.core.forms import TextField
+from edgecamp.registry import services
 from edgecamp.registry.codes import (
     DatePrecision,
     DocumentType,
@@ -187,6 +188,22 @@ class HouseholdForm(DeferredValidationMixin, forms.Form):
         except (TypeError, ValueError):
             return None
 
+    def partial_input(self, members: list[MemberInput]) -> HouseholdInput:
+        """The input as far as the fields parsed (for every error at once): a field that did
+        not parse is left empty, and its own error already says why."""
+        data = self.cleaned_data
+        site = data.get("site")
+        return HouseholdInput(
+            site_id=site.pk if site is not None else 0,
+            shelter_id=data.get("shelter"),
+            members=members,
+            place_of_origin=data.get("place_of_origin", ""),
+            phone=data.get("phone", ""),
+            language=data.get("language", ""),
+            registration_desk=data.get("registration_desk", ""),
+            registration_date=data.get("registration_date"),
+        )
+
     def to_input(self, members: list[MemberInput]) -> HouseholdInput:
         data = self.cleaned_data
         return HouseholdInput(
@@ -262,8 +279,29 @@ class MemberForm(DeferredValidationMixin, forms.Form):
             data["date_of_birth_precision"] = DatePrecision.YEAR
         return data
 
+    def partial_input(self) -> MemberInput:
+        """As `to_input`, with the fields that did not parse left empty."""
+        data = {
+            "document_type": "",
+            "document_number": "",
+            "date_of_birth": None,
+            "date_of_birth_precision": "",
+            "relationship": "",
+            "sex": "",
+            "given_name": "",
+            "family_name": "",
+            "other_names": "",
+            "names_unknown": False,
+            "nationality": "",
+            "specific_needs": [],
+            **self.cleaned_data,
+        }
+        return self._input_from(data)
+
     def to_input(self) -> MemberInput:
-        data = self.cleaned_data
+        return self._input_from(self.cleaned_data)
+
+    def _input_from(self, data: dict[str, Any]) -> MemberInput:
         documents = []
         if data["document_type"] or data["document_number"].strip():
             documents.append(
@@ -333,6 +371,32 @@ _MEMBER_FIELD_FOR_PATH = {
     "documents.0.type": "document_type",
     "documents.0.number": "document_number",
 }
+
+
+def apply_remaining_problems(
+    household_form: HouseholdForm, member_forms: list[MemberForm]
+) -> list[str]:
+    """When some fields did not parse, the registration service's other findings (a missing
+    name, two focal points, a bad phone) on the fields that have no error of their own, so the
+    clerk sees every error at once, not one round at a time."""
+    members = [form.partial_input() for form in member_forms]
+    problems = services.registration_problems(household_form.partial_input(members))
+    remaining = RegistrationError()
+    for path, messages in problems.errors.items():
+        head, _sep, rest = path.partition(".")
+        if head == "members" and rest:
+            index, _sep, member_path = rest.partition(".")
+            form = member_forms[int(index)]
+            field = _MEMBER_FIELD_FOR_PATH.get(member_path, member_path)
+            if field in form.errors:
+                continue
+        elif (head != "members" and path in household_form.errors) or (
+            head == "site" and "site" in household_form.errors
+        ):
+            continue
+        for message in messages:
+            remaining.add(path, message)
+    return apply_registration_errors(remaining, household_form, member_forms)
 
 
 def apply_registration_errors(

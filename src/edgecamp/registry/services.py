@@ -162,6 +162,18 @@ def register_household(
     return household
 
 
+def registration_problems(data: HouseholdInput) -> RegistrationError:
+    """Every problem registration would find in `data`, without writing anything: a form whose
+    own fields did not all parse (a date typed wrongly) still shows the others at once."""
+    today = timezone.localdate()
+    members = [_normalise_member(m) for m in data.members]
+    errors = RegistrationError()
+    _validate_household(data, members, today, errors)
+    for index, member in enumerate(members):
+        _validate_member(member, f"members.{index}", today, errors)
+    return errors
+
+
 def _save_household(
     data: HouseholdInput,
     members: list[MemberInput],

@@ -31,6 +31,7 @@ from edgecamp.registry.forms import (
     MemberForm,
     MemberFormSet,
     apply_registration_errors,
+    apply_remaining_problems,
     error_summary,
     language_name,
     member_form,
@@ -311,7 +312,11 @@ def household_register(request: HttpRequest) -> HttpResponse:
     household_form = HouseholdForm(request.POST, scope=scope)
     formset = MemberFormSet(request.POST, prefix=MEMBER_PREFIX)
     about_members: list[str] = []
-    if household_form.is_valid() and formset.is_valid():
+    valid = household_form.is_valid()
+    valid = formset.is_valid() and valid  # both validated, so both show their errors
+    if not valid and not formset.non_form_errors():
+        about_members = apply_remaining_problems(household_form, formset.filled_forms())
+    if valid:
         member_forms = formset.filled_forms()
         household_input = household_form.to_input([form.to_input() for form in member_forms])
         reason = request.POST.get("duplicate_override_reason", "").strip()[:300]
