@@ -196,6 +196,9 @@ EDGECAMP_AUDIT_PROTECTION_ENTRIES_TO_ADMINISTRATORS = config.env_bool(
 
 # Household numbers: EDG-000123. The prefix identifies the operation when registries merge.
 EDGECAMP_HOUSEHOLD_PREFIX = os.environ.get("EDGECAMP_HOUSEHOLD_PREFIX", "EDG")
+# Dates typed with slashes (12/03/1988) are read day first, as most operations write them; set
+# EDGECAMP_DATES_DAY_FIRST=false where month first is the custom.
+EDGECAMP_DATES_DAY_FIRST = config.env_bool("EDGECAMP_DATES_DAY_FIRST", default=True)
 
 LOGGING = {
     "version": 1,

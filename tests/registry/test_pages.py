@@ -608,7 +608,7 @@ def test_names_unknown_member_registers_without_names(logged_in_client, site):
             id="document-without-type",
         ),
         pytest.param(
-            [FOCAL_POINT, {**CHILD, "date_of_birth": "31/12/2016"}],
+            [FOCAL_POINT, {**CHILD, "date_of_birth": "31/13/2016"}],
             {},
             "id_members-1-date_of_birth",
             "Enter a valid date",
@@ -741,3 +741,39 @@ def test_favicon_ico_leads_to_the_icon_for_anyone(client):
     assert icon.status_code == 200
     assert b"<svg" in b"".join(icon.streaming_content)
     icon.close()
+
+
+@pytest.mark.parametrize(
+    ("typed", "born", "precision"),
+    [
+        ("14/03/1988", date(1988, 3, 14), "exact"),
+        ("14.03.1988", date(1988, 3, 14), "exact"),
+        ("1988-03-14", date(1988, 3, 14), "exact"),
+        ("1988", date(1988, 1, 1), "year"),
+        ("about 30", None, "estimated"),
+        ("~30", None, "estimated"),
+        ("30 years", None, "estimated"),
+    ],
+)
+def test_a_date_of_birth_day_first_or_an_age_is_accepted(
+    logged_in_client, site, typed, born, precision
+):
+    """Registration took only YYYY-MM-DD or a year: no age where the date is unknown, no date
+    written day first as the operation writes it."""
+    response = logged_in_client.post(
+        reverse("household-register"),
+        _post_data(site, [{**FOCAL_POINT, "date_of_birth": typed}]),
+    )
+    assert response.status_code == 302, _html(response)
+    person = Individual.objects.get()
+    expected = born or date(timezone.localdate().year - 30, 1, 1)
+    assert (person.date_of_birth, person.date_of_birth_precision) == (expected, precision)
+
+
+def test_dates_with_slashes_follow_the_operations_order(logged_in_client, site, settings):
+    settings.EDGECAMP_DATES_DAY_FIRST = False
+    logged_in_client.post(
+        reverse("household-register"),
+        _post_data(site, [{**FOCAL_POINT, "date_of_birth": "03/14/1988"}]),
+    )
+    assert Individual.objects.get().date_of_birth == date(1988, 3, 14)

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, pgettext_lazy
@@ -218,6 +219,46 @@ class HouseholdForm(DeferredValidationMixin, forms.Form):
         )
 
 
+# An age typed where the date of birth is unknown: "about 30", "~30", "30 years", "30y".
+_AGE = re.compile(
+    r"^(?:(?:about|approx\.?|around|~|environ|vers|حوالي)\s*(\d{1,3})"
+    r"|(\d{1,3})\s*(?:y|yrs?|years?(?: old)?|ans?|سنة|سنوات))$",
+    re.IGNORECASE,
+)
+_SLASHED = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+
+
+def typed_age(text: str) -> int | None:
+    match = _AGE.match(text.strip())
+    return int(match.group(1) or match.group(2)) if match else None
+
+
+class BirthDateField(forms.DateField):
+    """A date of birth as a desk types it: YYYY-MM-DD, a bare year, a date with slashes in the
+    operation's order (day first unless settings.EDGECAMP_DATES_DAY_FIRST is off), or an age,
+    stored as 1 January of the year it gives (MemberForm.clean marks it estimated)."""
+
+    input_formats = ["%Y-%m-%d", "%Y"]
+
+    def to_python(self, value: Any) -> date | None:
+        text = str(value or "").strip()
+        age = typed_age(text)
+        if age is not None:
+            if age > 120:
+                raise forms.ValidationError(_("An age over 120 is not plausible."), code="age")
+            return date(timezone.localdate().year - age, 1, 1)
+        slashed = _SLASHED.match(text)
+        if slashed is not None:
+            first, second, year = (int(g) for g in slashed.groups())
+            day, month = (first, second) if settings.EDGECAMP_DATES_DAY_FIRST else (second, first)
+            try:
+                return date(year, month, day)
+            except ValueError as wrong:
+                invalid = self.error_messages["invalid"]
+                raise forms.ValidationError(invalid, code="invalid") from wrong
+        return super().to_python(value)
+
+
 class MemberForm(DeferredValidationMixin, forms.Form):
     given_name = TextField(label=_("Given name"), required=False, max_length=100)
     family_name = TextField(label=_("Family name"), required=False, max_length=100)
@@ -229,11 +270,10 @@ class MemberForm(DeferredValidationMixin, forms.Form):
     )
     names_unknown = forms.BooleanField(label=_("Names unknown"), required=False)
     sex = forms.ChoiceField(label=_("Sex"), required=False, choices=[BLANK_CHOICE, *Sex.choices])
-    date_of_birth = forms.DateField(
+    date_of_birth = BirthDateField(
         label=_("Date of birth"),
         required=False,
-        input_formats=["%Y-%m-%d", "%Y"],
-        help_text=_("YYYY-MM-DD, or just the year."),
+        help_text=_("YYYY-MM-DD or DD/MM/YYYY, just the year, or an age (about 30)."),
         widget=forms.DateInput(
             attrs={"placeholder": pgettext_lazy("date format hint", "YYYY-MM-DD")},
             format="%Y-%m-%d",
@@ -272,11 +312,12 @@ class MemberForm(DeferredValidationMixin, forms.Form):
         data = super().clean() or {}
         # A bare year typed as the date of birth means the day and month are not known.
         raw = str(self.data.get(self.add_prefix("date_of_birth"), "")).strip()
-        if _BARE_YEAR.match(raw) and data.get("date_of_birth_precision") in (
-            "",
-            DatePrecision.EXACT,
-        ):
+        unsure = data.get("date_of_birth_precision") in ("", DatePrecision.EXACT)
+        if _BARE_YEAR.match(raw) and unsure:
             data["date_of_birth_precision"] = DatePrecision.YEAR
+        elif typed_age(raw) is not None and data.get("date_of_birth") is not None:
+            # An age gives the year only, as a guess.
+            data["date_of_birth_precision"] = DatePrecision.ESTIMATED
         return data
 
     def partial_input(self) -> MemberInput:
