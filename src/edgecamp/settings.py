@@ -199,6 +199,11 @@ EDGECAMP_HOUSEHOLD_PREFIX = os.environ.get("EDGECAMP_HOUSEHOLD_PREFIX", "EDG")
 # Dates typed with slashes (12/03/1988) are read day first, as most operations write them; set
 # EDGECAMP_DATES_DAY_FIRST=false where month first is the custom.
 EDGECAMP_DATES_DAY_FIRST = config.env_bool("EDGECAMP_DATES_DAY_FIRST", default=True)
+# The nationalities the registration form offers first (ISO 3166 alpha-3, in order), e.g.
+# EDGECAMP_USUAL_NATIONALITIES=SDN,TCD,SSD.
+EDGECAMP_USUAL_NATIONALITIES = [
+    code.upper() for code in config.env_list("EDGECAMP_USUAL_NATIONALITIES", [])
+]
 
 LOGGING = {
     "version": 1,

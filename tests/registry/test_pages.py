@@ -777,3 +777,30 @@ def test_dates_with_slashes_follow_the_operations_order(logged_in_client, site, 
         _post_data(site, [{**FOCAL_POINT, "date_of_birth": "03/14/1988"}]),
     )
     assert Individual.objects.get().date_of_birth == date(1988, 3, 14)
+
+
+def test_nationalities_are_translated_and_the_usual_ones_come_first(
+    logged_in_client, site, settings
+):
+    """The list was in English only, in alphabetical order of 250 countries."""
+    from edgecamp.registry import forms as registry_forms
+
+    registry_forms._nationalities.cache_clear()
+    logged_in_client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+    html = logged_in_client.get(reverse("household-register")).content.decode()
+    assert '<option value="SDN">Soudan</option>' in html
+    assert '<option value="TCD">Tchad</option>' in html
+
+    settings.EDGECAMP_USUAL_NATIONALITIES = ["TCD", "SDN"]
+    html = logged_in_client.get(reverse("household-register")).content.decode()
+    select = html[html.index('name="members-0-nationality"') :]
+    select = select[: select.index("</select>")]
+    usual = select.index("<optgroup")
+    assert (
+        select.index('value="TCD"')
+        < select.index('value="SDN"')
+        < select.index("<optgroup", usual + 1)
+    )
+    logged_in_client.post(reverse("set_language"), {"language": "ar", "next": "/"})
+    html = logged_in_client.get(reverse("household-register")).content.decode()
+    assert "تشاد" in html

@@ -131,10 +131,21 @@ class DocumentType(models.TextChoices):
 EXTRA_NATIONALITIES = {"XXA": _("Stateless"), "XXX": _("Unknown / unspecified")}
 
 
-def nationality_choices() -> list[tuple[str, str]]:
+def nationality_choices(language: str | None = None) -> list[tuple[str, str]]:
+    """(ISO 3166 alpha-3 code, country name) for every country, the names in `language` (from
+    pycountry's own translations of ISO 3166; English where it has none), sorted in that
+    language, after Stateless and Unknown."""
+    import gettext
+
     import pycountry
 
-    countries = sorted(((c.alpha_3, c.name) for c in pycountry.countries), key=lambda c: c[1])
+    translate = gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language or "en"], fallback=True
+    ).gettext
+    countries = sorted(
+        ((c.alpha_3, translate(c.name)) for c in pycountry.countries),
+        key=lambda c: c[1].casefold(),
+    )
     return [*((code, str(label)) for code, label in EXTRA_NATIONALITIES.items()), *countries]
 
 

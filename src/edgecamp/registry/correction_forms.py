@@ -24,7 +24,7 @@ from edgecamp.registry.codes import (
     Sex,
     SpecificNeed,
 )
-from edgecamp.registry.forms import BLANK_CHOICE, COMMON_LANGUAGES, _nationalities
+from edgecamp.registry.forms import BLANK_CHOICE, COMMON_LANGUAGES, nationality_options
 from edgecamp.registry.models import Household, IdentityDocument, Individual
 
 _DATE = {"input_formats": ["%Y-%m-%d"], "widget": forms.DateInput(attrs={"type": "date"})}
@@ -160,7 +160,7 @@ class IndividualCorrectionForm(_CorrectionForm):
         self.individual = individual
         nationality = self.fields["nationality"]
         assert isinstance(nationality, forms.ChoiceField)
-        nationality.choices = [BLANK_CHOICE, *_nationalities(get_language())]
+        nationality.choices = nationality_options(get_language())
         sees = scope is None or scope.sees_sensitive(individual.household.site_id)
         needs = self.fields["specific_needs"]
         assert isinstance(needs, forms.MultipleChoiceField)

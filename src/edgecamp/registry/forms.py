@@ -92,8 +92,23 @@ def nationality_names() -> dict[str, str]:
 
 @cache
 def _nationalities(language: str) -> tuple[tuple[str, str], ...]:
-    # Sorting ~250 countries once per language, not once per member row.
-    return tuple(nationality_choices())
+    # Translating and sorting ~250 countries once per language, not once per member row.
+    return tuple(nationality_choices(language))
+
+
+def nationality_options(language: str) -> list[Any]:
+    """The nationality select's choices: the operation's usual nationalities first
+    (settings.EDGECAMP_USUAL_NATIONALITIES, in its order), then every country."""
+    every = _nationalities(language)
+    names = dict(every)
+    usual = [(code, names[code]) for code in settings.EDGECAMP_USUAL_NATIONALITIES if code in names]
+    if not usual:
+        return [BLANK_CHOICE, *every]
+    return [
+        BLANK_CHOICE,
+        (gettext("Usual in this operation"), usual),
+        (gettext("All countries"), list(every)),
+    ]
 
 
 class DeferredValidationMixin:
@@ -306,7 +321,7 @@ class MemberForm(DeferredValidationMixin, forms.Form):
         super().__init__(*args, **kwargs)
         nationality = self.fields["nationality"]
         assert isinstance(nationality, forms.ChoiceField)
-        nationality.choices = [BLANK_CHOICE, *_nationalities(get_language())]
+        nationality.choices = nationality_options(get_language())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
