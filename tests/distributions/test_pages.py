@@ -241,3 +241,29 @@ def test_the_desk_of_a_draft_cycle_says_so_and_serves_no_card(client_as, site):
     )
     assert api.status_code == 422
     assert "is a draft" in api.json()["errors"]["cycle"][0]
+
+
+def test_quantities_show_their_unit_in_words_and_statuses_their_labels(client_as, site):
+    """Pages printed the unit's code after a bare number ("3 piece") and the cycle's household
+    statuses as codes ("active")."""
+    from django.utils import translation
+
+    from edgecamp.stock.templatetags.quantities import with_unit
+
+    assert with_unit(Decimal("1"), "piece") == "1 piece"
+    assert with_unit(Decimal("3"), "piece") == "3 pieces"
+    assert with_unit(Decimal("12.500"), "kg") == "12.5 kg"
+    with translation.override("fr"):
+        assert with_unit(Decimal("3"), "bar") == "3 barres"
+        assert with_unit(Decimal("1234.5"), "kg") == "1\xa0234,5 kg"
+    warehouse = make_warehouse(site)
+    soap = make_item(name="Soap", code="soap", unit="bar")
+    stock_up(warehouse, soap, "40")
+    make_household(site)
+    cycle = make_cycle(site, warehouse, [per_household(soap, "2")], target_statuses=["active"])
+    client = client_as(Role.CAMP_MANAGER, [site])
+    html = client.get(reverse("cycle-detail", args=[cycle.pk])).content.decode()
+    assert "Soap: 2 bars" in html
+    assert "<dd>Active</dd>" in html
+    ledger = client.get(reverse("warehouse-ledger", args=[warehouse.pk])).content.decode()
+    assert "40 bars" in ledger

@@ -103,6 +103,12 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "cycle": cycle,
         "coverage": queries.coverage(cycle),
         "target_needs": queries.shown_target_needs(cycle, scope_for(request.user)),
+        # By their labels (the page said "active").
+        "target_statuses": [
+            Household.Status(status).label
+            for status in cycle.target_statuses
+            if status in Household.Status.values
+        ],
     }
     if cycle.status == Cycle.Status.DRAFT:
         context["planned"] = [
