@@ -376,3 +376,68 @@ def test_individual_patch_preconditions(clerk, household):
     household_url = f"/api/v1/households/{household.number}"
     _patch(clerk, household_url, {"phone": "+249 911 000 111", "reason": "data_error"}, "*")
     assert clerk.get(url)["ETag"] == first["ETag"]
+
+
+# The 200 is built from the representation read under the lock plus the applied change (the
+# re-read only when other rows change): body and ETag must be what the next GET answers.
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"language": "fr"},
+        {"phone": " +249 911 222 333 "},
+        {"place_of_origin": "Geneina", "registration_desk": "Desk 4"},
+        {"phone": "+249 911 222 333", "language": "so", "note": "unchanged language"},
+        {},
+        {"focal_point": "adult"},
+    ],
+)
+def test_household_answer_is_what_a_get_then_sends(clerk, household, body):
+    url = f"/api/v1/households/{household.number}"
+    if body.get("focal_point") == "adult":
+        body = {
+            "focal_point": household.members.exclude(pk=household.focal_point_id).first().pk,
+            "previous_focal_point_relationship": "spouse",
+        }
+    answer = _patch(clerk, url, {**body, "reason": "data_error"}, clerk.get(url)["ETag"])
+    assert answer.status_code == 200, answer.content
+    read = clerk.get(url)
+    assert answer.json() == read.json()
+    assert answer["ETag"] == read["ETag"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"given_name": "Youssef"},
+        {"family_name": "Haroun", "other_names": ["Yusuf", "Joe"], "names_unknown": False},
+        {"date_of_birth": "2015-06-02", "date_of_birth_precision": "exact"},
+        {"date_of_birth": None, "sex": "male", "nationality": "TCD"},
+        {"relationship": "stepchild"},
+        {"specific_needs_added": ["SM"]},
+        {"documents": [{"type": "passport", "number": "P-1234567", "issuing_country": "TCD"}]},
+        {},
+    ],
+)
+def test_individual_answer_is_what_a_get_then_sends(clerk, household, body):
+    url = _individual_url(household.members.get(relationship="child"))
+    answer = _patch(clerk, url, {**body, "reason": "data_error"}, clerk.get(url)["ETag"])
+    assert answer.status_code == 200, answer.content
+    read = clerk.get(url)
+    assert answer.json() == read.json()
+    assert answer["ETag"] == read["ETag"]
+
+
+def test_an_answer_showing_a_sensitive_need_is_an_audited_read(client_as, site, household):
+    from edgecamp.audit.models import AuditEntry
+
+    person = household.members.get(relationship="child")
+    officer = client_as(Role.PROTECTION_OFFICER, [site])
+    url = _individual_url(person)
+    added = {"reason": "new_information", "specific_needs_added": ["SV"]}
+    assert _patch(officer, url, added, "*").status_code == 200
+    reads = AuditEntry.objects.filter(action=AuditEntry.Action.READ, sensitive=True)
+    before = reads.count()
+    answer = _patch(officer, url, {"given_name": "Youssef", "reason": "data_error"}, "*")
+    assert answer.status_code == 200, answer.content
+    assert "SV" in answer.json()["specific_needs"]
+    assert reads.count() == before + 1

@@ -21,6 +21,7 @@ from edgecamp.core.preconditions import check_if_match, etag_of
 from edgecamp.core.schemas import CleanInput, FieldProblems, Problem
 from edgecamp.registry import corrections, queries
 from edgecamp.registry.codes import (
+    PROTECTION_SENSITIVE_NEEDS,
     DatePrecision,
     DocumentType,
     Relationship,
@@ -250,20 +251,28 @@ def patch_household(request: HttpRequest, number: str, payload: HouseholdPatch) 
     if household_id is None:
         raise HttpError(404, _("No household has the number “%(number)s”.") % {"number": number})
 
-    def precondition(_locked: Any) -> None:
-        check_if_match(request, household_representation(number, scope) or {})
+    read: dict[str, dict[str, Any]] = {}
 
-    corrections.correct_household(
+    def precondition(_locked: Any) -> None:
+        read["current"] = household_representation(number, scope) or {}
+        check_if_match(request, read["current"])
+
+    corrected = corrections.correct_household(
         household_id,
         payload.to_correction(),
         scope=scope,
         corrected_by=request.user,
         precondition=precondition,
     )
-    household = queries.household_detail(number, scope=scope)
-    if household is not None and queries.has_sensitive_needs(household.members.all()):
-        record_sensitive_read(household, "specific needs")
-    return with_etag(HouseholdDetail, household)
+    body = _household_answer(read["current"], corrected)
+    if body is None:  # the focal point changed: members and memberships too, read them again
+        household = queries.household_detail(number, scope=scope)
+        if household is not None and queries.has_sensitive_needs(household.members.all()):
+            record_sensitive_read(household, "specific needs")
+        return with_etag(HouseholdDetail, household)
+    if _shows_sensitive_needs(body["members"]):
+        record_sensitive_read(corrected, "specific needs")
+    return _answer(body)
 
 
 def patch_individual(request: HttpRequest, individual_id: int, payload: IndividualPatch) -> Any:
@@ -276,17 +285,83 @@ def patch_individual(request: HttpRequest, individual_id: int, payload: Individu
     if not 1 <= individual_id <= MAX_DB_INT:
         raise HttpError(404, _("No individual has the id %(id)d.") % {"id": individual_id})
 
-    def precondition(_locked: Any) -> None:
-        check_if_match(request, individual_representation(individual_id, scope) or {})
+    read: dict[str, dict[str, Any]] = {}
 
-    corrections.correct_individual(
+    def precondition(_locked: Any) -> None:
+        read["current"] = individual_representation(individual_id, scope) or {}
+        check_if_match(request, read["current"])
+
+    correction = payload.to_correction()
+    corrected = corrections.correct_individual(
         individual_id,
-        payload.to_correction(),
+        correction,
         scope=scope,
         corrected_by=request.user,
         precondition=precondition,
     )
-    individual = queries.individual_detail(individual_id, scope=scope)
-    if individual is not None and queries.has_sensitive_needs([individual]):
-        record_sensitive_read(individual, "specific needs")
-    return with_etag(IndividualDetail, individual)
+    body = _individual_answer(read["current"], corrected, correction)
+    if body is None:  # documents, needs or memberships changed: read the person again
+        individual = queries.individual_detail(individual_id, scope=scope)
+        if individual is not None and queries.has_sensitive_needs([individual]):
+            record_sensitive_read(individual, "specific needs")
+        return with_etag(IndividualDetail, individual)
+    if _shows_sensitive_needs([body]):
+        record_sensitive_read(corrected, "specific needs")
+    return _answer(body)
+
+
+# --- The answer from the representation read under the lock -----------------------------------
+#
+# A correction's event changes no status, so the representation after it is the one read under
+# the lock (for If-Match) with the corrected columns put in: built from them rather than read
+# again (6 to 8 queries less). What touches other rows (a focal point: two members'
+# relationships and memberships; a person's documents, needs or relationship) is read again.
+
+_HOUSEHOLD_COLUMNS = ("phone", "language", "place_of_origin", "registration_desk")
+_INDIVIDUAL_COLUMNS = (
+    "given_name",
+    "family_name",
+    "other_names",
+    "names_unknown",
+    "sex",
+    "date_of_birth",
+    "date_of_birth_precision",
+    "nationality",
+)
+
+
+def _household_answer(current: dict[str, Any], household: Any) -> dict[str, Any] | None:
+    focal = current.get("focal_point")
+    if (focal["id"] if focal else None) != household.focal_point_id:
+        return None
+    return current | {name: getattr(household, name) for name in _HOUSEHOLD_COLUMNS}
+
+
+def _individual_answer(
+    current: dict[str, Any], person: Any, correction: corrections.IndividualCorrection
+) -> dict[str, Any] | None:
+    if (
+        correction.documents
+        or correction.needs_added
+        or correction.needs_closed
+        or current.get("relationship") != person.relationship
+        or current.get("status") != person.status
+    ):
+        return None
+    columns = {name: getattr(person, name) for name in _INDIVIDUAL_COLUMNS}
+    born = columns["date_of_birth"]
+    columns["date_of_birth"] = born.isoformat() if born is not None else None
+    columns["other_names"] = list(columns["other_names"])
+    return current | columns
+
+
+def _shows_sensitive_needs(people: list[dict[str, Any]]) -> bool:
+    return any(
+        code in PROTECTION_SENSITIVE_NEEDS for person in people for code in person["specific_needs"]
+    )
+
+
+def _answer(body: dict[str, Any]) -> HttpResponse:
+    response = JsonResponse(body)
+    response["ETag"] = etag_of(body)
+    return response
