@@ -24,7 +24,7 @@ from edgecamp.distributions.services import (
 from edgecamp.stock.services import SupplyError
 from tests.accounts.factories import make_user
 from tests.distributions.factories import make_cycle, per_household
-from tests.registry.factories import make_household
+from tests.registry.factories import make_household, member
 from tests.sites.factories import make_site
 from tests.stock.factories import make_item, make_warehouse, stock_up
 
@@ -367,3 +367,44 @@ def test_a_sheet_of_many_cards_is_a_valid_pdf_with_one_page_per_eight():
     assert pdf.startswith(b"%PDF-")
     assert pdf.rstrip().endswith(b"%%EOF")
     assert re.search(rb"/Count 3\b", pdf)  # 17 cards, eight to a sheet
+
+
+def test_cycle_cards_name_the_focal_point_and_come_by_block(site, client_as):
+    """Cards printed only a number and a size; the desk of a block wants that block's cards,
+    in shelter order, with the name it can check against the person in front of it."""
+    from edgecamp.core.access import Role
+    from edgecamp.distributions.pdf import cards_pdf
+    from tests.sites.factories import make_shelter
+
+    warehouse = make_warehouse(site)
+    soap = make_item(name="Soap", code="soap-b", unit="bar")
+    stock_up(warehouse, soap, 100)
+    in_b = make_household(
+        site,
+        shelter_id=make_shelter(site, code="B-2", block_code="B").pk,
+        members=[member(given_name="حليمة", family_name="آدم")],
+    )
+    in_a = make_household(
+        site,
+        shelter_id=make_shelter(site, code="A-7", block_code="A").pk,
+        members=[member(given_name="Kaltouma", family_name="Abakar")],
+    )
+    cycle = make_cycle(site, warehouse, [per_household(soap, "1")])
+    start_cycle(cycle.pk)
+
+    cards = cycle_cards(cycle)
+    assert [(c.household_number, c.name, c.block, c.shelter) for c in cards] == [
+        (in_a.number, "Kaltouma Abakar", "A", "A-7"),
+        (in_b.number, "حليمة آدم", "B", "B-2"),
+    ]
+    assert [c.household_number for c in cycle_cards(cycle, "B")] == [in_b.number]
+    # Both scripts draw (Arabic is shaped), one sheet.
+    pdf = cards_pdf(cards, title="t", site_name="Kalma · December")
+    assert re.search(rb"/Count 1\b", pdf)
+
+    client = client_as(Role.DISTRIBUTION_STAFF, [site])
+    page = client.get(f"/supply/cycles/{cycle.pk}/").content.decode()
+    assert f"/supply/cycles/{cycle.pk}/cards.pdf?block=B" in page
+    one_block = client.get(f"/supply/cycles/{cycle.pk}/cards.pdf", {"block": "B"})
+    assert one_block.status_code == 200
+    assert "block-b" in one_block["Content-Disposition"]

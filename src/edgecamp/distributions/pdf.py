@@ -1,5 +1,7 @@
-"""Printable ration cards: A4 sheets of eight cards, each with the household number, its size
-at the snapshot, a box per distribution and the QR code of `cards.card_code`. No names.
+"""Printable ration cards: A4 sheets of eight cards, each with the household number, the focal
+point's name (in the script it is written in), its size at the snapshot, its block and
+shelter, the cycle, a box per distribution and the QR code of `cards.card_code` (which holds no
+name). A cycle's cards come in block and shelter order, the whole list or one block's.
 
 A household whose card was reissued gets its current card (its number printed on it); a
 household whose card is revoked gets none."""
@@ -34,32 +36,59 @@ class Card:
     household_number: str
     household_size: int
     issue: int = 1  # which of the household's cards: 1 the first, 2 its first replacement...
+    name: str = ""  # the focal point's
+    block: str = ""
+    shelter: str = ""
 
 
-def cycle_cards(cycle: Cycle) -> list[Card]:
-    """One card per household on the cycle's list: its current card; none if revoked."""
+def cycle_cards(cycle: Cycle, block: str | None = None) -> list[Card]:
+    """One card per household on the cycle's list (of one block, if given), in block and
+    shelter order: its current card; none if revoked."""
     current: dict[int, RationCard] = {}
     for card in RationCard.objects.filter(household__entitlements__cycle=cycle).order_by(
         "household_id", "issue"
     ):
         current[card.household_id] = card
+    listed = cycle.entitlements.all()
+    if block is not None:
+        listed = listed.filter(household__shelter__block__code=block)
     cards = []
-    for household_id, number, size in cycle.entitlements.order_by("household_number").values_list(
-        "household_id", "household_number", "household_size"
+    for household_id, number, size, given, family, shelter, block_code in listed.order_by(
+        "household__shelter__block__code", "household__shelter__code", "household_number"
+    ).values_list(
+        "household_id",
+        "household_number",
+        "household_size",
+        "household__focal_point__given_name",
+        "household__focal_point__family_name",
+        "household__shelter__code",
+        "household__shelter__block__code",
     ):
         card = current.get(household_id)
         if card is not None and card.status == RationCard.Status.REVOKED:
             continue
-        cards.append(Card(number, size, card.issue if card is not None else 1))
+        cards.append(
+            Card(
+                number,
+                size,
+                card.issue if card is not None else 1,
+                name=" ".join(part for part in (given, family) if part),
+                block=block_code or "",
+                shelter=shelter or "",
+            )
+        )
     return cards
 
 
-def ration_cards_pdf(cycle: Cycle, cards: Iterable[Card] | None = None) -> bytes:
-    """The cycle's cards (all its households unless `cards` is given) as one PDF."""
+def ration_cards_pdf(
+    cycle: Cycle, cards: Iterable[Card] | None = None, *, block: str | None = None
+) -> bytes:
+    """The cycle's cards (all its households, or one block's, unless `cards` is given) as
+    one PDF."""
     return cards_pdf(
-        cards if cards is not None else cycle_cards(cycle),
+        cards if cards is not None else cycle_cards(cycle, block),
         title=_("Ration cards: %(cycle)s") % {"cycle": cycle.name},
-        site_name=cycle.site.name,
+        site_name=f"{cycle.site.name} · {cycle.name}",
         boxes=cycle.card_boxes,
     )
 
@@ -100,6 +129,7 @@ def _labels() -> dict[str, str]:
         "size": _("Household size"),
         "boxes": _("Distributions"),
         "issue": _("Card no. %(issue)d"),
+        "where": _("Block %(block)s, shelter %(shelter)s"),
         "empty": _("This cycle has no households yet."),
     }
 
@@ -118,22 +148,35 @@ def _draw_card(
     canvas.roundRect(x, y, CARD_W, CARD_H, 3 * mm)
     text_x, line_y = x + pad, y + CARD_H - pad - 3 * mm
     draw_text(canvas, text_x, line_y, labels["title"], 9, bold=True, fallback=english["title"])
-    draw_text(canvas, text_x, line_y - 5 * mm, labels["site"][:34], 8)
+    draw_text(canvas, text_x, line_y - 5 * mm, labels["site"][:34], 7)
     canvas.setFont("Helvetica-Bold", 16)
-    canvas.drawString(text_x, line_y - 14 * mm, card.household_number)
+    canvas.drawString(text_x, line_y - 13 * mm, card.household_number)
+    if card.name:
+        # Left of the QR: about 28 characters at this size.
+        draw_text(canvas, text_x, line_y - 18.5 * mm, card.name[:28], 9, bold=True)
     draw_text(
         canvas,
         text_x,
-        line_y - 21 * mm,
+        line_y - 23 * mm,
         f"{labels['size']}: {card.household_size}",
-        10,
+        8,
         fallback=f"{english['size']}: {card.household_size}",
     )
+    if card.block:
+        where = {"block": card.block, "shelter": card.shelter or "—"}
+        draw_text(
+            canvas,
+            text_x,
+            line_y - 27 * mm,
+            (labels["where"] % where)[:34],
+            7,
+            fallback=(english["where"] % where)[:34],
+        )
     if card.issue > 1:
         draw_text(
             canvas,
             text_x,
-            line_y - 26 * mm,
+            line_y - 31 * mm,
             labels["issue"] % {"issue": card.issue},
             8,
             bold=True,

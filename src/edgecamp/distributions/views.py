@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -103,6 +104,13 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         "cycle": cycle,
         "coverage": queries.coverage(cycle),
         "target_needs": queries.shown_target_needs(cycle, scope_for(request.user)),
+        # Cards can be printed one block at a time (the desk of each block).
+        "card_blocks": list(
+            cycle.entitlements.exclude(household__shelter__isnull=True)
+            .order_by("household__shelter__block__code")
+            .values_list("household__shelter__block__code", flat=True)
+            .distinct()
+        ),
         # By their labels (the page said "active").
         "target_statuses": [
             Household.Status(status).label
@@ -146,8 +154,12 @@ def cycle_cards(request: HttpRequest, cycle_id: int) -> HttpResponse:
     if cycle.status == Cycle.Status.DRAFT:
         messages.error(request, _("Start the cycle first: cards are printed for its fixed list."))
         return redirect("cycle-detail", cycle_id=cycle.pk)
-    response = HttpResponse(ration_cards_pdf(cycle), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="ration-cards-cycle-{cycle.pk}.pdf"'
+    block = request.GET.get("block", "").strip()[:20] or None
+    response = HttpResponse(ration_cards_pdf(cycle, block=block), content_type="application/pdf")
+    part = f"-block-{slugify(block)}" if block else ""
+    response["Content-Disposition"] = (
+        f'attachment; filename="ration-cards-cycle-{cycle.pk}{part}.pdf"'
+    )
     return response
 
 
