@@ -15,6 +15,7 @@ from django.test import Client
 from edgecamp.core.access import Role
 from edgecamp.registry.models import LifeEvent
 from tests.accounts.factories import make_user
+from tests.concurrency import failures_at_once
 from tests.registry.factories import make_household
 
 CLERKS = 4
@@ -86,31 +87,10 @@ def test_a_correction_and_a_merge_on_one_household_at_once_do_not_deadlock(site)
         correction = corrections.IndividualCorrection(
             reason="data_error", values={"family_name": f"Haroun {round_}"}
         )
-        failures = _at_once(
+        failures = failures_at_once(
             lambda c=candidate: merge.merge_candidate(c.pk, survivor.pk, scope=everywhere),
             lambda c=correction: corrections.correct_individual(focal.pk, c, scope=None),
         )
         assert not failures, failures  # a deadlock would land here
         merge.unmerge(MergeRecord.objects.get(state="merged").pk, scope=everywhere)
         DuplicateCandidate.objects.all().delete()
-
-
-def _at_once(*works) -> list[BaseException]:
-    barrier = threading.Barrier(len(works))
-    failures: list[BaseException] = []
-
-    def run(work) -> None:
-        try:
-            barrier.wait()
-            work()
-        except BaseException as exc:  # reported by the test
-            failures.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in works]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return failures

@@ -13,6 +13,7 @@ from django.db import connection, connections
 from edgecamp.registry import events
 from edgecamp.registry.models import Household, LifeEvent
 from edgecamp.registry.services import register_household
+from tests.concurrency import failures_at_once
 from tests.registry.factories import household_input, member
 from tests.sites.factories import make_shelter
 
@@ -106,7 +107,7 @@ def test_an_event_and_a_merge_on_one_household_at_once_do_not_deadlock(postgres_
         candidate = DuplicateCandidate.objects.create(
             individual_l=low, individual_r=high, probability=0.97, evidence=[]
         )
-        failures = _at_once(
+        failures = failures_at_once(
             lambda c=candidate: merge.merge_candidate(c.pk, survivor.pk, scope=everywhere),
             lambda: events.record_event(
                 home.number, events.BirthInput(sex="male", names_unknown=True), scope=None
@@ -115,25 +116,3 @@ def test_an_event_and_a_merge_on_one_household_at_once_do_not_deadlock(postgres_
         assert not failures, failures  # a deadlock would land here
         merge.unmerge(MergeRecord.objects.get(state="merged").pk, scope=everywhere)
         DuplicateCandidate.objects.all().delete()
-
-
-def _at_once(*works) -> list[BaseException]:
-    """Run each work in its own thread at the same moment; what they raised."""
-    barrier = threading.Barrier(len(works))
-    failures: list[BaseException] = []
-
-    def run(work) -> None:
-        try:
-            barrier.wait()
-            work()
-        except BaseException as exc:  # reported by the test
-            failures.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in works]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return failures

@@ -4,40 +4,18 @@ close racing the desks never sets a confirmed household inactive."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from edgecamp.registry import queries as registry_queries
 from edgecamp.registry.models import Household
 from edgecamp.verification.models import Confirmation, NotSeen
 from edgecamp.verification.services import RoundConflict, close_round
+from tests.concurrency import at_once
 from tests.registry.factories import make_household
 from tests.verification.factories import confirm, make_round
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = calls[index]()
-        except BaseException as exc:  # reported by the assertions
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +27,7 @@ def _postgres_only():
 def test_two_desks_confirming_one_household_record_it_once(site):
     household = make_household(site)
     round_ = make_round(site)
-    results = _race(*[lambda: confirm(round_, household) for _ in range(4)])
+    results = at_once(*[lambda: confirm(round_, household) for _ in range(4)])
     assert sum(isinstance(r, Confirmation) for r in results) == 1, results
     assert sum(isinstance(r, RoundConflict) for r in results) == 3, results
     assert Confirmation.objects.count() == 1
@@ -59,7 +37,7 @@ def test_a_close_racing_the_desks_sets_no_confirmed_household_inactive(site):
     households = [make_household(site) for _ in range(6)]
     round_ = make_round(site)
     calls = [lambda h=h: confirm(round_, h) for h in households[:5]]
-    results = _race(*calls, lambda: close_round(round_.pk))
+    results = at_once(*calls, lambda: close_round(round_.pk))
     confirmed = set(Confirmation.objects.values_list("household_id", flat=True))
     not_seen = set(NotSeen.objects.values_list("household_id", flat=True))
     # Each confirmation ran before the close, or after it as a late one (reactivating).
