@@ -110,3 +110,10 @@ def test_a_corrected_name_is_found_by_its_new_sound(desk):
     person.save()
     assert _numbers("Zainab") == [kaltuma.number]
     assert kaltuma.number not in _numbers("Kaltuma")
+
+
+def test_the_search_reads_slashed_dates_in_the_operations_order(desk, settings):
+    kaltouma, _mohammed, _kaltuma = desk
+    settings.EDGECAMP_DATES_DAY_FIRST = False
+    assert _numbers("03/14/1988") == [kaltouma.number]
+    assert _numbers("14/03/1988") == []  # no 14th month

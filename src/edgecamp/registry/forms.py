@@ -35,6 +35,7 @@ from edgecamp.registry.services import (
     MemberInput,
     RegistrationError,
 )
+from edgecamp.registry.typed import slashed_date, typed_age
 from edgecamp.sites import queries as site_queries
 
 MEMBER_PREFIX = "members"
@@ -234,20 +235,6 @@ class HouseholdForm(DeferredValidationMixin, forms.Form):
         )
 
 
-# An age typed where the date of birth is unknown: "about 30", "~30", "30 years", "30y".
-_AGE = re.compile(
-    r"^(?:(?:about|approx\.?|around|~|environ|vers|حوالي)\s*(\d{1,3})"
-    r"|(\d{1,3})\s*(?:y|yrs?|years?(?: old)?|ans?|سنة|سنوات))$",
-    re.IGNORECASE,
-)
-_SLASHED = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-
-
-def typed_age(text: str) -> int | None:
-    match = _AGE.match(text.strip())
-    return int(match.group(1) or match.group(2)) if match else None
-
-
 class BirthDateField(forms.DateField):
     """A date of birth as a desk types it: YYYY-MM-DD, a bare year, a date with slashes in the
     operation's order (day first unless settings.EDGECAMP_DATES_DAY_FIRST is off), or an age,
@@ -262,15 +249,13 @@ class BirthDateField(forms.DateField):
             if age > 120:
                 raise forms.ValidationError(_("An age over 120 is not plausible."), code="age")
             return date(timezone.localdate().year - age, 1, 1)
-        slashed = _SLASHED.match(text)
+        try:
+            slashed = slashed_date(text)
+        except ValueError as wrong:
+            invalid = self.error_messages["invalid"]
+            raise forms.ValidationError(invalid, code="invalid") from wrong
         if slashed is not None:
-            first, second, year = (int(g) for g in slashed.groups())
-            day, month = (first, second) if settings.EDGECAMP_DATES_DAY_FIRST else (second, first)
-            try:
-                return date(year, month, day)
-            except ValueError as wrong:
-                invalid = self.error_messages["invalid"]
-                raise forms.ValidationError(invalid, code="invalid") from wrong
+            return slashed
         return super().to_python(value)
 
 

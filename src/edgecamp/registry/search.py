@@ -27,20 +27,13 @@ from edgecamp.core.access import Scope
 from edgecamp.linkage.normalise import document_key, name_tokens, phone_key, phonetic_key
 from edgecamp.registry.models import Household, IdentityDocument, Individual
 from edgecamp.registry.text import fold
+from edgecamp.registry.typed import slashed_date, typed_age
 
 # A reader turns a scanned or typed code into a household number, or None if the text is not
 # its code.
 CodeReader = Callable[[str], str | None]
 _code_readers: list[CodeReader] = []
 
-# An age needs a word or sign saying so ("~30", "about 30", "30 years", "30y"): a bare number
-# is a household or document number.
-_AGE = re.compile(
-    r"^\s*(?:(?:~|about|age|aged|environ|حوالي)\s*(\d{1,3})|(\d{1,3})\s*(?:y|yrs?|years?|ans?|سنة))"
-    r"\s*$",
-    re.IGNORECASE,
-)
-_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 # Characters people type inside phone and document numbers.
 _SEPARATORS = (" ", "-", "(", ")", "+", "/", ".")
@@ -65,7 +58,9 @@ def search_households(
     if _has_digit(text):
         exact |= Q(number__icontains=text)
         exact |= _by_document(text) | _by_phone(text) | _by_birth(text)
-    words = [] if _AGE.match(text) else [w for w in fold(text).split() if not _has_digit(w)]
+    words = (
+        [] if typed_age(text) is not None else [w for w in fold(text).split() if not _has_digit(w)]
+    )
     by_sound = Q(pk__in=[])
     if words:
         typed = Individual.objects.all()
@@ -126,11 +121,8 @@ def _by_birth(text: str) -> Q:
     born = _date(text)
     if born is not None:
         return _households_of(Individual.objects.filter(date_of_birth=born))
-    age = _AGE.match(text)
-    if age is None:
-        return Q(pk__in=[])
-    years = int(age.group(1) or age.group(2))
-    if years > 120:
+    years = typed_age(text)
+    if years is None or years > 120:
         return Q(pk__in=[])
     today = timezone.localdate()
     # Born between the day after (years + 1) years ago and today (years) years ago.
@@ -142,15 +134,14 @@ def _by_birth(text: str) -> Q:
 
 
 def _date(text: str) -> date | None:
-    for pattern, order in ((_ISO, (0, 1, 2)), (_DAY_FIRST, (2, 1, 0))):
-        match = pattern.match(text)
+    """A date of birth typed as ISO or with separators in the operation's order."""
+    try:
+        match = _ISO.match(text)
         if match is not None:
-            parts = [int(g) for g in match.groups()]
-            try:
-                return date(parts[order[0]], parts[order[1]], parts[order[2]])
-            except ValueError:
-                return None
-    return None
+            return date(*(int(g) for g in match.groups()))
+        return slashed_date(text)
+    except ValueError:  # no such day
+        return None
 
 
 def _years_before(day: date, years: int) -> date:
