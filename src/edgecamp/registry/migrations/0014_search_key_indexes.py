@@ -6,24 +6,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0013_site_counts_household_updates'),
-        ('sites', '0002_public_ids'),
+        ("registry", "0013_site_counts_household_updates"),
+        ("sites", "0002_public_ids"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='household',
-            index=models.Index(django.db.models.functions.text.Right(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(models.F('phone'), models.Value(' '), models.Value('')), models.Value('-'), models.Value('')), models.Value('('), models.Value('')), models.Value(')'), models.Value('')), models.Value('+'), models.Value('')), models.Value('/'), models.Value('')), models.Value('.'), models.Value('')), 7), name='household_phone_tail'),
+            model_name="household",
+            index=models.Index(
+                django.db.models.functions.text.Right(
+                    django.db.models.functions.text.Replace(
+                        django.db.models.functions.text.Replace(
+                            django.db.models.functions.text.Replace(
+                                django.db.models.functions.text.Replace(
+                                    django.db.models.functions.text.Replace(
+                                        django.db.models.functions.text.Replace(
+                                            django.db.models.functions.text.Replace(
+                                                models.F("phone"),
+                                                models.Value(" "),
+                                                models.Value(""),
+                                            ),
+                                            models.Value("-"),
+                                            models.Value(""),
+                                        ),
+                                        models.Value("("),
+                                        models.Value(""),
+                                    ),
+                                    models.Value(")"),
+                                    models.Value(""),
+                                ),
+                                models.Value("+"),
+                                models.Value(""),
+                            ),
+                            models.Value("/"),
+                            models.Value(""),
+                        ),
+                        models.Value("."),
+                        models.Value(""),
+                    ),
+                    7,
+                ),
+                name="household_phone_tail",
+            ),
         ),
         migrations.AddIndex(
-            model_name='identitydocument',
-            index=models.Index(django.db.models.functions.text.Upper(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(django.db.models.functions.text.Replace(models.F('number'), models.Value(' '), models.Value('')), models.Value('-'), models.Value('')), models.Value('('), models.Value('')), models.Value(')'), models.Value('')), models.Value('+'), models.Value('')), models.Value('/'), models.Value('')), models.Value('.'), models.Value(''))), name='document_number_key'),
+            model_name="identitydocument",
+            index=models.Index(
+                django.db.models.functions.text.Upper(
+                    django.db.models.functions.text.Replace(
+                        django.db.models.functions.text.Replace(
+                            django.db.models.functions.text.Replace(
+                                django.db.models.functions.text.Replace(
+                                    django.db.models.functions.text.Replace(
+                                        django.db.models.functions.text.Replace(
+                                            django.db.models.functions.text.Replace(
+                                                models.F("number"),
+                                                models.Value(" "),
+                                                models.Value(""),
+                                            ),
+                                            models.Value("-"),
+                                            models.Value(""),
+                                        ),
+                                        models.Value("("),
+                                        models.Value(""),
+                                    ),
+                                    models.Value(")"),
+                                    models.Value(""),
+                                ),
+                                models.Value("+"),
+                                models.Value(""),
+                            ),
+                            models.Value("/"),
+                            models.Value(""),
+                        ),
+                        models.Value("."),
+                        models.Value(""),
+                    )
+                ),
+                name="document_number_key",
+            ),
         ),
         migrations.AddIndex(
-            model_name='individual',
-            index=models.Index(fields=['date_of_birth', 'household'], name='individual_born_household'),
+            model_name="individual",
+            index=models.Index(
+                fields=["date_of_birth", "household"], name="individual_born_household"
+            ),
         ),
     ]
