@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, StringAgg, Subquery, Value
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -96,22 +96,22 @@ def members(scope: Scope, today: dt.date | None = None) -> Iterator[list[Any]]:
     yield [name for name, _tag in MEMBER_COLUMNS]
     yield [tag for _name, tag in MEMBER_COLUMNS]
     day = today or timezone.localdate()
-    needs = SpecificNeedRecord.objects.filter(individual=OuterRef("pk"))
+    # The needs first, in one pass (a few per hundred people): a correlated subquery per
+    # person made the database's work ten times the export's.
+    needs = SpecificNeedRecord.objects.filter(scope.sites_q("individual__household__site"))
     if not scope.protection:
         needs = needs.exclude(code__in=sorted(PROTECTION_SENSITIVE_NEEDS))
-    codes = (
-        needs.order_by()
-        .values("individual")
-        .annotate(codes=StringAgg("code", delimiter=Value(" ")))
-        .values("codes")
-    )
+    codes: dict[int, list[str]] = {}
+    for person, code in needs.order_by().values_list("individual_id", "code").iterator(CHUNK):
+        codes.setdefault(person, []).append(code)
     rows = (
         Individual.objects.filter(scope.sites_q("household__site"))
         .exclude(status=Individual.Status.MERGED)
         .order_by("household__number", "pk")
-        .annotate(needs=Subquery(codes), number=F("household__number"))
+        .annotate(number=F("household__number"))
         .values_list(
             "number",
+            "pk",
             "uuid",
             "household__site__code",
             "given_name",
@@ -123,12 +123,12 @@ def members(scope: Scope, today: dt.date | None = None) -> Iterator[list[Any]]:
             "relationship",
             "nationality",
             "status",
-            "needs",
         )
     )
     for row in rows.iterator(chunk_size=CHUNK):
         (
             number,
+            pk,
             uuid,
             site,
             given,
@@ -140,7 +140,6 @@ def members(scope: Scope, today: dt.date | None = None) -> Iterator[list[Any]]:
             rel,
             nat,
             status,
-            codes_,
         ) = row
         yield [
             number,
@@ -156,7 +155,7 @@ def members(scope: Scope, today: dt.date | None = None) -> Iterator[list[Any]]:
             rel,
             nat,
             status,
-            " ".join(sorted(codes_.split())) if codes_ else "",
+            " ".join(sorted(codes.get(pk, ()))),
         ]
 
 
