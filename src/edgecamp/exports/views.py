@@ -4,9 +4,10 @@ how many rows), never with the data itself."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -52,19 +53,20 @@ def members_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
-def registry_xlsx(request: HttpRequest) -> FileResponse:
+def registry_xlsx(request: HttpRequest) -> StreamingHttpResponse:
     scope = scope_for(request.user)
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the response closes it
-    counts = write_xlsx(
-        Path(handle.name),
-        [
-            (registry.SHEETS[0], registry.households(scope)),
-            (registry.SHEETS[1], registry.members(scope)),
-        ],
-    )
-    record_export("registry XLSX", scope, counts)
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=f"edgecamp-registry-{_stamp()}.xlsx")
+
+    def build(path: Path) -> None:
+        counts = write_xlsx(
+            path,
+            [
+                (registry.SHEETS[0], registry.households(scope)),
+                (registry.SHEETS[1], registry.members(scope)),
+            ],
+        )
+        record_export("registry XLSX", scope, counts)
+
+    return _xlsx(build, f"edgecamp-registry-{_stamp()}.xlsx")
 
 
 @require_GET
@@ -73,8 +75,31 @@ def population_csv(request: HttpRequest) -> StreamingHttpResponse:
 
 
 @require_GET
-def population_xlsx(request: HttpRequest) -> FileResponse:
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the response closes it
-    write_xlsx(Path(handle.name), [("population", population.rows(scope_for(request.user)))])
-    handle.seek(0)
-    return FileResponse(handle, as_attachment=True, filename=f"edgecamp-population-{_stamp()}.xlsx")
+def population_xlsx(request: HttpRequest) -> StreamingHttpResponse:
+    scope = scope_for(request.user)
+
+    def build(path: Path) -> None:
+        write_xlsx(path, [("population", population.rows(scope))])
+
+    return _xlsx(build, f"edgecamp-population-{_stamp()}.xlsx")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(build: Callable[[Path], None], name: str) -> StreamingHttpResponse:
+    """The workbook `build` writes, made when the response is read (not before: a response
+    nobody reads leaves no file of personal data behind), in a private temporary directory
+    removed as soon as the last byte is sent or the client goes away."""
+
+    def content() -> Iterator[bytes]:
+        with tempfile.TemporaryDirectory(prefix="edgecamp-export-") as folder:
+            path = Path(folder) / "export.xlsx"
+            build(path)
+            with path.open("rb") as handle:
+                while chunk := handle.read(1 << 16):
+                    yield chunk
+
+    response = StreamingHttpResponse(content(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
