@@ -11,7 +11,17 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from edgecamp.cli import accounts, dedupe, demo, distributions, management, server, shelters, stock
+from edgecamp.cli import (
+    accounts,
+    dedupe,
+    demo,
+    distributions,
+    management,
+    server,
+    shelters,
+    stock,
+    worker,
+)
 from edgecamp.cli._base import Handler
 
 __all__ = ["build_parser", "main"]
@@ -39,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     # In the order `edgecamp --help` has always listed them.
     demo.add_demo(commands)
     server.add_serve(commands)
+    worker.add_worker(commands)
     demo.add_generate(commands)
     accounts.add_createadmin(commands)
     shelters.add_allocation_commands(commands)
