@@ -113,9 +113,7 @@ def test_a_job_concerns_the_scope_sites_or_the_given_ones(db):
     job = _start(clerk)
     assert not job.all_sites
     assert set(job.sites.values_list("site_id", flat=True)) == {north.pk, south.pk}
-    only = services.start_job(
-        "test-steps", user=clerk, scope=scope_for(clerk), site_ids=[south.pk]
-    )
+    only = services.start_job("test-steps", user=clerk, scope=scope_for(clerk), site_ids=[south.pk])
     assert list(only.sites.values_list("site_id", flat=True)) == [south.pk]
 
 
