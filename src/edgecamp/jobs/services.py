@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from edgecamp.core.access import Scope
+from edgecamp.core.dates import in_words
 from edgecamp.core.errors import ALL, Refused
 from edgecamp.jobs.kinds import get_kind
 from edgecamp.jobs.models import Job, JobSite
@@ -35,7 +36,7 @@ class JobAlreadyRunning(JobRefused):
                     )
                     % {
                         "state": job.get_state_display(),
-                        "when": timezone.localtime(job.created_at).strftime("%Y-%m-%d %H:%M"),
+                        "when": in_words(job.created_at),
                     }
                 ]
             }
