@@ -16,6 +16,7 @@ from edgecamp.cli import (
     dedupe,
     demo,
     distributions,
+    exports,
     management,
     server,
     shelters,
@@ -57,5 +58,6 @@ def build_parser() -> argparse.ArgumentParser:
     dedupe.add_dedupe_commands(commands)
     stock.add_stock_commands(commands)
     distributions.add_card_commands(commands)
+    exports.add_export_commands(commands)
     management.add_manage(commands)
     return parser
