@@ -50,6 +50,34 @@ def client_as(db):
     return signed_in
 
 
+@pytest.fixture(autouse=True)
+def _job_files(settings, tmp_path):
+    """Each test's background-job result files in its own directory."""
+    settings.EDGECAMP_JOB_FILES_DIR = tmp_path / "job-files"
+
+
+@pytest.fixture
+def run_queued():
+    """`run_queued()`: run every queued background job as the worker does (claim, then the
+    worker's `run_task`), without the worker's loop, which closes the connection a test's
+    transaction cannot lose (tests/jobs/test_worker.py runs the loop itself, in transaction
+    tests and in a subprocess). Returns how many ran."""
+    from django_tasks_db.models import DBTaskResult
+
+    from edgecamp.jobs.worker import JobWorker
+
+    def run() -> int:
+        worker = JobWorker(heartbeat=False, worker_id="test-worker")
+        ran = 0
+        for result in DBTaskResult.objects.ready().order_by("enqueued_at"):
+            result.claim(worker.worker_id)
+            worker.run_task(result)
+            ran += 1
+        return ran
+
+    return run
+
+
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

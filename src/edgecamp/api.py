@@ -142,9 +142,11 @@ api.add_router("/", distributions_router)
 from edgecamp.protection.api import router as protection_router  # noqa: E402
 
 api.add_router("/", protection_router)
+from edgecamp.jobs.api import router as jobs_router  # noqa: E402
 from edgecamp.verification.api import router as verification_router  # noqa: E402
 
 api.add_router("/", verification_router)
+api.add_router("/", jobs_router)
 
 
 def api_operations() -> Iterator[ApiOperation]:

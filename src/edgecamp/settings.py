@@ -27,7 +27,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "django_tasks_db",
     "edgecamp.partners",
+    "edgecamp.jobs",
     "edgecamp.sites",
     "edgecamp.shelters",
     "edgecamp.registry",
@@ -208,6 +210,18 @@ EDGECAMP_SMALL_CELL_K = int(os.environ.get("EDGECAMP_SMALL_CELL_K", "5"))
 EDGECAMP_USUAL_NATIONALITIES = [
     code.upper() for code in config.env_list("EDGECAMP_USUAL_NATIONALITIES", [])
 ]
+
+# Background jobs (edgecamp.jobs): Django's tasks framework, queued in the database and run by
+# `edgecamp worker` (`make demo` starts one). A running job whose worker has not written its
+# heartbeat for EDGECAMP_JOB_LEASE_SECONDS is marked failed (a worker killed mid-job); the
+# worker beats every quarter of it. Result files are kept in the data directory and downloaded
+# through the jobs page, which checks who asks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+EDGECAMP_JOB_LEASE_SECONDS = _env_int("EDGECAMP_JOB_LEASE_SECONDS", 120)
+EDGECAMP_JOB_FILES_DIR = config.data_dir() / "job-files"
+# A started cycle with more households on its list than this gets its ration cards from a
+# background job (progress on the jobs page, then a download); smaller ones answer at once.
+EDGECAMP_CARDS_JOB_ABOVE = _env_int("EDGECAMP_CARDS_JOB_ABOVE", 500)
 
 LOGGING = {
     "version": 1,

@@ -26,6 +26,7 @@ urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("accounts/", include("edgecamp.accounts.urls")),
     path("audit/", include("edgecamp.audit.urls")),
+    path("jobs/", include("edgecamp.jobs.urls")),
     path("protection/", include("edgecamp.protection.urls")),
     path("supply/", include("edgecamp.stock.urls")),
     path("supply/", include("edgecamp.distributions.urls")),

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from edgecamp.core.access import Role
 from edgecamp.distributions.services import start_cycle
+from edgecamp.jobs.models import Job
 from tests.accounts.factories import make_user
 from tests.browser.conftest import PASSWORD, log_in
 from tests.distributions.factories import make_cycle, per_household
@@ -29,6 +30,9 @@ def _pages(site) -> list[str]:
     stock_up(warehouse, item, "100")
     cycle = make_cycle(site, warehouse, [per_household(item, "1")])
     start_cycle(cycle.pk)
+    # The jobs page with a running job's progress bar and a failed job's error.
+    Job.objects.create(kind="registry-dedupe", state=Job.State.RUNNING, done=2, total=7)
+    Job.objects.create(kind="registry-dedupe", state=Job.State.FAILED, error="Stopped.")
     return [
         "/",
         "/households/",
@@ -42,6 +46,7 @@ def _pages(site) -> list[str]:
         f"/supply/cycles/{cycle.pk}/desk/",
         "/supply/pledges/",
         "/audit/",
+        "/jobs/",
         "/accounts/tokens/",
     ]
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.db.models.query import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
@@ -62,7 +63,14 @@ def audited(model: type[models.Model]) -> bool:
 
 
 def _values(instance: models.Model) -> dict[str, Any]:
-    return {f.attname: f.value_from_object(instance) for f in instance._meta.concrete_fields}
+    return {
+        f.attname: _plain(f.value_from_object(instance)) for f in instance._meta.concrete_fields
+    }
+
+
+def _plain(value: Any) -> Any:
+    # A file field's value is its stored name (a job's result file), not the file.
+    return (value.name or "") if isinstance(value, FieldFile) else value
 
 
 def _site_id(instance: models.Model, depth: int = 0) -> int | None:

@@ -21,6 +21,7 @@ from edgecamp.cli import (
     server,
     shelters,
     stock,
+    worker,
 )
 from edgecamp.cli._base import Handler
 
@@ -49,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     # In the order `edgecamp --help` has always listed them.
     demo.add_demo(commands)
     server.add_serve(commands)
+    worker.add_worker(commands)
     demo.add_generate(commands)
     accounts.add_createadmin(commands)
     shelters.add_allocation_commands(commands)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from edgecamp.cli._base import _positive_int, console, migrate, progress, red, setup_django
 from edgecamp.cli.accounts import create_admin, print_login
 from edgecamp.cli.server import add_server_arguments, run_server
+from edgecamp.cli.worker import start_worker_process, stop_worker_process
 from edgecamp.terminal import Terminal, styled
 
 if TYPE_CHECKING:
@@ -102,7 +103,13 @@ def _demo(args: argparse.Namespace) -> int:
             )
     if args.no_serve:
         return 0
-    return run_server(args.host, args.port, args.threads)
+    # The background jobs (the dedupe from the review page, a large cycle's cards) run in a
+    # worker beside the server, stopped with it.
+    worker = start_worker_process()
+    try:
+        return run_server(args.host, args.port, args.threads)
+    finally:
+        stop_worker_process(worker)
 
 
 def _print_demo_accounts(

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,8 +29,10 @@ from edgecamp.distributions.forms import (
     ScanForm,
     apply_supply_errors,
 )
+from edgecamp.distributions.jobs import cards_by_job, cards_file_name, start_cards_job
 from edgecamp.distributions.models import Cycle, RationCard
 from edgecamp.distributions.pdf import Card, cards_pdf, ration_cards_pdf
+from edgecamp.jobs.services import JobAlreadyRunning
 from edgecamp.registry.models import Household
 from edgecamp.stock import queries as stock_queries
 from edgecamp.stock.services import SupplyError
@@ -111,6 +113,8 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
             .values_list("household__shelter__block__code", flat=True)
             .distinct()
         ),
+        # Above the threshold, the cards are made by a background job (buttons, not links).
+        "cards_by_job": cards_by_job(cycle),
         # By their labels (the page said "active").
         "target_statuses": [
             Household.Status(status).label
@@ -148,18 +152,39 @@ def cycle_start(request: HttpRequest, cycle_id: int) -> HttpResponse:
     return redirect("cycle-detail", cycle_id=cycle.pk)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def cycle_cards(request: HttpRequest, cycle_id: int) -> HttpResponse:
+    """The cycle's cards (one block's with `?block=`) as a PDF; above the settings' threshold
+    of households a POST queues them as a background job (the cycle page's buttons) and a GET
+    sends the reader back to the cycle page to do so."""
     cycle = _cycle_or_404(cycle_id, request)
     if cycle.status == Cycle.Status.DRAFT:
         messages.error(request, _("Start the cycle first: cards are printed for its fixed list."))
         return redirect("cycle-detail", cycle_id=cycle.pk)
     block = request.GET.get("block", "").strip()[:20] or None
+    if cards_by_job(cycle, block):
+        if request.method != "POST":
+            messages.info(
+                request,
+                _(
+                    "These cards are for more than %(limit)d households: they are made in the "
+                    "background. Press “Make the ration cards (PDF)” to start."
+                )
+                % {"limit": settings.EDGECAMP_CARDS_JOB_ABOVE},
+            )
+            return redirect("cycle-detail", cycle_id=cycle.pk)
+        try:
+            job = start_cards_job(cycle, block, user=request.user, scope=scope_for(request.user))
+        except JobAlreadyRunning as running:
+            messages.info(request, _("These cards are being made already."))
+            return redirect("job-detail", job_id=running.job.pk)
+        messages.success(
+            request,
+            _("The cards are being made in the background; download them here when done."),
+        )
+        return redirect("job-detail", job_id=job.pk)
     response = HttpResponse(ration_cards_pdf(cycle, block=block), content_type="application/pdf")
-    part = f"-block-{slugify(block)}" if block else ""
-    response["Content-Disposition"] = (
-        f'attachment; filename="ration-cards-cycle-{cycle.pk}{part}.pdf"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{cards_file_name(cycle, block)}"'
     return response
 
 

@@ -19,6 +19,7 @@ WEB_ROUTES = {
     "household-event": allow(REGISTRATION),
     "duplicate-review": allow(MANAGEMENT),
     "duplicate-not-same": allow(MANAGEMENT),
+    "duplicate-dedupe-start": allow(MANAGEMENT),
     "duplicate-compare": allow(MANAGEMENT),
     "duplicate-merge": allow(MANAGEMENT),
     "duplicate-unmerge": allow(MANAGEMENT),

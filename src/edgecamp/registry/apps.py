@@ -8,6 +8,11 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from edgecamp.audit import capture
+        from edgecamp.jobs.kinds import register_kind
+        from edgecamp.registry.jobs import DEDUPE_KIND
+
+        # The review page starts the registry-wide dedupe as a background job.
+        register_kind(DEDUPE_KIND)
 
         # A merge that moved a protection-sensitive need names it among `need_ids`: its entries
         # are about protection data (the needs' own entries are, by their code).

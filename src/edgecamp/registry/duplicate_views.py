@@ -17,7 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.core.access import Scope, scope_for
 from edgecamp.core.paging import page_of, page_url
+from edgecamp.jobs.queries import live_jobs
+from edgecamp.jobs.services import JobRefused
 from edgecamp.registry import duplicates, merge, queries
+from edgecamp.registry.jobs import DEDUPE_JOB, start_dedupe
 from edgecamp.registry.models import DuplicateCandidate, Individual, MergeRecord
 from edgecamp.sites.queries import visible_sites
 
@@ -84,8 +87,30 @@ def duplicate_review(request: HttpRequest) -> HttpResponse:
             "page": page,
             "page_url": page_url(request),
             "merges": recent,
+            "dedupe_job": live_jobs(DEDUPE_JOB, request.user, scope).first(),
         },
     )
+
+
+@require_POST
+def duplicate_dedupe_start(request: HttpRequest) -> HttpResponse:
+    """Start the registry-wide dedupe in the background (one at a time)."""
+    try:
+        job = start_dedupe(request.user, scope_for(request.user))
+    except JobRefused as refused:
+        for problems in refused.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+    else:
+        messages.success(
+            request,
+            _(
+                "Looking for duplicates in the background (job %(number)d): follow it on the "
+                "jobs page; the pairs it finds appear here when it is done."
+            )
+            % {"number": job.pk},
+        )
+    return redirect("duplicate-review")
 
 
 @dataclass(frozen=True)

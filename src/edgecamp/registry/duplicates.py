@@ -27,7 +27,7 @@ import copy
 import logging
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -423,12 +423,37 @@ class DedupeJobSummary:
     skipped_open: int
 
 
-def run_dedupe_job(scope: Scope | None = None) -> DedupeJobSummary:
+# The dedupe job's steps as its progress shows them: reading, the engine's five, queueing.
+DEDUPE_STEPS = (
+    _("Reading the registry"),
+    _("Preparing names and dates"),
+    _("Grouping likely pairs"),
+    _("Comparing pairs"),
+    _("Estimating the model"),
+    _("Grouping people"),
+    _("Adding pairs to the review queue"),
+)
+
+
+def run_dedupe_job(
+    scope: Scope | None = None, progress: Callable[[int, int, str], None] | None = None
+) -> DedupeJobSummary:
     """Score every active individual (of the scope's sites) against every other and put each
     pair likely to be one person into the review queue, except pairs a reviewer marked as not
-    the same person and pairs already open."""
+    the same person and pairs already open. `progress(done, total, message)` hears each step
+    (a background job's progress bar)."""
     from edgecamp.linkage import link
 
+    steps = len(DEDUPE_STEPS)
+
+    def report(step: int) -> None:
+        if progress is not None:
+            progress(step, steps, str(DEDUPE_STEPS[step]))
+
+    def engine_step(_words: str, done: int, _total: int) -> None:
+        report(min(1 + done, steps - 2))
+
+    report(0)
     individuals = Individual.objects.all()
     if scope is not None:
         individuals = individuals.filter(scope.sites_q("household__site"))
@@ -439,7 +464,8 @@ def run_dedupe_job(scope: Scope | None = None) -> DedupeJobSummary:
         records += _background_records()
     if len(records) < 2:
         return DedupeJobSummary(len(rows), 0, 0, 0, 0)
-    result = link(records, review_threshold=REVIEW_THRESHOLD)
+    result = link(records, review_threshold=REVIEW_THRESHOLD, progress=engine_step)
+    report(steps - 1)
     pairs = {}
     for pair in result.pairs:
         if pair.record_id_l.startswith(_BACKGROUND_PREFIX) or pair.record_id_r.startswith(

@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("duplicates/", duplicate_views.duplicate_review, name="duplicate-review"),
     path(
+        "duplicates/look-for-new/",
+        duplicate_views.duplicate_dedupe_start,
+        name="duplicate-dedupe-start",
+    ),
+    path(
         "duplicates/<int:candidate_id>/",
         duplicate_views.duplicate_compare,
         name="duplicate-compare",

@@ -1,0 +1,1 @@
+from tests.jobs import kinds  # noqa: F401 - registers the test kinds
