@@ -1,7 +1,9 @@
 """Printable ration cards: A4 sheets of eight cards, each with the household number, the focal
-point's name (in the script it is written in), its size at the snapshot, its block and
-shelter, the cycle, a box per distribution and the QR code of `cards.card_code` (which holds no
-name). A cycle's cards come in block and shelter order, the whole list or one block's.
+point's name (its Latin transliteration and, when it was written down, the name in the
+person's own script: Arabic shaped and right to left, see `pdftext`), its size at the
+snapshot, its block and shelter, the cycle, a box per distribution and the QR code of
+`cards.card_code` (which holds no name). A cycle's cards come in block and shelter order,
+the whole list or one block's.
 
 A household whose card was reissued gets its current card (its number printed on it); a
 household whose card is revoked gets none."""
@@ -37,6 +39,7 @@ class Card:
     household_size: int
     issue: int = 1  # which of the household's cards: 1 the first, 2 its first replacement...
     name: str = ""  # the focal point's
+    local_name: str = ""  # the focal point's in their own script (Arabic...)
     block: str = ""
     shelter: str = ""
 
@@ -53,7 +56,17 @@ def cycle_cards(cycle: Cycle, block: str | None = None) -> list[Card]:
     if block is not None:
         listed = listed.filter(household__shelter__block__code=block)
     cards = []
-    for household_id, number, size, given, family, shelter, block_code in listed.order_by(
+    for (
+        household_id,
+        number,
+        size,
+        given,
+        family,
+        given_local,
+        family_local,
+        shelter,
+        block_code,
+    ) in listed.order_by(
         "household__shelter__block__code", "household__shelter__code", "household_number"
     ).values_list(
         "household_id",
@@ -61,6 +74,8 @@ def cycle_cards(cycle: Cycle, block: str | None = None) -> list[Card]:
         "household_size",
         "household__focal_point__given_name",
         "household__focal_point__family_name",
+        "household__focal_point__given_name_local",
+        "household__focal_point__family_name_local",
         "household__shelter__code",
         "household__shelter__block__code",
     ):
@@ -73,6 +88,7 @@ def cycle_cards(cycle: Cycle, block: str | None = None) -> list[Card]:
                 size,
                 card.issue if card is not None else 1,
                 name=" ".join(part for part in (given, family) if part),
+                local_name=" ".join(part for part in (given_local, family_local) if part),
                 block=block_code or "",
                 shelter=shelter or "",
             )
@@ -153,11 +169,13 @@ def _draw_card(
     canvas.drawString(text_x, line_y - 13 * mm, card.household_number)
     if card.name:
         # Left of the QR: about 28 characters at this size.
-        draw_text(canvas, text_x, line_y - 18.5 * mm, card.name[:28], 9, bold=True)
+        draw_text(canvas, text_x, line_y - 17.5 * mm, card.name[:28], 9, bold=True)
+    if card.local_name:
+        draw_text(canvas, text_x, line_y - 21.5 * mm, card.local_name[:28], 9, bold=True)
     draw_text(
         canvas,
         text_x,
-        line_y - 23 * mm,
+        line_y - 25 * mm,
         f"{labels['size']}: {card.household_size}",
         8,
         fallback=f"{english['size']}: {card.household_size}",
@@ -167,7 +185,7 @@ def _draw_card(
         draw_text(
             canvas,
             text_x,
-            line_y - 27 * mm,
+            line_y - 28.5 * mm,
             (labels["where"] % where)[:34],
             7,
             fallback=(english["where"] % where)[:34],
@@ -176,7 +194,7 @@ def _draw_card(
         draw_text(
             canvas,
             text_x,
-            line_y - 31 * mm,
+            line_y - 32 * mm,
             labels["issue"] % {"issue": card.issue},
             8,
             bold=True,
