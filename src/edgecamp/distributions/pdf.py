@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import zxingcpp
@@ -20,16 +20,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from edgecamp.distributions.cards import card_code
 from edgecamp.distributions.models import Cycle, RationCard
 from edgecamp.distributions.pdftext import draw_text
+from edgecamp.registry.photos import photos_of
 
 COLUMNS, ROWS = 2, 4
 CARD_W, CARD_H = 90 * mm, 64 * mm
 GUTTER = 5 * mm
 QR_SIZE = 30 * mm
+# The photo: under the QR (clear of its quiet zone), above the distribution boxes.
+PHOTO_W, PHOTO_H = 12.5 * mm, 15.5 * mm
 CARDS_PER_PAGE = COLUMNS * ROWS
 
 
@@ -42,11 +46,21 @@ class Card:
     local_name: str = ""  # the focal point's in their own script (Arabic...)
     block: str = ""
     shelter: str = ""
+    photo: bytes | None = None  # the household's photo (a JPEG), when asked for and taken
 
 
-def cycle_cards(cycle: Cycle, block: str | None = None) -> list[Card]:
+def cycle_cards(cycle: Cycle, block: str | None = None, *, photos: bool = False) -> list[Card]:
     """One card per household on the cycle's list (of one block, if given), in block and
-    shelter order: its current card; none if revoked."""
+    shelter order: its current card; none if revoked. `photos`: with the households' photos
+    (registry.photos), for those that have one."""
+    listed = _listed_cards(cycle, block)
+    if not photos:
+        return [card for _household_id, card in listed]
+    taken = photos_of([household_id for household_id, _card in listed])
+    return [replace(card, photo=taken.get(household_id)) for household_id, card in listed]
+
+
+def _listed_cards(cycle: Cycle, block: str | None) -> list[tuple[int, Card]]:
     current: dict[int, RationCard] = {}
     for card in RationCard.objects.filter(household__entitlements__cycle=cycle).order_by(
         "household_id", "issue"
@@ -55,7 +69,7 @@ def cycle_cards(cycle: Cycle, block: str | None = None) -> list[Card]:
     listed = cycle.entitlements.all()
     if block is not None:
         listed = listed.filter(household__shelter__block__code=block)
-    cards = []
+    cards: list[tuple[int, Card]] = []
     for (
         household_id,
         number,
@@ -83,26 +97,33 @@ def cycle_cards(cycle: Cycle, block: str | None = None) -> list[Card]:
         if card is not None and card.status == RationCard.Status.REVOKED:
             continue
         cards.append(
-            Card(
-                number,
-                size,
-                card.issue if card is not None else 1,
-                name=" ".join(part for part in (given, family) if part),
-                local_name=" ".join(part for part in (given_local, family_local) if part),
-                block=block_code or "",
-                shelter=shelter or "",
+            (
+                household_id,
+                Card(
+                    number,
+                    size,
+                    card.issue if card is not None else 1,
+                    name=" ".join(part for part in (given, family) if part),
+                    local_name=" ".join(part for part in (given_local, family_local) if part),
+                    block=block_code or "",
+                    shelter=shelter or "",
+                ),
             )
         )
     return cards
 
 
 def ration_cards_pdf(
-    cycle: Cycle, cards: Iterable[Card] | None = None, *, block: str | None = None
+    cycle: Cycle,
+    cards: Iterable[Card] | None = None,
+    *,
+    block: str | None = None,
+    photos: bool = False,
 ) -> bytes:
     """The cycle's cards (all its households, or one block's, unless `cards` is given) as
-    one PDF."""
+    one PDF; `photos`: with the households' photos."""
     return cards_pdf(
-        cards if cards is not None else cycle_cards(cycle, block),
+        cards if cards is not None else cycle_cards(cycle, block, photos=photos),
         title=_("Ration cards: %(cycle)s") % {"cycle": cycle.name},
         site_name=f"{cycle.site.name} · {cycle.name}",
         boxes=cycle.card_boxes,
@@ -205,6 +226,17 @@ def _draw_card(
     _draw_qr(
         canvas, qr_modules(code), x + CARD_W - QR_SIZE - pad / 2, y + CARD_H - QR_SIZE - pad / 2
     )
+
+    if card.photo is not None:
+        canvas.drawImage(
+            ImageReader(io.BytesIO(card.photo)),
+            x + CARD_W - PHOTO_W - pad / 2,
+            y + 13 * mm,
+            PHOTO_W,
+            PHOTO_H,
+            preserveAspectRatio=True,
+            anchor="n",
+        )
 
     # The code in print, so a desk can type it when the QR is damaged.
     canvas.setFont("Courier", 6.5)

@@ -155,7 +155,12 @@ def cycle_cards(request: HttpRequest, cycle_id: int) -> HttpResponse:
         messages.error(request, _("Start the cycle first: cards are printed for its fixed list."))
         return redirect("cycle-detail", cycle_id=cycle.pk)
     block = request.GET.get("block", "").strip()[:20] or None
-    response = HttpResponse(ration_cards_pdf(cycle, block=block), content_type="application/pdf")
+    # ?photos=1: with the households' photos (personal data: the answer is never cached).
+    photos = request.GET.get("photos", "") == "1"
+    response = HttpResponse(
+        ration_cards_pdf(cycle, block=block, photos=photos), content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
     part = f"-block-{slugify(block)}" if block else ""
     response["Content-Disposition"] = (
         f'attachment; filename="ration-cards-cycle-{cycle.pk}{part}.pdf"'

@@ -570,3 +570,27 @@ class MergeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.individual_id} → {self.survivor_id} ({self.state})"
+
+
+class HouseholdPhoto(Timestamped, models.Model):
+    """A photo of the household's focal point, printed on its ration card when asked.
+
+    Personal data: the image is a file under settings.EDGECAMP_PHOTO_DIR (in the data
+    directory, never in the repository or under the static files), named by a random token
+    (not the household number), served only through the household's access check
+    (`registry.photos`)."""
+
+    household = models.OneToOneField(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="photo"
+    )
+    file_name = models.CharField(max_length=64, editable=False)
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    taken_by = by_user(_("taken by"))
+
+    class Meta:
+        verbose_name = _("household photo")
+        verbose_name_plural = _("household photos")
+
+    def __str__(self) -> str:
+        return str(_("photo"))
