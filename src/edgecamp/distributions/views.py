@@ -119,10 +119,12 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         ],
     }
     if cycle.status == Cycle.Status.DRAFT:
-        context["planned"] = [
-            (rule, queries.planned_requirement(cycle).get(rule.item_id, 0))
-            for rule in cycle.rules.all()
-        ]
+        planned = queries.planned_requirement(cycle)
+        context["planned"] = [(rule, planned.get(rule.item_id, 0)) for rule in cycle.rules.all()]
+        # Warned before starting; the start asks for a reason then (services.start_cycle).
+        context["shortfall"] = queries.stock_shortfall(cycle, planned)
+    else:
+        context["started_short"] = queries.recorded_shortfall(cycle)
     return render(request, "distributions/cycle_detail.html", context)
 
 
@@ -130,7 +132,11 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def cycle_start(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = _cycle_or_404(cycle_id, request)
     try:
-        households = services.start_cycle(cycle.pk, started_by=request.user)
+        households = services.start_cycle(
+            cycle.pk,
+            started_by=request.user,
+            shortfall_reason=request.POST.get("shortfall_reason", ""),
+        )
     except SupplyError as error:
         for problems in error.errors.values():
             for problem in problems:
