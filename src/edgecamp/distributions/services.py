@@ -15,13 +15,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from edgecamp.audit.capture import record_sensitive_reads
 from edgecamp.core import dates
 from edgecamp.core.access import Scope
+from edgecamp.core.dates import in_words
 from edgecamp.core.text import TextRefused, clean_text
 from edgecamp.distributions import queries, rules
 from edgecamp.distributions.cards import (
@@ -240,7 +240,7 @@ def shortfall_message(cycle: Cycle, line: queries.ShortfallLine) -> str:
         "required": plain_quantity(line.required),
         "available": plain_quantity(line.available),
         "short": plain_quantity(line.short),
-        "day": date_format(cycle.starts_on),
+        "day": in_words(cycle.starts_on),
     }
 
 
@@ -452,7 +452,7 @@ def _check_household_present(household_id: int) -> None:
     if departure is None:
         when, why = "—", "—"
     else:
-        when, why = departure.occurred_on.isoformat(), departure.get_reason_display() or "—"
+        when, why = in_words(departure.occurred_on), departure.get_reason_display() or "—"
     raise SupplyError(
         {
             "code": [
