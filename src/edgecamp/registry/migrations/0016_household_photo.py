@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0014_individual_names_in_own_script"),
+        ("registry", "0015_individual_names_in_own_script"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -23,7 +23,7 @@ def drop_columns(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0013_site_counts_household_updates")]
+    dependencies = [("registry", "0014_search_key_indexes")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
