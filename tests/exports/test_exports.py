@@ -28,7 +28,11 @@ def camp(site):
     ours = make_household(
         site,
         members=[
-            member(given_name='=HYPERLINK("http://x")', family_name="Abakar"),
+            member(
+                given_name='=HYPERLINK("http://x")',
+                family_name="Abakar",
+                other_names=["Um Yusuf", "Kaltouma"],
+            ),
             member(
                 relationship="child",
                 given_name="Yusuf",
@@ -67,6 +71,8 @@ def test_the_registry_csvs_keep_to_the_users_sites_with_hxl_and_no_sensitive_nee
     assert needs["Yusuf"] == "DS"  # the survivor-of-violence code is not for a manager
     # A name that a spreadsheet would run as a formula is written as text.
     assert '\'=HYPERLINK("http://x")' in needs
+    aliases = {row[header.index("other_names")] for row in rows}
+    assert aliases == {"Um Yusuf; Kaltouma", ""}
     assert AuditEntry.objects.filter(action="export").count() == 2
 
 

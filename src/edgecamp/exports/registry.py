@@ -9,11 +9,12 @@ their sites: the export holds nothing else). No document numbers: an export trav
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, F, OuterRef, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from edgecamp.core.access import Scope
@@ -108,15 +109,21 @@ def members(scope: Scope, today: dt.date | None = None) -> Iterator[list[Any]]:
         Individual.objects.filter(scope.sites_q("household__site"))
         .exclude(status=Individual.Status.MERGED)
         .order_by("household__number", "pk")
-        .annotate(number=F("household__number"))
+        # As text from the database: decoding a million JSON lists and UUIDs in Python was
+        # half the export's time, and nearly every list is empty.
+        .annotate(
+            number=F("household__number"),
+            public_id=Cast("uuid", CharField()),
+            aliases=Cast("other_names", TextField()),
+        )
         .values_list(
             "number",
             "pk",
-            "uuid",
+            "public_id",
             "household__site__code",
             "given_name",
             "family_name",
-            "other_names",
+            "aliases",
             "sex",
             "date_of_birth",
             "date_of_birth_precision",
@@ -143,11 +150,11 @@ def members(scope: Scope, today: dt.date | None = None) -> Iterator[list[Any]]:
         ) = row
         yield [
             number,
-            str(uuid),
+            uuid,
             site,
             given,
             family,
-            "; ".join(others or []),
+            "; ".join(json.loads(others)) if others not in ("[]", "", None) else "",
             sex,
             born,
             precision if born else "",
