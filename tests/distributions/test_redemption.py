@@ -288,7 +288,8 @@ def test_many_desks_sharing_scarce_stock_never_overdraw_it(site):
     stock_up(warehouse, maize, 90)  # nine households of two at 5 kg a person
     households = [make_household(site) for _ in range(14)]
     cycle = make_cycle(site, warehouse, [per_person(maize, "5")])
-    start_cycle(cycle.pk)
+    # Scarce on purpose: 140 kg entitled, 90 kg held, so it starts only with a reason.
+    start_cycle(cycle.pk, shortfall_reason="Testing scarce stock")
     barrier = threading.Barrier(len(households))
     results: list[object] = []
 
