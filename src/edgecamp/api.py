@@ -88,7 +88,7 @@ def _not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpRespon
 def _refused(request: HttpRequest, exc: Refused) -> HttpResponse:
     """Every refused write (core.errors): the subclass's status and sentence, and the field
     messages by dotted path."""
-    body = {"detail": str(exc.detail), "errors": exc.errors}
+    body = {"detail": str(exc.detail), "errors": exc.errors, **exc.extra()}
     return api.create_response(request, body, status=exc.status_code)
 
 

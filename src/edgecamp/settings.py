@@ -157,6 +157,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = config.data_dir() / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Household photos (registry.photos): personal data, in the data directory, served only
+# through the household page's access check, never as static or media files.
+EDGECAMP_PHOTO_DIR = config.data_dir() / "photos"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -408,3 +408,47 @@ def test_cycle_cards_name_the_focal_point_and_come_by_block(site, client_as):
     one_block = client.get(f"/supply/cycles/{cycle.pk}/cards.pdf", {"block": "B"})
     assert one_block.status_code == 200
     assert "block-b" in one_block["Content-Disposition"]
+
+
+def test_cards_name_the_focal_point_in_both_scripts(site, monkeypatch):
+    """Issue 13: each card shows the focal point's name in both scripts; the Arabic one is
+    shaped (joined letter forms) and put right to left."""
+    from edgecamp.distributions import pdf as pdf_module
+    from edgecamp.distributions.pdftext import shaped_visual
+
+    warehouse = make_warehouse(site)
+    soap = make_item(name="Soap", code="soap-s", unit="bar")
+    stock_up(warehouse, soap, 100)
+    household = make_household(
+        site,
+        members=[
+            member(
+                given_name="Halima",
+                family_name="Adam",
+                given_name_local="حليمة",
+                family_name_local="آدم",
+            )
+        ],
+    )
+    cycle = make_cycle(site, warehouse, [per_household(soap, "1")])
+    start_cycle(cycle.pk)
+    [card] = cycle_cards(cycle)
+    assert (card.household_number, card.name, card.local_name) == (
+        household.number,
+        "Halima Adam",
+        "حليمة آدم",
+    )
+    drawn: list[str] = []
+    original = pdf_module.draw_text
+
+    def recording(canvas, x, y, text, size, **kwargs):
+        drawn.append(text)
+        original(canvas, x, y, text, size, **kwargs)
+
+    monkeypatch.setattr(pdf_module, "draw_text", recording)
+    pdf = pdf_module.ration_cards_pdf(cycle)
+    assert "Halima Adam" in drawn
+    assert "حليمة آدم" in drawn
+    assert re.search(rb"/BaseFont /[A-Z]{6}\+DejaVuSans", pdf)  # the Arabic font, embedded
+    # As printed: the family name left of the given name, each in joined forms.
+    assert shaped_visual("حليمة آدم") == "مدآ ﺔﻤﻴﻠﺣ"

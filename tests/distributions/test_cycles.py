@@ -75,6 +75,9 @@ def supply(site):
     warehouse = make_warehouse(site)
     maize = make_item(name="Maize", code="maize")
     kits = make_item(name="Hygiene kit", code="hygiene-kit", unit="kit", category="wash")
+    # Enough for the cycles these tests start (a start short of stock needs a reason).
+    stock_up(warehouse, maize, 1_000)
+    stock_up(warehouse, kits, 100)
     return warehouse, maize, kits
 
 

@@ -161,7 +161,10 @@ def test_insufficient_stock_refuses_and_writes_nothing(site):
     stock_up(warehouse, soap, 3)
     household = make_household(site)
     cycle = make_cycle(site, warehouse, [per_person(maize, "10"), per_household(soap, "4")])
-    start_cycle(cycle.pk)
+    # Started knowingly short of soap (the desk then refuses what it cannot hand out).
+    start_cycle(cycle.pk, shortfall_reason="Soap arrives next week")
+    cycle.refresh_from_db()
+    assert [(line["name"], line["short"]) for line in cycle.shortfall] == [("Soap", "1")]
     movements_before = Movement.objects.count()
 
     with pytest.raises(SupplyError) as caught:
@@ -285,7 +288,8 @@ def test_many_desks_sharing_scarce_stock_never_overdraw_it(site):
     stock_up(warehouse, maize, 90)  # nine households of two at 5 kg a person
     households = [make_household(site) for _ in range(14)]
     cycle = make_cycle(site, warehouse, [per_person(maize, "5")])
-    start_cycle(cycle.pk)
+    # Scarce on purpose: 140 kg entitled, 90 kg held, so it starts only with a reason.
+    start_cycle(cycle.pk, shortfall_reason="Testing scarce stock")
     barrier = threading.Barrier(len(households))
     results: list[object] = []
 

@@ -20,7 +20,7 @@ from tests.accounts.factories import make_user
 from tests.distributions.factories import per_household
 from tests.registry.factories import make_household, member
 from tests.sites.factories import make_shelter, make_site
-from tests.stock.factories import make_item, make_warehouse
+from tests.stock.factories import make_item, make_warehouse, stock_up
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,7 @@ def camp(db):
     north, south = make_site(name="North"), make_site(name="South")
     warehouse = make_warehouse(north)
     maize = make_item(name="Maize", code="maize")
+    stock_up(warehouse, maize, 10)  # enough for the cycles started here
     survivor = make_household(north, members=[member(given_name="Amina", specific_needs=["SV"])])
     make_household(north, members=[member(given_name="Hawa")])
     users = {

@@ -153,7 +153,8 @@ def test_position_days_of_cover_and_pipeline_break(site, pipeline):
         starts_on=today,
         ends_on=today + timedelta(days=29),
     )
-    start_cycle(cycle.pk)
+    # 360 to hand out, 300 on hand: started knowingly short, to watch the pipeline break.
+    start_cycle(cycle.pk, shortfall_reason="The next convoy is expected mid-cycle")
 
     [row] = [r for r in stock_position(today=today) if r.item == maize]
     assert row.on_hand == Decimal(300)

@@ -26,6 +26,13 @@ def add_cycle_commands(commands: Commands) -> None:
         "start-cycle", help="start a distribution cycle: snapshot its households and entitlements"
     )
     start.add_argument("--cycle", type=_positive_int, required=True, metavar="ID")
+    start.add_argument(
+        "--shortfall-reason",
+        default="",
+        metavar="TEXT",
+        help="start it although its entitlements exceed the stock on hand and expected by its "
+        "first day, and why (refused with the shortfall per item otherwise)",
+    )
     add_user_argument(start)
     start.set_defaults(handler=_start_cycle)
 
@@ -79,7 +86,9 @@ def _start_cycle(args: argparse.Namespace) -> int:
         from edgecamp.distributions.services import start_cycle
 
         cycle = _cycle(args, acting)
-        households = start_cycle(cycle.pk, started_by=acting.user)
+        households = start_cycle(
+            cycle.pk, started_by=acting.user, shortfall_reason=args.shortfall_reason
+        )
         return f"Cycle {cycle.pk} started: {households} households on its list."
 
     return run_as(args, "cycle-start", work, headline="Not started.", lookup_headline=None)

@@ -11,7 +11,7 @@ to its field (`apply_to`), and the CLI prints them with one printer."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.translation import gettext_lazy
 
@@ -43,6 +43,11 @@ class Refused(Exception):
             name = renamed.get(path, path) if renamed else path
             for message in messages:
                 form.add_error(name if name in form.fields else None, message)
+
+    def extra(self) -> dict[str, Any]:
+        """More of the answer than the messages, for a program to act on (the API puts it
+        beside `detail` and `errors`); none by default."""
+        return {}
 
     def __str__(self) -> str:
         return "; ".join(f"{path}: {' '.join(msgs)}" for path, msgs in self.errors.items())

@@ -276,6 +276,8 @@ def _store(camp: synthetic.SyntheticCamp, report: Progress) -> _StoredIds:
             "household",
             "given_name",
             "family_name",
+            "given_name_local",
+            "family_name_local",
             "other_names",
             "names_unknown",
             "sex",
@@ -392,12 +394,16 @@ def _individual_row(
 ) -> tuple[object, ...]:
     scratch.given_name = person.given_name
     scratch.family_name = person.family_name
+    scratch.given_name_local = person.given_name_local
+    scratch.family_name_local = person.family_name_local
     scratch.other_names = list(person.other_names)
     scratch.refresh_search_text()
     return (
         household_pk,
         person.given_name,
         person.family_name,
+        person.given_name_local,
+        person.family_name_local,
         scratch.other_names,
         False,
         person.sex,

@@ -35,7 +35,9 @@ from edgecamp.distributions.schemas import (
     PositionOut,
     RedeemIn,
     RedemptionOut,
+    ShortfallProblems,
     StartedOut,
+    StartIn,
 )
 from edgecamp.stock.services import SupplyError
 
@@ -68,12 +70,19 @@ def get_cycle(request: HttpRequest, cycle_id: int) -> Cycle:
 
 @router.post(
     "/cycles/{cycle_id}/start",
-    response={200: StartedOut, 404: Problem, 422: FieldProblems},
+    response={200: StartedOut, 404: Problem, 409: ShortfallProblems, 422: FieldProblems},
     summary="Start a cycle (snapshot its households and entitlements)",
 )
-def start_cycle(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
+def start_cycle(request: HttpRequest, cycle_id: int, data: StartIn | None = None) -> dict[str, Any]:
+    """409 with the shortfall per item when its entitlements exceed the stock on hand and
+    expected by its first day; send the same request with `shortfall_reason` to start it
+    anyway (the reason and the shortfall are kept on the cycle)."""
     _cycle_or_404(cycle_id, request)
-    households = services.start_cycle(cycle_id, started_by=request.user)
+    households = services.start_cycle(
+        cycle_id,
+        started_by=request.user,
+        shortfall_reason=data.shortfall_reason if data is not None else "",
+    )
     return {"cycle": _cycle_or_404(cycle_id, request), "households": households}
 
 

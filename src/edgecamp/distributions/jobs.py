@@ -42,16 +42,18 @@ def cards_by_job(cycle: Cycle, block: str | None = None) -> bool:
     return households_on_cards(cycle, block) > settings.EDGECAMP_CARDS_JOB_ABOVE
 
 
-def start_cards_job(cycle: Cycle, block: str | None, *, user: Any, scope: Scope) -> Job:
-    """Queue the cycle's cards (one block's, if given); the same cards already being made
-    refuse a second job (JobAlreadyRunning names it)."""
+def start_cards_job(
+    cycle: Cycle, block: str | None, *, user: Any, scope: Scope, photos: bool = False
+) -> Job:
+    """Queue the cycle's cards (one block's, if given; with the households' photos if asked);
+    the same cards already being made refuse a second job (JobAlreadyRunning names it)."""
     return job_services.start_job(
         CARDS_JOB,
         user=user,
         scope=scope,
-        params={"cycle": cycle.pk, "block": block},
+        params={"cycle": cycle.pk, "block": block, "photos": photos},
         site_ids=[cycle.site_id],
-        exclusive_key=f"{CARDS_JOB}:{cycle.pk}:{block or ''}",
+        exclusive_key=f"{CARDS_JOB}:{cycle.pk}:{block or ''}:{'photos' if photos else ''}",
     )
 
 
@@ -60,7 +62,7 @@ def _make_cards(run: JobRun) -> str:
     if cycle is None or not run.scope.includes(cycle.site_id):
         raise JobFailed(_("The cycle is gone, or no longer at one of your sites."))
     block = run.params.get("block") or None
-    cards = cycle_cards(cycle, block)
+    cards = cycle_cards(cycle, block, photos=bool(run.params.get("photos")))
     total = len(cards)
     drawing = _("Drawing the cards")
     run.progress(0, total, drawing)

@@ -62,6 +62,13 @@ class Cycle(PublicId, models.Model):
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     started_by = by_user(_("started by"))
+    # Started although its entitlements exceeded the stock on hand and in the pipeline by
+    # the distribution date: why, and the shortfall per item as it stood then
+    # ([{"item": id, "name", "unit", "required", "available", "short"}], quantities as text).
+    shortfall_reason = models.CharField(
+        _("reason for starting short of stock"), max_length=500, blank=True, default=""
+    )
+    shortfall = models.JSONField(_("stock shortfall at start"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

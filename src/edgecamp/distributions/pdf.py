@@ -1,7 +1,9 @@
 """Printable ration cards: A4 sheets of eight cards, each with the household number, the focal
-point's name (in the script it is written in), its size at the snapshot, its block and
-shelter, the cycle, a box per distribution and the QR code of `cards.card_code` (which holds no
-name). A cycle's cards come in block and shelter order, the whole list or one block's.
+point's name (its Latin transliteration and, when it was written down, the name in the
+person's own script: Arabic shaped and right to left, see `pdftext`), its size at the
+snapshot, its block and shelter, the cycle, a box per distribution and the QR code of
+`cards.card_code` (which holds no name). A cycle's cards come in block and shelter order,
+the whole list or one block's.
 
 A household whose card was reissued gets its current card (its number printed on it); a
 household whose card is revoked gets none."""
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import zxingcpp
@@ -18,16 +20,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
 from edgecamp.distributions.cards import card_code
 from edgecamp.distributions.models import Cycle, RationCard
 from edgecamp.distributions.pdftext import draw_text
+from edgecamp.registry.photos import photos_of
 
 COLUMNS, ROWS = 2, 4
 CARD_W, CARD_H = 90 * mm, 64 * mm
 GUTTER = 5 * mm
 QR_SIZE = 30 * mm
+# The photo: under the QR (clear of its quiet zone), above the distribution boxes.
+PHOTO_W, PHOTO_H = 12.5 * mm, 15.5 * mm
 CARDS_PER_PAGE = COLUMNS * ROWS
 
 
@@ -37,13 +43,24 @@ class Card:
     household_size: int
     issue: int = 1  # which of the household's cards: 1 the first, 2 its first replacement...
     name: str = ""  # the focal point's
+    local_name: str = ""  # the focal point's in their own script (Arabic...)
     block: str = ""
     shelter: str = ""
+    photo: bytes | None = None  # the household's photo (a JPEG), when asked for and taken
 
 
-def cycle_cards(cycle: Cycle, block: str | None = None) -> list[Card]:
+def cycle_cards(cycle: Cycle, block: str | None = None, *, photos: bool = False) -> list[Card]:
     """One card per household on the cycle's list (of one block, if given), in block and
-    shelter order: its current card; none if revoked."""
+    shelter order: its current card; none if revoked. `photos`: with the households' photos
+    (registry.photos), for those that have one."""
+    listed = _listed_cards(cycle, block)
+    if not photos:
+        return [card for _household_id, card in listed]
+    taken = photos_of([household_id for household_id, _card in listed])
+    return [replace(card, photo=taken.get(household_id)) for household_id, card in listed]
+
+
+def _listed_cards(cycle: Cycle, block: str | None) -> list[tuple[int, Card]]:
     current: dict[int, RationCard] = {}
     for card in RationCard.objects.filter(household__entitlements__cycle=cycle).order_by(
         "household_id", "issue"
@@ -52,8 +69,18 @@ def cycle_cards(cycle: Cycle, block: str | None = None) -> list[Card]:
     listed = cycle.entitlements.all()
     if block is not None:
         listed = listed.filter(household__shelter__block__code=block)
-    cards = []
-    for household_id, number, size, given, family, shelter, block_code in listed.order_by(
+    cards: list[tuple[int, Card]] = []
+    for (
+        household_id,
+        number,
+        size,
+        given,
+        family,
+        given_local,
+        family_local,
+        shelter,
+        block_code,
+    ) in listed.order_by(
         "household__shelter__block__code", "household__shelter__code", "household_number"
     ).values_list(
         "household_id",
@@ -61,6 +88,8 @@ def cycle_cards(cycle: Cycle, block: str | None = None) -> list[Card]:
         "household_size",
         "household__focal_point__given_name",
         "household__focal_point__family_name",
+        "household__focal_point__given_name_local",
+        "household__focal_point__family_name_local",
         "household__shelter__code",
         "household__shelter__block__code",
     ):
@@ -68,25 +97,33 @@ def cycle_cards(cycle: Cycle, block: str | None = None) -> list[Card]:
         if card is not None and card.status == RationCard.Status.REVOKED:
             continue
         cards.append(
-            Card(
-                number,
-                size,
-                card.issue if card is not None else 1,
-                name=" ".join(part for part in (given, family) if part),
-                block=block_code or "",
-                shelter=shelter or "",
+            (
+                household_id,
+                Card(
+                    number,
+                    size,
+                    card.issue if card is not None else 1,
+                    name=" ".join(part for part in (given, family) if part),
+                    local_name=" ".join(part for part in (given_local, family_local) if part),
+                    block=block_code or "",
+                    shelter=shelter or "",
+                ),
             )
         )
     return cards
 
 
 def ration_cards_pdf(
-    cycle: Cycle, cards: Iterable[Card] | None = None, *, block: str | None = None
+    cycle: Cycle,
+    cards: Iterable[Card] | None = None,
+    *,
+    block: str | None = None,
+    photos: bool = False,
 ) -> bytes:
     """The cycle's cards (all its households, or one block's, unless `cards` is given) as
-    one PDF."""
+    one PDF; `photos`: with the households' photos."""
     return cards_pdf(
-        cards if cards is not None else cycle_cards(cycle, block),
+        cards if cards is not None else cycle_cards(cycle, block, photos=photos),
         title=_("Ration cards: %(cycle)s") % {"cycle": cycle.name},
         site_name=f"{cycle.site.name} · {cycle.name}",
         boxes=cycle.card_boxes,
@@ -153,11 +190,13 @@ def _draw_card(
     canvas.drawString(text_x, line_y - 13 * mm, card.household_number)
     if card.name:
         # Left of the QR: about 28 characters at this size.
-        draw_text(canvas, text_x, line_y - 18.5 * mm, card.name[:28], 9, bold=True)
+        draw_text(canvas, text_x, line_y - 17.5 * mm, card.name[:28], 9, bold=True)
+    if card.local_name:
+        draw_text(canvas, text_x, line_y - 21.5 * mm, card.local_name[:28], 9, bold=True)
     draw_text(
         canvas,
         text_x,
-        line_y - 23 * mm,
+        line_y - 25 * mm,
         f"{labels['size']}: {card.household_size}",
         8,
         fallback=f"{english['size']}: {card.household_size}",
@@ -167,7 +206,7 @@ def _draw_card(
         draw_text(
             canvas,
             text_x,
-            line_y - 27 * mm,
+            line_y - 28.5 * mm,
             (labels["where"] % where)[:34],
             7,
             fallback=(english["where"] % where)[:34],
@@ -176,7 +215,7 @@ def _draw_card(
         draw_text(
             canvas,
             text_x,
-            line_y - 31 * mm,
+            line_y - 32 * mm,
             labels["issue"] % {"issue": card.issue},
             8,
             bold=True,
@@ -187,6 +226,17 @@ def _draw_card(
     _draw_qr(
         canvas, qr_modules(code), x + CARD_W - QR_SIZE - pad / 2, y + CARD_H - QR_SIZE - pad / 2
     )
+
+    if card.photo is not None:
+        canvas.drawImage(
+            ImageReader(io.BytesIO(card.photo)),
+            x + CARD_W - PHOTO_W - pad / 2,
+            y + 13 * mm,
+            PHOTO_W,
+            PHOTO_H,
+            preserveAspectRatio=True,
+            anchor="n",
+        )
 
     # The code in print, so a desk can type it when the QR is damaged.
     canvas.setFont("Courier", 6.5)

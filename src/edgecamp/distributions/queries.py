@@ -42,7 +42,9 @@ from edgecamp.stock.models import (
     ShipmentLine,
     StockBalance,
 )
+from edgecamp.stock.pipeline import expected_by
 from edgecamp.stock.quantities import QuantitySum
+from edgecamp.stock.queries import usable_on_hand
 
 ZERO = Decimal(0)
 
@@ -447,6 +449,103 @@ def planned_requirement(cycle: Cycle) -> dict[int, Decimal]:
         for item_id, rule in cycle_rules:
             totals[item_id] += rules.entitled_quantity(rule, size) * count
     return dict(totals)
+
+
+@dataclass(frozen=True)
+class ShortfallLine:
+    """An item a cycle would hand out more of than its warehouse will hold by the
+    distribution date."""
+
+    item: Item
+    required: Decimal  # the cycle's entitlements
+    on_hand: Decimal  # usable on the distribution date (expired lots left out)
+    in_pipeline: Decimal  # shipments and pledges expected by then
+    committed: Decimal  # still owed by the warehouse's other open cycles
+
+    @property
+    def name(self) -> str:
+        return self.item.name
+
+    @property
+    def unit(self) -> str:
+        return self.item.unit
+
+    @property
+    def available(self) -> Decimal:
+        return max(ZERO, self.on_hand + self.in_pipeline - self.committed)
+
+    @property
+    def short(self) -> Decimal:
+        return self.required - self.available
+
+    def as_record(self) -> dict[str, Any]:
+        """As kept on the cycle (Cycle.shortfall): exact quantities as text."""
+        return {
+            "item": self.item.pk,
+            "name": self.item.name,
+            "unit": self.item.unit,
+            "required": _plain(self.required),
+            "available": _plain(self.available),
+            "short": _plain(self.short),
+        }
+
+
+@dataclass(frozen=True)
+class RecordedShortfall:
+    """A line of Cycle.shortfall, as the cycle was started."""
+
+    name: str
+    unit: str
+    required: Decimal
+    available: Decimal
+    short: Decimal
+
+
+def recorded_shortfall(cycle: Cycle) -> list[RecordedShortfall]:
+    return [
+        RecordedShortfall(
+            str(line.get("name", "")),
+            str(line.get("unit", "")),
+            Decimal(str(line.get("required", 0))),
+            Decimal(str(line.get("available", 0))),
+            Decimal(str(line.get("short", 0))),
+        )
+        for line in cycle.shortfall or []
+    ]
+
+
+def stock_shortfall(cycle: Cycle, required: dict[int, Decimal]) -> list[ShortfallLine]:
+    """The items of `required` (per item id: what the cycle hands out) that the cycle's
+    warehouse cannot cover on the cycle's first day: stock usable then, plus the pipeline
+    expected by then (stock.pipeline.expected_by), less what its other open cycles still owe.
+    By item name. The page's warning and the start of the cycle (services.start_cycle) both
+    use this."""
+    day = cycle.starts_on
+    on_hand = usable_on_hand(cycle.warehouse_id, day)
+    pipeline = expected_by(cycle.warehouse_id, day)
+    owed: dict[int, Decimal] = dict(
+        EntitlementLine.objects.filter(
+            entitlement__cycle__warehouse_id=cycle.warehouse_id,
+            entitlement__cycle__status=Cycle.Status.OPEN,
+            entitlement__redemption__isnull=True,
+        )
+        .exclude(entitlement__cycle=cycle)
+        .values_list("item")
+        .annotate(total=QuantitySum("quantity"))
+        .order_by()
+    )
+    items = {i.pk: i for i in Item.objects.filter(pk__in=list(required))}
+    lines = [
+        ShortfallLine(
+            items[item_id],
+            quantity,
+            on_hand.get(item_id, ZERO),
+            pipeline.get(item_id, ZERO),
+            owed.get(item_id, ZERO),
+        )
+        for item_id, quantity in required.items()
+    ]
+    return sorted((line for line in lines if line.short > 0), key=lambda line: line.item.name)
 
 
 def _percent(part: int, whole: int) -> float:

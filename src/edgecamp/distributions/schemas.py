@@ -13,7 +13,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from edgecamp.core.access import scope_for
-from edgecamp.core.schemas import PUBLIC_ID, AtMost, CleanInput
+from edgecamp.core.schemas import PUBLIC_ID, AtMost, CleanInput, FieldProblems
 from edgecamp.distributions import queries, services
 from edgecamp.distributions.models import Cycle, EntitlementLine, EntitlementRule, Redemption
 from edgecamp.registry.codes import SpecificNeed
@@ -140,6 +140,36 @@ class RuleOut(Schema):
         return rule.item.code
 
 
+class ShortfallLineOut(Schema):
+    """An item the cycle hands out more of than its warehouse holds and expects by the
+    cycle's first day."""
+
+    item: int = Field(description="Item id.")
+    name: str
+    unit: str
+    required: Decimal = Field(description="What the cycle's entitlements hand out.")
+    available: Decimal = Field(
+        description="On hand on the first day, plus shipments and pledges expected by then, "
+        "less what the warehouse's other open cycles still owe."
+    )
+    short: Decimal
+
+
+class ShortfallProblems(FieldProblems):
+    shortfall: list[ShortfallLineOut] = Field(
+        description="Per item: start again with `shortfall_reason` to start it anyway."
+    )
+
+
+class StartIn(CleanInput):
+    shortfall_reason: str = Field(
+        "",
+        max_length=500,
+        description="Why the cycle starts although its entitlements exceed the stock on "
+        "hand and expected by its first day; needed only then, kept on the cycle.",
+    )
+
+
 class CycleOut(Schema):
     id: int
     uuid: UUID = Field(description=PUBLIC_ID)
@@ -162,6 +192,10 @@ class CycleOut(Schema):
     requires_verification: bool
     verification_round: int | None = Field(description="Id of the verification round, if set.")
     started_at: datetime | None
+    shortfall_reason: str = Field(description="Why it was started short of stock, if it was.")
+    shortfall: list[ShortfallLineOut] = Field(
+        description="The shortfall per item when it was started (empty: none)."
+    )
     rules: list[RuleOut]
 
     @staticmethod

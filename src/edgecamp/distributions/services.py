@@ -16,11 +16,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from edgecamp.audit.capture import record_sensitive_reads
 from edgecamp.core import dates
 from edgecamp.core.access import Scope
 from edgecamp.core.dates import in_words
+from edgecamp.core.text import TextRefused, clean_text
 from edgecamp.distributions import queries, rules
 from edgecamp.distributions.cards import (
     MAX_ISSUE,
@@ -50,6 +52,7 @@ from edgecamp.stock.services import (
     IssuePlan,
     StockMoved,
     SupplyError,
+    plain_quantity,
     plan_issue,
     take_planned_stock,
     write_issue_movements,
@@ -202,9 +205,67 @@ def create_cycle(data: CycleInput, *, scope: Scope | None = None) -> Cycle:
     return cycle
 
 
-def start_cycle(cycle_id: int, *, started_by: AbstractBaseUser | None = None) -> int:
+MAX_SHORTFALL_REASON = 500
+
+
+class StockShortfall(SupplyError):
+    """The cycle's entitlements exceed what its warehouse will hold on its first day (stock
+    on hand and the pipeline expected by then): refused until a reason is given. Nothing
+    was written."""
+
+    status_code = 409
+    detail = gettext_lazy(
+        "The cycle was not started: its entitlements exceed the stock on hand and expected "
+        "by its first day. Start it anyway by giving a reason (shortfall_reason)."
+    )
+
+    def __init__(self, cycle: Cycle, lines: Sequence[queries.ShortfallLine]) -> None:
+        self.lines = list(lines)
+        super().__init__(
+            {"shortfall_reason": [shortfall_message(cycle, line) for line in self.lines]}
+        )
+
+    def extra(self) -> dict[str, object]:
+        return {"shortfall": [line.as_record() for line in self.lines]}
+
+
+def shortfall_message(cycle: Cycle, line: queries.ShortfallLine) -> str:
+    unit = line.item.unit
+    return _(
+        "%(item)s: %(required)s %(unit)s to hand out, %(available)s %(unit)s on hand or "
+        "expected by %(day)s: %(short)s %(unit)s short."
+    ) % {
+        "item": line.item.name,
+        "unit": unit,
+        "required": plain_quantity(line.required),
+        "available": plain_quantity(line.available),
+        "short": plain_quantity(line.short),
+        "day": in_words(cycle.starts_on),
+    }
+
+
+def start_cycle(
+    cycle_id: int, *, started_by: AbstractBaseUser | None = None, shortfall_reason: str = ""
+) -> int:
     """Snapshot the eligible households and their entitlements; returns how many. From now
-    on the cycle's list and quantities are fixed, whatever happens in the registry."""
+    on the cycle's list and quantities are fixed, whatever happens in the registry.
+
+    If the entitlements exceed what the cycle's warehouse will hold on its first day
+    (queries.stock_shortfall), the start is refused with the shortfall per item
+    (StockShortfall) unless `shortfall_reason` says why it starts anyway; the reason and the
+    shortfall are then kept on the cycle."""
+    try:
+        reason = clean_text(shortfall_reason, multiline=True)
+    except TextRefused as refused:
+        raise SupplyError({"shortfall_reason": [refused.message]}) from refused
+    if len(reason) > MAX_SHORTFALL_REASON:
+        raise SupplyError(
+            {
+                "shortfall_reason": [
+                    _("Keep the reason under %(n)d characters.") % {"n": MAX_SHORTFALL_REASON}
+                ]
+            }
+        )
     with transaction.atomic():
         cycle = Cycle.objects.select_for_update().filter(pk=cycle_id).first()
         if cycle is None:
@@ -233,6 +294,13 @@ def start_cycle(cycle_id: int, *, started_by: AbstractBaseUser | None = None) ->
                 raise SupplyError({"rules": [too_large()]})
             if lines:
                 snapshot.append((household_id, number, size, lines))
+        required: dict[int, Decimal] = {}
+        for _hid, _number, _size, lines in snapshot:
+            for item_id, quantity in lines:
+                required[item_id] = required.get(item_id, Decimal(0)) + quantity
+        short = queries.stock_shortfall(cycle, required)
+        if short and not reason:
+            raise StockShortfall(cycle, short)
         entitlements = Entitlement.objects.bulk_create(
             (
                 Entitlement(
@@ -263,8 +331,14 @@ def start_cycle(cycle_id: int, *, started_by: AbstractBaseUser | None = None) ->
         cycle.status = Cycle.Status.OPEN
         cycle.started_at = timezone.now()
         cycle.started_by = started_by if started_by is not None and started_by.pk else None
-        cycle.save(update_fields=["status", "started_at", "started_by"])
+        cycle.shortfall = [line.as_record() for line in short]
+        cycle.shortfall_reason = reason if short else ""
+        cycle.save(
+            update_fields=["status", "started_at", "started_by", "shortfall", "shortfall_reason"]
+        )
     log.info("cycle %s started with %d households", cycle.pk, len(snapshot))
+    if short:
+        log.warning("cycle %s started short of stock on %d items", cycle.pk, len(short))
     return len(snapshot)
 
 

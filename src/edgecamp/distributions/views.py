@@ -123,10 +123,12 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
         ],
     }
     if cycle.status == Cycle.Status.DRAFT:
-        context["planned"] = [
-            (rule, queries.planned_requirement(cycle).get(rule.item_id, 0))
-            for rule in cycle.rules.all()
-        ]
+        planned = queries.planned_requirement(cycle)
+        context["planned"] = [(rule, planned.get(rule.item_id, 0)) for rule in cycle.rules.all()]
+        # Warned before starting; the start asks for a reason then (services.start_cycle).
+        context["shortfall"] = queries.stock_shortfall(cycle, planned)
+    else:
+        context["started_short"] = queries.recorded_shortfall(cycle)
     return render(request, "distributions/cycle_detail.html", context)
 
 
@@ -134,7 +136,11 @@ def cycle_detail(request: HttpRequest, cycle_id: int) -> HttpResponse:
 def cycle_start(request: HttpRequest, cycle_id: int) -> HttpResponse:
     cycle = _cycle_or_404(cycle_id, request)
     try:
-        households = services.start_cycle(cycle.pk, started_by=request.user)
+        households = services.start_cycle(
+            cycle.pk,
+            started_by=request.user,
+            shortfall_reason=request.POST.get("shortfall_reason", ""),
+        )
     except SupplyError as error:
         for problems in error.errors.values():
             for problem in problems:
@@ -162,6 +168,8 @@ def cycle_cards(request: HttpRequest, cycle_id: int) -> HttpResponse:
         messages.error(request, _("Start the cycle first: cards are printed for its fixed list."))
         return redirect("cycle-detail", cycle_id=cycle.pk)
     block = request.GET.get("block", "").strip()[:20] or None
+    # ?photos=1: with the households' photos (personal data: the answer is never cached).
+    photos = request.GET.get("photos", "") == "1"
     if cards_by_job(cycle, block):
         if request.method != "POST":
             messages.info(
@@ -174,7 +182,9 @@ def cycle_cards(request: HttpRequest, cycle_id: int) -> HttpResponse:
             )
             return redirect("cycle-detail", cycle_id=cycle.pk)
         try:
-            job = start_cards_job(cycle, block, user=request.user, scope=scope_for(request.user))
+            job = start_cards_job(
+                cycle, block, user=request.user, scope=scope_for(request.user), photos=photos
+            )
         except JobAlreadyRunning as running:
             messages.info(request, _("These cards are being made already."))
             return redirect("job-detail", job_id=running.job.pk)
@@ -183,7 +193,10 @@ def cycle_cards(request: HttpRequest, cycle_id: int) -> HttpResponse:
             _("The cards are being made in the background; download them here when done."),
         )
         return redirect("job-detail", job_id=job.pk)
-    response = HttpResponse(ration_cards_pdf(cycle, block=block), content_type="application/pdf")
+    response = HttpResponse(
+        ration_cards_pdf(cycle, block=block, photos=photos), content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
     response["Content-Disposition"] = f'attachment; filename="{cards_file_name(cycle, block)}"'
     return response
 

@@ -1,6 +1,16 @@
 """Normalisation for comparison: folded ASCII names with particles handled, a phonetic key for
 transliterated names, phone numbers and dates. The original values are never changed; these
 functions give the forms that are compared.
+
+Names written in Arabic script are folded in that script (not transliterated): diacritics
+(harakat, shadda, sukun, superscript alef) and tatweel are dropped, the alef and hamza-seat
+forms (أ إ آ ٱ, ؤ, ئ) give their bare letter, ta marbuta gives ha and alef maqsura gives ya
+(ة → ه, ى → ي), Persian and Urdu letter forms their Arabic ones (ک → ك, ی → ي). The article
+(ال), the connectors (بن، بنت، ابن، ولد) and عبد/ابو are handled as in Latin letters, so
+عبد الرحمن and عبدالرحمن agree. An Arabic-script key is therefore only ever equal to another
+Arabic-script key: matching Arabic script against a Latin transliteration is not attempted
+(an Arabic consonant skeleton drops the short vowels the Latin key needs: محمد gives "mhmd",
+which keys like Mahmoud, not like Mohammed).
 """
 
 from __future__ import annotations
@@ -11,7 +21,7 @@ from datetime import date
 from functools import lru_cache
 
 # Letters that NFKD does not decompose into ASCII.
-# The letters below are the point of this table, hence the RUF001 exemptions.
+# The letters below are the point of this table (hence the file's RUF001-3 exemption).
 _TRANSLITERATION = str.maketrans(
     {
         "ß": "ss",
@@ -22,18 +32,29 @@ _TRANSLITERATION = str.maketrans(
         "đ": "d",
         "ð": "d",
         "þ": "th",
-        "ı": "i",  # noqa: RUF001
+        "ı": "i",
         "ħ": "h",
         "ŋ": "ng",
         # Apostrophes and ʿayn/hamza signs inside transliterated Arabic names (A'isha, Ma'mun).
         "'": "",
-        "’": "",  # noqa: RUF001
+        "’": "",
         "ʿ": "",
-        "ʾ": "",  # noqa: RUF001
+        "ʾ": "",
         "`": "",
+        # Arabic script: the letter forms a name is written with interchangeably.
+        "\u0640": "",  # tatweel (kashida), a stretch of the line
+        "\u0671": "\u0627",  # alef wasla → alef
+        "\u0649": "\u064a",  # alef maqsura → ya
+        "\u0629": "\u0647",  # ta marbuta → ha
+        "\u06a9": "\u0643",  # Persian keheh → kaf
+        "\u06cc": "\u064a",  # Persian ya → ya
+        "\u06c1": "\u0647",  # Urdu heh goal → ha
     }
 )
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# The Arabic letters (hamza to ya) that folded text keeps; everything else non-ASCII goes.
+_ARABIC_LETTERS = frozenset(chr(c) for c in range(0x0621, 0x064B))
+_NON_ALNUM = re.compile(r"[^a-z0-9\u0621-\u064a]+")
+_HAMZA = "\u0621"
 # Connectors that say "son/daughter of" and carry no identity of their own.
 _CONNECTORS = frozenset({"bin", "ben", "ibn", "binti", "bint", "binte", "ould", "walad"})
 # The Arabic article, written apart ("El Nour", "Al-Nour"): joined to nothing, dropped.
@@ -45,6 +66,11 @@ _JOINED_ARTICLE = re.compile(r"^(?:al|el)(?=[bcdfghjklmnpqrstvwxz][a-z]{2,})")
 # Abdel Rahman, Abdul Rahman, Abd al-Rahman, Abderrahmane, Abdurrahman, Abdirahman.
 _ABD_APART = frozenset({"abd", "abdel", "abdal", "abdul", "abdil", "abde", "abdoul"})
 _ABU_APART = frozenset({"abu", "abou", "abo"})
+# The same in Arabic script (folded: ابن and إبن are one).
+_ARABIC_CONNECTORS = frozenset({"بن", "بنت", "ابن", "ولد"})
+_ARABIC_ARTICLE = "ال"
+_ARABIC_ABD = "عبد"
+_ARABIC_ABU = "ابو"
 # Abbreviations clerks write for the commonest names.
 _ABBREVIATIONS = {"md": "mohammed", "mohd": "mohammed", "muhd": "mohammed", "mhd": "mohammed"}
 
@@ -72,12 +98,14 @@ _VOWELS = frozenset("aeiouyw")
 @lru_cache(maxsize=262_144)
 def fold(text: str) -> str:
     """NFKC, case folding and transliteration to ASCII; anything but letters and digits
-    becomes one space. `"  Moïse-ÉLISABETH "` → `"moise elisabeth"`."""
+    becomes one space. `"  Moïse-ÉLISABETH "` → `"moise elisabeth"`. Arabic letters are kept,
+    folded as the module says: `"فاطِمَة"` → `"فاطمه"`, `"إبراهيم"` → `"ابراهيم"`."""
+    # NFKC turns Arabic presentation forms into letters; NFKD then splits a hamza or madda
+    # off its seat (أ → ا + U+0654), and the combining marks go with the harakat.
     text = unicodedata.normalize("NFKC", text).casefold().translate(_TRANSLITERATION)
     decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    ascii_text = ascii_text.encode("ascii", "ignore").decode("ascii")
-    return _NON_ALNUM.sub(" ", ascii_text).strip()
+    kept = "".join(ch for ch in decomposed if ch.isascii() or ch in _ARABIC_LETTERS)
+    return _NON_ALNUM.sub(" ", kept).strip()
 
 
 @lru_cache(maxsize=262_144)
@@ -86,6 +114,8 @@ def name_tokens(name: str) -> tuple[str, ...]:
     to the following word, abbreviations expanded. Order is kept (callers sort when they compare
     order-insensitively)."""
     words = fold(name).split()
+    if any(ch in _ARABIC_LETTERS for word in words for ch in word):
+        return _arabic_tokens(words)
     tokens: list[str] = []
     index = 0
     while index < len(words):
@@ -107,6 +137,35 @@ def name_tokens(name: str) -> tuple[str, ...]:
             word = "abd" + _after_abd(word[3:])
         tokens.append(word)
     return tuple(tokens)
+
+
+def _arabic_tokens(words: list[str]) -> tuple[str, ...]:
+    """name_tokens for a name in Arabic script: عبد الرحمن, عبدالرحمن → عبدرحمن; ابو بكر →
+    ابوبكر; محمد بن علي → محمد, علي; النور → نور (the article goes when three letters stay)."""
+    tokens: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if word in _ARABIC_CONNECTORS or (word == _ARABIC_ARTICLE and index < len(words)):
+            continue
+        if word in (_ARABIC_ABD, _ARABIC_ABU) and index < len(words):
+            following = words[index]
+            index += 1
+            tokens.append(word + _strip_arabic_article(following))
+            continue
+        if word.startswith(_ARABIC_ABD + _ARABIC_ARTICLE):
+            word = _ARABIC_ABD + _strip_arabic_article(word[len(_ARABIC_ABD) :])
+        else:
+            word = _strip_arabic_article(word)
+        tokens.append(word)
+    return tuple(tokens)
+
+
+def _strip_arabic_article(word: str) -> str:
+    if word.startswith(_ARABIC_ARTICLE) and len(word) >= len(_ARABIC_ARTICLE) + 3:
+        return word[len(_ARABIC_ARTICLE) :]
+    return word
 
 
 def _after_abd(rest: str) -> str:
@@ -133,11 +192,15 @@ def phonetic_key(token: str) -> str:
     th/dh → t, ph → f); voiced stops become voiceless (d → t, g/q/c → k), z → s, v → f,
     Somali x → h; vowels, w and y are dropped except as the first letter; h is kept only first
     or between vowels (not before a final vowel), so Abdullah and Abdullahi agree.
-    A token without consonants keys to itself.
+    A token without consonants keys to itself. An Arabic-script token keys to its folded
+    letters without hamza, doubled letters once (حواء and حوا agree; محمد and محمود do not).
     """
     word = fold(token).replace(" ", "")
     if not word:
         return ""
+    if word[0] in _ARABIC_LETTERS:
+        word = word.replace(_HAMZA, "")
+        return "".join(ch for i, ch in enumerate(word) if i == 0 or ch != word[i - 1])
     for digraph, sound in _DIGRAPHS:
         word = word.replace(digraph, sound)
     word = word.translate(_LETTERS)

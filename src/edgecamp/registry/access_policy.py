@@ -27,6 +27,11 @@ WEB_ROUTES = {
     # close protection-sensitive needs (registry.corrections).
     "household-correct": allow(REGISTRATION),
     "individual-correct": allow(CORRECTION),
+    # The focal point's photo for the ration card: taken by the registration roles, seen by
+    # whoever reads the household.
+    "household-photo": allow(PERSONAL_DATA),
+    "household-photo-upload": allow(REGISTRATION),
+    "household-photo-remove": allow(REGISTRATION),
 }
 
 API_OPERATIONS = {

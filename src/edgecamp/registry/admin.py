@@ -29,7 +29,16 @@ from edgecamp.registry.models import (
 
 class IndividualInline(ReadOnlyInline):
     model = Individual
-    fields = ["given_name", "family_name", "sex", "date_of_birth", "relationship", "status"]
+    fields = [
+        "given_name",
+        "family_name",
+        "given_name_local",
+        "family_name_local",
+        "sex",
+        "date_of_birth",
+        "relationship",
+        "status",
+    ]
     show_change_link = True
 
 

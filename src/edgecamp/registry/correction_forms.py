@@ -24,7 +24,12 @@ from edgecamp.registry.codes import (
     Sex,
     SpecificNeed,
 )
-from edgecamp.registry.forms import BLANK_CHOICE, COMMON_LANGUAGES, nationality_options
+from edgecamp.registry.forms import (
+    BLANK_CHOICE,
+    COMMON_LANGUAGES,
+    nationality_options,
+    own_script_field,
+)
 from edgecamp.registry.models import Household, IdentityDocument, Individual
 
 _DATE = {"input_formats": ["%Y-%m-%d"], "widget": forms.DateInput(attrs={"type": "date"})}
@@ -120,6 +125,8 @@ class HouseholdCorrectionForm(_CorrectionForm):
 class IndividualCorrectionForm(_CorrectionForm):
     given_name = TextField(label=_("Given name"), required=False, max_length=100)
     family_name = TextField(label=_("Family name"), required=False, max_length=100)
+    given_name_local = own_script_field(_("Given name in own script"))
+    family_name_local = own_script_field(_("Family name in own script"))
     other_names = TextField(
         label=_("Other names and aliases"),
         required=False,
@@ -232,6 +239,8 @@ class IndividualCorrectionForm(_CorrectionForm):
         values = {
             "given_name": data.get("given_name", ""),
             "family_name": data.get("family_name", ""),
+            "given_name_local": data.get("given_name_local", ""),
+            "family_name_local": data.get("family_name_local", ""),
             "other_names": "\n".join(
                 line.strip()
                 for line in (data.get("other_names") or "").splitlines()

@@ -143,6 +143,8 @@ class IndividualPatch(_CorrectionIn):
 
     given_name: str | None = None
     family_name: str | None = None
+    given_name_local: str | None = Field(None, description="The given name in own script.")
+    family_name_local: str | None = Field(None, description="The family name in own script.")
     other_names: list[str] | None = None
     names_unknown: bool | None = None
     sex: str | None = Field(None, json_schema_extra={"enum": Sex.values})
@@ -321,6 +323,8 @@ _HOUSEHOLD_COLUMNS = ("phone", "language", "place_of_origin", "registration_desk
 _INDIVIDUAL_COLUMNS = (
     "given_name",
     "family_name",
+    "given_name_local",
+    "family_name_local",
     "other_names",
     "names_unknown",
     "sex",

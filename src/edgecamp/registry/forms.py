@@ -259,9 +259,23 @@ class BirthDateField(forms.DateField):
         return super().to_python(value)
 
 
+def own_script_field(label: str) -> TextField:
+    """A name in the person's own script: typed right to left when it is Arabic (`dir=auto`
+    follows the first letter typed)."""
+    return TextField(
+        label=label,
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+        help_text=_("As the person writes it, e.g. in Arabic script."),
+    )
+
+
 class MemberForm(DeferredValidationMixin, forms.Form):
     given_name = TextField(label=_("Given name"), required=False, max_length=100)
     family_name = TextField(label=_("Family name"), required=False, max_length=100)
+    given_name_local = own_script_field(_("Given name in own script"))
+    family_name_local = own_script_field(_("Family name in own script"))
     other_names = TextField(
         label=_("Other names and aliases"),
         required=False,
@@ -331,6 +345,8 @@ class MemberForm(DeferredValidationMixin, forms.Form):
             "sex": "",
             "given_name": "",
             "family_name": "",
+            "given_name_local": "",
+            "family_name_local": "",
             "other_names": "",
             "names_unknown": False,
             "nationality": "",
@@ -356,6 +372,8 @@ class MemberForm(DeferredValidationMixin, forms.Form):
             family_name=data["family_name"],
             other_names=[n.strip() for n in _ALIAS_SEPARATORS.split(data["other_names"])],
             names_unknown=data["names_unknown"],
+            given_name_local=data["given_name_local"],
+            family_name_local=data["family_name_local"],
             date_of_birth=dob,
             date_of_birth_precision=data["date_of_birth_precision"] or DatePrecision.EXACT,
             nationality=data["nationality"],

@@ -123,6 +123,14 @@ class Individual(PublicId, Timestamped, models.Model):
     )
     given_name = models.CharField(_("given name"), max_length=100, blank=True)
     family_name = models.CharField(_("family name"), max_length=100, blank=True)
+    # The same names in the script the person writes them in (Arabic, mostly), beside the
+    # Latin transliteration above; searched and printed on the ration card too.
+    given_name_local = models.CharField(
+        _("given name in own script"), max_length=100, blank=True, default=""
+    )
+    family_name_local = models.CharField(
+        _("family name in own script"), max_length=100, blank=True, default=""
+    )
     other_names = models.JSONField(_("other names and aliases"), default=list, blank=True)
     # An infant not yet named, an unconscious patient: names left blank on purpose.
     names_unknown = models.BooleanField(_("names unknown"), default=False)
@@ -192,6 +200,11 @@ class Individual(PublicId, Timestamped, models.Model):
     def full_name(self) -> str:
         return " ".join(part for part in (self.given_name, self.family_name) if part)
 
+    @property
+    def local_name(self) -> str:
+        """The names in the person's own script ("" when none were written)."""
+        return " ".join(p for p in (self.given_name_local, self.family_name_local) if p)
+
     def age_on(self, day: date) -> int | None:
         if self.date_of_birth is None:
             return None
@@ -204,7 +217,13 @@ class Individual(PublicId, Timestamped, models.Model):
             self.search_text = ""
             self.name_keys = ""
             return
-        names = [self.given_name, self.family_name, *map(str, self.other_names or [])]
+        names = [
+            self.given_name,
+            self.family_name,
+            self.given_name_local,
+            self.family_name_local,
+            *map(str, self.other_names or []),
+        ]
         self.search_text = fold(" ".join(n for n in names if n))[:400]
         self.name_keys = name_keys(names)
 
@@ -571,3 +590,27 @@ class MergeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.individual_id} → {self.survivor_id} ({self.state})"
+
+
+class HouseholdPhoto(Timestamped, models.Model):
+    """A photo of the household's focal point, printed on its ration card when asked.
+
+    Personal data: the image is a file under settings.EDGECAMP_PHOTO_DIR (in the data
+    directory, never in the repository or under the static files), named by a random token
+    (not the household number), served only through the household's access check
+    (`registry.photos`)."""
+
+    household = models.OneToOneField(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="photo"
+    )
+    file_name = models.CharField(max_length=64, editable=False)
+    width = models.PositiveSmallIntegerField()
+    height = models.PositiveSmallIntegerField()
+    taken_by = by_user(_("taken by"))
+
+    class Meta:
+        verbose_name = _("household photo")
+        verbose_name_plural = _("household photos")
+
+    def __str__(self) -> str:
+        return str(_("photo"))

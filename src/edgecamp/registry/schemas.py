@@ -86,6 +86,10 @@ class MemberIn(CleanInput):
     sex: str = Field(json_schema_extra=_one_of(Sex))
     given_name: str = ""
     family_name: str = ""
+    given_name_local: str = Field(
+        "", description="The given name in the person's own script (e.g. Arabic), if written."
+    )
+    family_name_local: str = Field("", description="The family name in the person's own script.")
     other_names: Annotated[list[str], AtMost(MAX_OTHER_NAMES, too_many_other_names)] = Field(
         default_factory=list, max_length=MAX_OTHER_NAMES, description="Aliases and spellings."
     )
@@ -117,6 +121,8 @@ class MemberIn(CleanInput):
             family_name=self.family_name,
             other_names=tuple(self.other_names),
             names_unknown=self.names_unknown,
+            given_name_local=self.given_name_local,
+            family_name_local=self.family_name_local,
             date_of_birth=self.date_of_birth,
             date_of_birth_precision=self.date_of_birth_precision,
             nationality=self.nationality,
@@ -241,6 +247,8 @@ class IndividualOut(Schema):
     uuid: UUID = Field(description=PUBLIC_ID)
     given_name: str
     family_name: str
+    given_name_local: str = Field(description="The given name in the person's own script.")
+    family_name_local: str = Field(description="The family name in the person's own script.")
     other_names: list[str]
     names_unknown: bool
     sex: str = Field(json_schema_extra=_one_of(Sex))

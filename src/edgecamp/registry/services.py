@@ -91,6 +91,9 @@ class MemberInput:
     family_name: str = ""
     other_names: Sequence[str] = ()
     names_unknown: bool = False
+    # The names in the person's own script (Arabic...), beside the Latin ones above.
+    given_name_local: str = ""
+    family_name_local: str = ""
     date_of_birth: date | None = None
     date_of_birth_precision: str = DatePrecision.EXACT
     nationality: str = ""
@@ -478,6 +481,8 @@ def _normalise_member(member: MemberInput) -> MemberInput:
         family_name=" ".join(member.family_name.split()),
         other_names=tuple(" ".join(n.split()) for n in member.other_names if n.strip()),
         names_unknown=member.names_unknown,
+        given_name_local=" ".join(member.given_name_local.split()),
+        family_name_local=" ".join(member.family_name_local.split()),
         date_of_birth=dob,
         date_of_birth_precision=member.date_of_birth_precision,
         nationality=member.nationality.strip().upper(),
@@ -592,7 +597,7 @@ def _validate_member(
             f"{path}.given_name",
             _("Enter the person's name, or tick “names unknown” if it really is unknown."),
         )
-    for name_field in ("given_name", "family_name"):
+    for name_field in ("given_name", "family_name", "given_name_local", "family_name_local"):
         if len(getattr(member, name_field)) > 100:
             errors.add(f"{path}.{name_field}", _("Keep names under 100 characters."))
     if len(member.other_names) > MAX_OTHER_NAMES or any(len(n) > 100 for n in member.other_names):
@@ -655,6 +660,8 @@ def _create_member(household: Household, member: MemberInput, started_on: date) 
         family_name=member.family_name,
         other_names=list(member.other_names),
         names_unknown=member.names_unknown,
+        given_name_local=member.given_name_local,
+        family_name_local=member.family_name_local,
         sex=member.sex,
         date_of_birth=member.date_of_birth,
         date_of_birth_precision=member.date_of_birth_precision,

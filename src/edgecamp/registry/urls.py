@@ -1,6 +1,6 @@
 from django.urls import path
 
-from edgecamp.registry import correction_views, duplicate_views, event_views, views
+from edgecamp.registry import correction_views, duplicate_views, event_views, photo_views, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -52,6 +52,17 @@ urlpatterns = [
         "households/<str:number>/correct/",
         correction_views.household_correct,
         name="household-correct",
+    ),
+    path("households/<str:number>/photo.jpg", photo_views.household_photo, name="household-photo"),
+    path(
+        "households/<str:number>/photo/",
+        photo_views.household_photo_upload,
+        name="household-photo-upload",
+    ),
+    path(
+        "households/<str:number>/photo/remove/",
+        photo_views.household_photo_remove,
+        name="household-photo-remove",
     ),
     path(
         "households/<str:number>/members/<int:individual_id>/correct/",

@@ -20,7 +20,7 @@ from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.core.access import Scope, scope_for
 from edgecamp.core.htmx import is_htmx
 from edgecamp.core.paging import page_of, page_url
-from edgecamp.registry import corrections, duplicates, event_text, merge, panels, queries
+from edgecamp.registry import corrections, duplicates, event_text, merge, panels, photos, queries
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, Sex, SpecificNeed
 from edgecamp.registry.event_forms import event_kinds_for
 from edgecamp.registry.forms import (
@@ -38,6 +38,7 @@ from edgecamp.registry.forms import (
     nationality_names,
 )
 from edgecamp.registry.models import Household, Individual, LifeEvent
+from edgecamp.registry.photo_views import PhotoForm
 from edgecamp.registry.services import (
     MAX_MEMBERS,
     HouseholdInput,
@@ -271,6 +272,8 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
             "household": household,
             "members": members,
             "language_name": language_name(household.language),
+            "photo": photos.photo_of(household),
+            "photo_form": PhotoForm(),
             "timeline": _timeline(household, scope),
             "memberships": household.memberships.all(),
             "event_kinds": event_kinds_for(household),

@@ -299,3 +299,42 @@ def _update_pledge_status(pledge_id: int) -> None:
     all_received = not pledge.shipments.exclude(status=Shipment.Status.RECEIVED).exists()
     status = Pledge.Status.RECEIVED if all_received and not short else Pledge.Status.IN_TRANSIT
     Pledge.objects.filter(pk=pledge.pk).update(status=status)
+
+
+def expected_by(warehouse_id: int, day: date) -> dict[int, Decimal]:
+    """Per item id: what the pipeline will have brought into the warehouse by `day`, on the
+    senders' word: shipments in transit expected on or before it (their manifests), and what
+    open pledges expected by then still have to ship (pledged less shipped). A shipment or a
+    pledge without an expected date is not counted: nobody said it arrives in time."""
+    totals: dict[int, Decimal] = {}
+    in_transit = ShipmentLine.objects.filter(
+        shipment__destination_id=warehouse_id,
+        shipment__status=Shipment.Status.IN_TRANSIT,
+        shipment__expected_on__lte=day,
+    )
+    for item, total in (
+        in_transit.values_list("item").annotate(total=QuantitySum("manifest_quantity")).order_by()
+    ):
+        totals[item] = totals.get(item, Decimal(0)) + total
+    pledges = Pledge.objects.filter(
+        destination_id=warehouse_id,
+        status__in=[Pledge.Status.PLEDGED, Pledge.Status.IN_TRANSIT],
+        expected_by__lte=day,
+    )
+    shipped = {
+        (pledge, item): total
+        for pledge, item, total in ShipmentLine.objects.filter(shipment__pledge__in=pledges)
+        .values_list("shipment__pledge", "item")
+        .annotate(total=QuantitySum("manifest_quantity"))
+        .order_by()
+    }
+    for pledge, item, total in (
+        PledgeLine.objects.filter(pledge__in=pledges)
+        .values_list("pledge", "item")
+        .annotate(total=QuantitySum("quantity"))
+        .order_by()
+    ):
+        outstanding = total - shipped.get((pledge, item), Decimal(0))
+        if outstanding > 0:
+            totals[item] = totals.get(item, Decimal(0)) + outstanding
+    return totals

@@ -8,6 +8,8 @@ for internal callers (commands, services), never for a request."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Prefetch, QuerySet
 
@@ -23,7 +25,16 @@ from edgecamp.stock.models import (
     StockBalance,
     Warehouse,
 )
-from edgecamp.stock.quantities import MAX_LINES
+from edgecamp.stock.quantities import MAX_LINES, QuantitySum
+
+
+def usable_on_hand(warehouse_id: int, day: date) -> dict[int, Decimal]:
+    """Per item id: the warehouse's stock that can still be handed out on `day` (lots
+    expired by then left out)."""
+    balances = StockBalance.objects.filter(warehouse_id=warehouse_id, quantity__gt=0).exclude(
+        lot__expires_on__lt=day
+    )
+    return dict(balances.values_list("item").annotate(total=QuantitySum("quantity")).order_by())
 
 
 def items() -> QuerySet[Item]:

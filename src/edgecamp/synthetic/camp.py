@@ -8,6 +8,7 @@ from bisect import bisect
 from datetime import date
 from itertools import accumulate
 
+from edgecamp.synthetic.arabic import write_arabic_names
 from edgecamp.synthetic.communities import COMMUNITIES, COMMUNITY_BY_KEY, COMMUNITY_WEIGHTS
 from edgecamp.synthetic.duplicates import register_again
 from edgecamp.synthetic.families import compose_household
@@ -77,6 +78,7 @@ def _generate(people: int, seed: int, duplicate_rate: float, reference_date: dat
         community = COMMUNITY_BY_KEY[original.community]
         pairs.append((register_again(rnd, original, community, plans, reference_date), original))
     households = [*originals, *(duplicate for duplicate, _ in pairs)]
+    write_arabic_names(households, seed)
     # Household numbers follow the order of registration, as at a real desk.
     households.sort(key=lambda h: h.registration_date)
     individual_id = 0

@@ -109,6 +109,9 @@ class Individual:
     documents: tuple[IdentityDocument, ...] = ()
     # What the second registration got wrong ("given_name:variant", "date_of_birth:missing").
     errors: tuple[str, ...] = ()
+    # The names in Arabic script, for a share of the Arabic-speaking people (synthetic.arabic).
+    given_name_local: str = ""
+    family_name_local: str = ""
 
 
 @dataclass(slots=True)

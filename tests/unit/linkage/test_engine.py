@@ -61,6 +61,44 @@ def test_different_names_keep_different_keys(one: str, other: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "variants",
+    [
+        ("محمد", "مُحَمَّد", "مـحـمـد", "ﻣﺤﻤﺪ"),  # harakat and shadda, tatweel, presentation forms
+        ("فاطمة", "فاطمه", "فَاطِمَة"),  # ta marbuta and ha
+        ("موسى", "موسي"),  # alef maqsura and ya
+        ("أحمد", "احمد", "إحمد"),  # alef with hamza above and below, bare alef
+        ("آدم", "ادم", "أدم"),  # alef madda
+        ("عائشة", "عايشه"),  # hamza on its ya seat
+        ("حواء", "حوا"),  # a final hamza
+        ("عبد الرحمن", "عبدالرحمن"),  # Abd apart or together, the article dropped
+        ("عبد الله", "عبدالله"),
+        ("أبو بكر", "ابوبكر"),
+        ("النور", "نور"),
+        ("محمد بن علي", "محمد علي"),  # the connector
+        ("کریم", "كريم"),  # Persian letter forms
+    ],
+)
+def test_arabic_spellings_share_a_key(variants: tuple[str, ...]) -> None:
+    keys = {name_key(v) for v in variants}
+    assert len(keys) == 1, keys
+    assert keys != {""}
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("محمد", "محمود"), ("حسن", "حسين"), ("فاطمة", "فاطنة"), ("محمد", "Mohammed")],
+)
+def test_different_arabic_names_keep_different_keys(one: str, other: str) -> None:
+    assert name_key(one) != name_key(other)
+
+
+def test_latin_folding_is_unchanged_by_arabic_letters() -> None:
+    assert fold("Hawa آدم") == "hawa ادم"
+    assert fold("\u0412\u0435\u0440\u0430 Straße") == "strasse"  # other scripts still dropped
+    assert name_key("Mohammed Adam") == "mhmt tm"
+
+
+@pytest.mark.parametrize(
     ("raw", "tokens"),
     [
         ("  Moïse-ÉLISABETH ", ("moise", "elisabeth")),

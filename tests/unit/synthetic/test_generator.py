@@ -410,3 +410,41 @@ def test_some_shelters_are_near_facilities_accessible_ones_included(camp):
     near = _share([s.near_facilities for s in shelters])
     assert 0.15 <= near <= 0.4
     assert all(s.near_facilities for s in shelters if s.accessible)
+
+
+def test_a_share_of_arabic_speakers_carry_their_names_in_arabic_script(camp, people):
+    from edgecamp.linkage.normalise import name_key
+    from edgecamp.synthetic.arabic import in_arabic
+
+    arabic = [p for p in people if p.given_name_local]
+    speakers = [h for h in camp.households if h.community == "darfur_arabic"]
+    assert 0.4 < len(arabic) / sum(len(h.members) for h in speakers) < 0.7
+    for person in arabic[:500]:
+        # Every spelling of a name in one group gets the one Arabic spelling.
+        assert person.given_name_local == in_arabic(person.given_name)
+        assert all("\u0621" <= ch <= "\u064a" or ch == " " for ch in person.family_name_local)
+    assert in_arabic("Muhammad") == in_arabic("Mahamat") == "محمد"
+    assert in_arabic("Abdul Rahman Adam") == "عبدالرحمن آدم"
+    assert in_arabic("Babagana") is None  # no spelling known: left in Latin letters only
+    assert name_key(in_arabic("Kaltouma") or "") != name_key("Kaltouma")
+
+
+def test_arabic_names_leave_the_rest_of_the_camp_unchanged(monkeypatch):
+    """They are drawn from a generator of their own: the desk check's frozen background
+    (scripts/freeze-desk-background) and every seed's camp stay as they were."""
+    from edgecamp.synthetic import camp as camp_module
+
+    with_arabic = generate_camp(2_000, SEED)
+    monkeypatch.setattr(camp_module, "write_arabic_names", lambda households, seed: None)
+    without = generate_camp(2_000, SEED)
+
+    def latin(c: SyntheticCamp) -> list[tuple[object, ...]]:
+        return [
+            (m.given_name, m.family_name, m.date_of_birth, m.sex, h.phone)
+            for h in c.households
+            for m in h.members
+        ]
+
+    assert latin(with_arabic) == latin(without)
+    assert any(m.given_name_local for m in with_arabic.individuals())
+    assert not any(m.given_name_local for m in without.individuals())
