@@ -62,7 +62,10 @@ def test_the_job_makes_the_pdf_with_progress_and_the_jobs_page_downloads_it(
     response = client.post(reverse("cycle-cards", args=[cycle.pk]))
     job = Job.objects.get()
     assert response["Location"] == reverse("job-detail", args=[job.pk])
-    assert (job.kind, job.params) == (CARDS_JOB, {"cycle": cycle.pk, "block": None})
+    assert (job.kind, job.params) == (
+        CARDS_JOB,
+        {"cycle": cycle.pk, "block": None, "photos": False},
+    )
     assert list(job.sites.values_list("site_id", flat=True)) == [cycle.site_id]
     # The same cards asked for again while they are made: sent to the job, no second one.
     again = client.post(reverse("cycle-cards", args=[cycle.pk]))
