@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -297,6 +298,8 @@ def correctable_events(household: Household) -> list[tuple[str, str]]:
     found = (
         LifeEvent.objects.filter(household=household, kind__in=events.CORRECTABLE)
         .filter(corrections__isnull=True)
+        # The new household's half of a split is undone with the split, where it was recorded.
+        .exclude(Q(kind=EventKind.SPLIT) & ~Q(data__has_key="new_household"))
         .order_by("-recorded_at")[:20]
     )
     return [(str(e.uuid), f"{e.occurred_on.isoformat()} — {e.get_kind_display()}") for e in found]

@@ -228,9 +228,13 @@ class FocalPointChangeIn(_EventIn):
 
 
 class CorrectionIn(_EventIn):
-    """Undoes an earlier event recorded by mistake (a death, missing, found, departure, return,
-    move, relocation or focal point change): statuses, shelter, site and focal point as they
-    were. Refused when later events built on it (correct those first)."""
+    """Undoes an earlier event recorded by mistake, of any type: statuses, shelter, site and
+    focal point as they were; an undone birth leaves the child out of every count (status
+    `recorded_in_error`, history kept); an undone join takes the people back to the household
+    they came from (refused with the reason when it cannot take them: not active, at a site
+    the caller does not work at, its shelter full); an undone split brings the members back
+    and closes the new household. Refused when later events built on it (correct those
+    first). A join is undone on the household joined, a split on the household split."""
 
     type: Literal["correction"]
     reason: str = Field("", json_schema_extra=_reasons(EventKind.CORRECTION))
