@@ -491,6 +491,35 @@ def test_api_records_an_event_and_lists_them(site, client_as):
     assert undo.json()["corrects"] == body["uuid"]
 
 
+def test_api_lists_a_join_under_both_households_and_its_undoing_too(site, client_as):
+    household = _family(site)
+    _focal, spouse, _child = _people(household)
+    other = _family(site)
+    clerk = client_as(Role.REGISTRATION_CLERK, [site])
+    joined = _post(
+        clerk,
+        household,
+        {"type": "join", "members": [spouse.pk], "to_household": other.number},
+    ).json()
+
+    def listed(shown):
+        response = clerk.get(f"/api/v1/households/{shown.number}/events")
+        return {(e["type"], e["household"], e["from_household"]) for e in response.json()["items"]}
+
+    join = ("join", other.number, household.number)
+    assert join in listed(household)
+    assert join in listed(other)
+    assert (
+        _post(clerk, other, {"type": "correction", "corrects": joined["uuid"]}).status_code == 201
+    )
+    undone = ("correction", other.number, None)
+    assert {join, undone} <= listed(household)
+    assert {join, undone} <= listed(other)
+    # Another household's joins are not listed here.
+    third = _family(site)
+    assert {e[0] for e in listed(third)} == {"registration"}
+
+
 def test_api_names_the_field_of_a_refusal(site, client_as):
     household = _family(site)
     clerk = client_as(Role.REGISTRATION_CLERK, [site])

@@ -76,7 +76,7 @@ def describe(events: Sequence[LifeEvent]) -> dict[int, list[str]]:
             )
         if data.get("new_household_number"):
             lines.append(_("New household %(number)s") % {"number": data["new_household_number"]})
-        if data.get("from_household_number"):
+        if data.get("from_household_number") and event.kind == EventKind.SPLIT:
             lines.append(
                 _("Split from household %(number)s") % {"number": data["from_household_number"]}
             )

@@ -870,6 +870,7 @@ class _Recorder:
         moved = self._move_people(people, target, {p.pk: data.relationship for p in people})
         details: dict[str, Any] = {
             "from_household": self.household.pk,
+            "from_household_number": self.household.number,
             "relationships": moved,
         }
         if len(people) == 1:
@@ -1424,6 +1425,10 @@ def departure_of(household_id: int) -> LifeEvent | None:
     )
 
 
+def household_number(household_id: int) -> str | None:
+    return Household.objects.filter(pk=household_id).values_list("number", flat=True).first()
+
+
 def events_of(number: str, *, scope: Scope | None) -> Any:
     """The events recorded on household `number` (None when not within the scope), newest
     first."""
@@ -1433,8 +1438,12 @@ def events_of(number: str, *, scope: Scope | None) -> Any:
     household = households.filter(number=number).first()
     if household is None:
         return None
+    # A join is listed under both households: the one joined (where it is recorded) and the
+    # one left.
     return (
-        LifeEvent.objects.filter(household=household)
+        LifeEvent.objects.filter(
+            Q(household=household) | Q(pk__in=life_events.joins_left(household))
+        )
         .select_related("recorded_by", "corrects")
         .prefetch_related("individuals")
         .order_by("-occurred_on", "-recorded_at", "-id")
