@@ -520,6 +520,49 @@ def test_api_lists_a_join_under_both_households_and_its_undoing_too(site, client
     assert {e[0] for e in listed(third)} == {"registration"}
 
 
+def test_api_relocation_to_a_shelter_at_the_new_site_keeps_the_room_rules(site, client_as):
+    other = make_site()
+    old_tent = make_shelter(site)
+    household = _family(site, old_tent)
+    here, taken = make_shelter(site), make_shelter(other)
+    _family(other, taken)  # a family tent houses one household
+    small_hall = make_shelter(other, type="collective_hall", capacity=2)
+    tent = make_shelter(other)
+    both = client_as(Role.REGISTRATION_CLERK, [site, other])
+
+    def relocate(shelter):
+        body = {"type": "relocation", "site": other.pk, "shelter": shelter.pk}
+        return _post(both, household, {**body, "reason": "site_closure"})
+
+    for shelter, words in (
+        (here, "another site"),
+        (taken, "already houses a household"),
+        (small_hall, "holds 2 people"),
+    ):
+        response = relocate(shelter)
+        assert response.status_code == 422, shelter
+        assert set(response.json()["errors"]) == {"shelter"}
+        assert words in response.json()["errors"]["shelter"][0]
+    household.refresh_from_db()
+    assert (household.site, household.shelter) == (site, old_tent)  # nothing half-written
+    assert relocate(tent).status_code == 201
+    household.refresh_from_db()
+    old_tent.refresh_from_db()
+    tent.refresh_from_db()
+    assert (household.site, household.shelter) == (other, tent)
+    assert (old_tent.status, tent.status) == ("available", "occupied")
+    assert queries.population_counts_checked()
+    # Only sites the user works at: the shelter of a site out of reach changes nothing.
+    third = make_site()
+    clerk = client_as(Role.REGISTRATION_CLERK, [other])
+    response = _post(
+        clerk,
+        household,
+        {"type": "relocation", "site": third.pk, "shelter": make_shelter(third).pk},
+    )
+    assert set(response.json()["errors"]) == {"site"}
+
+
 def test_api_names_the_field_of_a_refusal(site, client_as):
     household = _family(site)
     clerk = client_as(Role.REGISTRATION_CLERK, [site])
