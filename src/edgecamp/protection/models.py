@@ -65,6 +65,24 @@ class TracingRequest(PublicId, models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The person sought when they are registered here (a member reported missing).
+    sought_individual = models.ForeignKey(
+        "registry.Individual",
+        verbose_name=_("person sought (registered)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The registry's "found" event of the person sought, noted here when it is recorded.
+    found_event = models.ForeignKey(
+        "registry.LifeEvent",
+        verbose_name=_("reported found by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     sought_given_name = models.CharField(_("given name of the sought person"), max_length=100)
     sought_family_name = models.CharField(
         _("family name of the sought person"), max_length=100, blank=True
@@ -95,5 +113,13 @@ class TracingRequest(PublicId, models.Model):
         return f"tracing request {self.pk}"
 
     @property
+    def in_progress(self) -> bool:
+        return self.status in IN_PROGRESS
+
+    @property
     def sought_name(self) -> str:
         return " ".join(p for p in (self.sought_given_name, self.sought_family_name) if p)
+
+
+# The statuses of a request still being worked on: one per person sought at a time.
+IN_PROGRESS = (TracingRequest.Status.OPEN, TracingRequest.Status.LOCATED)

@@ -258,6 +258,17 @@ def on_death(hook: DeathHook) -> None:
     _death_hooks.append(hook)
 
 
+FoundHook = Callable[[LifeEvent, Individual], None]
+_found_hooks: list[FoundHook] = []
+
+
+def on_found(hook: FoundHook) -> None:
+    """Called by an app above the registry (protection: the tracing request open for the
+    person) in its `ready()`: `hook(event, person)` runs inside the transaction recording each
+    person found, so what it writes commits or rolls back with the event."""
+    _found_hooks.append(hook)
+
+
 # --- The service -----------------------------------------------------------------------------
 
 
@@ -678,10 +689,10 @@ class _Recorder:
             details["household_status"] = self._set_household_status(Household.Status.INACTIVE)
             details["old_shelter"] = self._leave_shelter()
         event = self._record(kind, individuals=people, details=details)
-        if kind == EventKind.DEATH:
-            for person in people:
-                for hook in _death_hooks:
-                    hook(event, person)
+        hooks = {EventKind.DEATH: _death_hooks, EventKind.FOUND: _found_hooks}.get(kind, [])
+        for person in people:
+            for hook in hooks:
+                hook(event, person)
         return event
 
     def _death(self) -> LifeEvent:
