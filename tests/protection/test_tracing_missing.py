@@ -82,7 +82,8 @@ def test_an_officer_opens_a_tracing_request_prefilled_from_the_missing_member(
     assert f"#tracing-{opened.pk}" in page
     assert f"?sought={child.pk}" not in page
     again = officer.get(add, {"sought": child.pk})
-    assert again.status_code == 302 and again.url.endswith(f"#tracing-{opened.pk}")
+    assert again.status_code == 302
+    assert again.url.endswith(f"#tracing-{opened.pk}")
 
 
 def test_one_request_in_progress_per_person_sought(site, family):

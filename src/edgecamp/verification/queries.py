@@ -105,7 +105,9 @@ def desk_household(round_: Round, number: str, *, scope: Scope | None) -> Househ
 
 
 def confirmations(round_: Round) -> QuerySet[Confirmation]:
-    return Confirmation.objects.filter(round=round_).select_related("household", "confirmed_by")
+    return Confirmation.objects.filter(round=round_).select_related(
+        "household", "confirmed_by", "event"
+    )
 
 
 @dataclass
@@ -125,6 +127,8 @@ class BlockLine:
 class Report:
     round: Round
     blocks: list[BlockLine] = field(default_factory=list)
+    # The people the desks found living with a household and registered as its members.
+    new_members: list[Individual] = field(default_factory=list)
 
     @property
     def total(self) -> BlockLine:
@@ -173,7 +177,23 @@ def report(round_: Round) -> Report:
         ):
             line(row[block]).not_seen = row["n"]
     ordered = sorted(lines.values(), key=lambda b: (b.block == NO_BLOCK, b.block))
-    return Report(round_, ordered)
+    return Report(round_, ordered, new_members_found(round_))
+
+
+def new_members_found(round_: Round) -> list[Individual]:
+    """The people the round's desks registered as new members, by household number."""
+    ids = [
+        pk
+        for data in Confirmation.objects.filter(round=round_, new_people__gt=0).values_list(
+            "event__data", flat=True
+        )
+        for pk in (data or {}).get("new_members", [])
+    ]
+    return list(
+        Individual.objects.filter(pk__in=ids)
+        .select_related("household")
+        .order_by("household__number", "pk")
+    )
 
 
 def not_seen_yet(round_: Round) -> QuerySet[Household]:
