@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("protection", "0002_public_ids"),
-        ("registry", "0014_life_event_undo_and_verification"),
+        ("registry", "0015_life_event_undo_and_verification"),
     ]
 
     operations = [
