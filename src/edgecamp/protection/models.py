@@ -65,7 +65,10 @@ class TracingRequest(PublicId, models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # The person sought when they are registered here (a member reported missing).
+    # The person sought when they are registered here (a member reported missing). No
+    # database constraint or index: the column then comes and goes without SQLite rebuilding
+    # the table (which would lose the public id's index, tests/test_migrations.py); people
+    # and life events are never deleted, and the ORM keeps PROTECT. A small table.
     sought_individual = models.ForeignKey(
         "registry.Individual",
         verbose_name=_("person sought (registered)"),
@@ -73,6 +76,8 @@ class TracingRequest(PublicId, models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     # The registry's "found" event of the person sought, noted here when it is recorded.
     found_event = models.ForeignKey(
@@ -82,6 +87,8 @@ class TracingRequest(PublicId, models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     sought_given_name = models.CharField(_("given name of the sought person"), max_length=100)
     sought_family_name = models.CharField(
