@@ -1,19 +1,18 @@
 """A correction's review check runs after its commit on the process's review thread: the
-PATCH answers without waiting for the desk check of every person concerned, and the pair the
+correction returns without waiting for the desk check of every person concerned, and the pair the
 correction makes still reaches the review queue (in the corrector's name in the audit log).
 Real commits and the real worker thread, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 import pytest
-from django.test import Client
 
 from edgecamp.audit.models import AuditEntry
-from edgecamp.core.access import Role
-from edgecamp.registry import duplicates
+from edgecamp.core import context
+from edgecamp.core.access import Role, scope_for
+from edgecamp.registry import corrections, duplicates
 from edgecamp.registry.models import DuplicateCandidate
 from tests.accounts.factories import make_user
 from tests.registry.factories import make_household, member
@@ -37,22 +36,20 @@ def _household(site, given_name, phone):
     )
 
 
-def test_a_phone_patch_queues_the_pair_it_makes_after_its_commit(site):
+def test_a_phone_correction_queues_the_pair_it_makes_after_its_commit(site):
     duplicates.reset_desk_index()
     first = _household(site, "Mohamed", "+249 933 444 555")
     twin = _household(site, "Muhammad", "+249 911 222 333")
     clerk = make_user("desk-clerk", role=Role.REGISTRATION_CLERK, sites=[site])
-    client = Client()
-    client.force_login(clerk)
-    url = f"/api/v1/households/{twin.number}"
-    etag = client.get(url)["ETag"]
-    response = client.patch(
-        url,
-        json.dumps({"phone": "+249 933 444 555", "reason": "new_information"}),
-        content_type="application/json",
-        HTTP_IF_MATCH=etag,
-    )
-    assert response.status_code == 200, response.content
+    with context.acting_as(clerk, "cli"):
+        corrections.correct_household(
+            twin.pk,
+            corrections.HouseholdCorrection(
+                reason="new_information", values={"phone": "+249 933 444 555"}
+            ),
+            scope=scope_for(clerk),
+            corrected_by=clerk,
+        )
     duplicates.REVIEW_WORKER.drain()
     candidate = DuplicateCandidate.objects.get()
     assert {candidate.individual_l_id, candidate.individual_r_id} == {
@@ -60,4 +57,4 @@ def test_a_phone_patch_queues_the_pair_it_makes_after_its_commit(site):
         twin.members.get().pk,
     }
     entry = AuditEntry.objects.filter(model="registry.duplicatecandidate").get()
-    assert (entry.actor_name, entry.source) == ("desk-clerk", "api")
+    assert (entry.actor_name, entry.source) == ("desk-clerk", "cli")
