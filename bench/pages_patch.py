@@ -38,6 +38,11 @@ def main() -> int:
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="use the database's schema as it is (a database shared with other checkouts)",
+    )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL"):
         print("Set DATABASE_URL to the database to use (or fill).", file=sys.stderr)
@@ -57,7 +62,8 @@ def main() -> int:
     from django.db import connection
     from django.test import Client
 
-    call_command("migrate", verbosity=0)
+    if not args.no_migrate:
+        call_command("migrate", verbosity=0)
     from edgecamp.demo.camp import camp_is_empty, load_synthetic_camp
 
     if camp_is_empty():

@@ -111,3 +111,15 @@ def _default_language_after_each_test():
     a test after a French or Arabic request must not inherit it."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _review_checks_inline(request, monkeypatch):
+    """A committed correction's review check runs on the process's worker thread, whose own
+    connection cannot see a test's uncommitted rows: tests run it in their own thread (when
+    the callbacks of the commit run: `django_capture_on_commit_callbacks(execute=True)`, or a
+    transactional test). Tests of the worker itself are marked `review_worker`."""
+    if request.node.get_closest_marker("review_worker") is None:
+        from edgecamp.registry import duplicates
+
+        monkeypatch.setattr(duplicates, "run_review", lambda job: job())

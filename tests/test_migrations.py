@@ -120,7 +120,11 @@ def test_existing_records_get_distinct_public_ids_when_the_column_is_added():
 
 
 # Apps whose migrations need the registry's life events: before them, as the registry is.
-BUILT_ON_LIFE_EVENTS = [("verification", None), ("distributions", "0004_public_ids")]
+BUILT_ON_LIFE_EVENTS = [
+    ("verification", None),
+    ("distributions", "0004_public_ids"),
+    ("protection", "0002_public_ids"),
+]
 
 
 def _before_life_events():

@@ -130,3 +130,34 @@ def test_a_split_makes_a_new_household(page: Page, live_server, site, screenshot
     expect(page.locator("table.members")).to_contain_text("Adam")
     expect(page.locator("table.members")).to_contain_text("Sara")
     expect(page.locator(".facts")).to_contain_text("Adam")
+
+
+def test_a_split_undone_by_a_correcting_event(page: Page, live_server, site, screenshots: Path):
+    make_user("manager", superuser=True, password=PASSWORD)
+    household = _family(site)
+    spouse = household.members.get(given_name="Adam")
+    child = household.members.get(given_name="Sara")
+    from edgecamp.registry import events
+
+    split = events.record_event(
+        household.number,
+        events.SplitInput(members=[spouse.pk, child.pk], focal_point=spouse.pk),
+        scope=None,
+    )
+    new = Household.objects.get(pk=split.data["new_household"])
+    log_in(page, live_server.url)
+    page.goto(f"{live_server.url}/households/{household.number}/")
+    page.get_by_role("link", name="Undo (recorded by mistake)").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Undo an event recorded by mistake")).to_be_visible()
+    expect(page.get_by_label("Event to undo")).to_have_value(str(split.uuid))
+    screenshot(page, screenshots / "event-undo-split.png")
+    page.get_by_role("button", name="Record").click()
+    expect(page.locator("table.members")).to_contain_text("Adam")
+    expect(page.locator("table.members")).to_contain_text("Sara")
+    expect(page.locator("table.timeline")).to_contain_text(f"Household {new.number} closed")
+    page.goto(f"{live_server.url}/households/{new.number}/")
+    expect(page.locator(".page-head .status")).to_have_text("Inactive")
+    expect(page.locator("table.timeline")).to_contain_text("Correction")
+    new.refresh_from_db()
+    assert (new.status, new.members.count()) == ("inactive", 0)

@@ -1,6 +1,7 @@
 """A verification round in a real browser (Chromium under the strict CSP): a manager opens a
 round, finds a household at the desk by its number with the keyboard, marks a member absent,
-confirms it, closes the round after its confirmation page, and reads the report."""
+records a new person found living with it, confirms it, closes the round after its
+confirmation page, and reads the report."""
 
 from __future__ import annotations
 
@@ -41,11 +42,21 @@ def test_a_verification_round(page: Page, live_server, site, screenshots: Path):
     expect(page.get_by_role("heading", name=f"Household {seen.number}")).to_be_visible()
     child = seen.members.order_by("pk").last()
     page.locator(f"#id_member_{child.pk}_1").check()  # absent
-    page.get_by_label("New people found").fill("1")
     page.get_by_label("Desk", exact=True).fill("desk 1")
+    # A new person found living with the household, recorded by name; a second row on demand
+    # (no JavaScript: the form comes back one row longer), left empty.
+    page.get_by_role("button", name="Add another new person").click()
+    expect(page.locator("#id_new-1-given_name")).to_be_visible()
+    page.locator(f"#id_member_{child.pk}_1").check()  # the radio comes back as posted
+    page.locator("#id_new-0-given_name").fill("Mariam")
+    page.locator("#id_new-0-sex").select_option("female")
+    page.locator("#id_new-0-date_of_birth").fill("about 3")
+    page.locator("#id_new-0-relationship").select_option("grandchild")
     screenshot(page, screenshots / "verification-desk.png")
     page.get_by_role("button", name="Confirm household").click()
     expect(page.get_by_text(f"Household {seen.number} confirmed.")).to_be_visible()
+    mariam = seen.members.get(given_name="Mariam")
+    assert (mariam.status, mariam.date_of_birth_precision) == ("active", "estimated")
     expect(page.get_by_label("Household number, name or card code")).to_be_focused()
 
     page.get_by_role("link", name="Verification November").click()
@@ -54,7 +65,8 @@ def test_a_verification_round(page: Page, live_server, site, screenshots: Path):
     page.get_by_role("button", name="Close the round").click()
     expect(page.get_by_text("Round closed: 1 household not seen was set inactive.")).to_be_visible()
 
-    report = page.locator("table.data")
+    expect(page.locator("section", has_text="New people found")).to_contain_text("Mariam")
+    report = page.locator("table.data").first
     expect(report.locator("tbody tr")).to_have_count(2)
     expect(report.locator("tfoot tr")).to_contain_text("All blocks")
     expect(report.locator("tbody tr").first).to_contain_text("A")

@@ -135,3 +135,26 @@ def test_a_join_shows_in_the_history_of_both_households(site, client_as):
     for shown in (household, other):
         page = clerk.get(reverse("household-detail", args=[shown.number])).content.decode()
         assert line in page
+
+
+def test_the_relocation_form_offers_free_shelters_of_the_users_other_sites(site, client_as):
+    from tests.sites.factories import make_shelter, make_site
+
+    other, elsewhere = make_site(name="Otash"), make_site(name="Far away")
+    household = _family(site)
+    tent, far_tent, home_tent = make_shelter(other), make_shelter(elsewhere), make_shelter(site)
+    clerk = client_as(Role.REGISTRATION_CLERK, [site, other])
+    shelter = clerk.get(_url(household, "relocation")).context["form"]["shelter"]
+    offered = {int(option.data["value"]) for option in shelter if option.data["value"]}
+    assert tent.pk in offered
+    assert far_tent.pk not in offered  # a site the clerk does not work at
+    assert home_tent.pk not in offered  # the site left
+    assert "Otash" in str(shelter)  # grouped by site
+    body = {"date": TODAY.isoformat(), "site": other.pk, "reason": "site_closure"}
+    refused = clerk.post(_url(household, "relocation"), {**body, "shelter": home_tent.pk})
+    assert refused.status_code == 200
+    assert "shelter" in refused.context["form"].errors
+    response = clerk.post(_url(household, "relocation"), {**body, "shelter": tent.pk})
+    assert response.status_code == 302
+    household.refresh_from_db()
+    assert (household.site, household.shelter) == (other, tent)

@@ -339,6 +339,125 @@ def test_an_event_is_corrected_once_and_not_under_later_events(site):
     assert "corrects" in _refused(household, events.CorrectionInput(corrects="not-a-uuid"))
 
 
+def test_undoing_a_birth_leaves_the_child_out_of_every_count_with_its_history(site):
+    household = _family(site)
+    birth = _record(household, events.BirthInput(sex="female", names_unknown=True))
+    child = birth.individuals.get()
+    counted = queries.population_by_site(TODAY)[0].total
+    correction = _record(household, events.CorrectionInput(corrects=str(birth.uuid)))
+    child.refresh_from_db()
+    assert child.status == Individual.Status.RECORDED_IN_ERROR
+    assert child.household == household  # kept, with its history
+    assert set(child.life_events.values_list("kind", flat=True)) == {"birth", "correction"}
+    assert correction.data["old_statuses"] == {str(child.pk): "active"}
+    assert queries.population_by_site(TODAY)[0].total == counted - 1
+    assert queries.population_counts_checked()
+    assert "corrects" in _refused(household, events.CorrectionInput(corrects=str(birth.uuid)))
+
+
+def test_a_birth_is_not_undone_under_a_later_event_of_the_child(site):
+    household = _family(site)
+    birth = _record(household, events.BirthInput(sex="male", names_unknown=True))
+    child = birth.individuals.get()
+    _record(household, events.MissingInput(members=[child.pk]))
+    assert "corrects" in _refused(household, events.CorrectionInput(corrects=str(birth.uuid)))
+
+
+def test_undoing_a_join_takes_the_member_back_with_the_relationship_and_focal_point(site):
+    household = _family(site)
+    focal, spouse, _child = _people(household)
+    other = _family(site)
+    join = _record(
+        household,
+        events.JoinInput(
+            to_household=other.number,
+            members=[focal.pk],
+            relationship="spouse",
+            new_focal_point=spouse.pk,
+            reason="marriage",
+        ),
+    )
+    assert "corrects" in _refused(household, events.CorrectionInput(corrects=str(join.uuid)))
+    correction = _record(other, events.CorrectionInput(corrects=str(join.uuid)))
+    focal.refresh_from_db()
+    spouse.refresh_from_db()
+    household.refresh_from_db()
+    assert (focal.household, focal.relationship) == (household, "focal_point")
+    assert (household.focal_point, spouse.relationship) == (focal, "spouse")
+    assert [m.household_id for m in focal.memberships.order_by("pk")] == [
+        household.pk,
+        other.pk,
+        household.pk,
+    ]
+    assert correction.data["back_to_household_number"] == household.number
+    assert queries.population_counts_checked()
+
+
+def test_undoing_a_join_is_refused_with_the_reason_when_the_household_cannot_take_them(site):
+    tent = make_shelter(site, capacity=3)
+    household = _family(site, tent)
+    _focal, _spouse, child = _people(household)
+    other = _family(site)
+    join = _record(household, events.JoinInput(to_household=other.number, members=[child.pk]))
+    # The household left has a new child: its tent is full again.
+    _record(household, events.BirthInput(sex="male", names_unknown=True))
+    errors = _refused(other, events.CorrectionInput(corrects=str(join.uuid)))
+    assert "holds 3 people and 3 live there" in errors["corrects"][0]
+    Shelter.objects.filter(pk=tent.pk).update(capacity=6)
+    _record(household, events.DepartureInput(reason="resettlement"))
+    errors = _refused(other, events.CorrectionInput(corrects=str(join.uuid)))
+    assert f"Household {household.number} is departed" in errors["corrects"][0]
+    child.refresh_from_db()
+    assert child.household == other  # nothing half-written
+
+
+def test_undoing_a_split_brings_the_members_back_and_closes_the_new_household(site):
+    old_tent, new_tent = make_shelter(site), make_shelter(site)
+    household = _family(site, old_tent)
+    focal, spouse, child = _people(household)
+    split = _record(
+        household,
+        events.SplitInput(
+            members=[focal.pk, child.pk],
+            focal_point=child.pk,
+            new_focal_point=spouse.pk,
+            shelter=new_tent.pk,
+        ),
+    )
+    new = Household.objects.get(pk=split.data["new_household"])
+    companion = new.life_events.get()
+    errors = _refused(new, events.CorrectionInput(corrects=str(companion.uuid)))
+    assert household.number in errors["corrects"][0]
+    _record(household, events.CorrectionInput(corrects=str(split.uuid)))
+    household.refresh_from_db()
+    new.refresh_from_db()
+    assert set(household.members.values_list("pk", "relationship")) == {
+        (focal.pk, "focal_point"),
+        (spouse.pk, "spouse"),
+        (child.pk, "child"),
+    }
+    assert household.focal_point == focal
+    assert (new.status, new.focal_point, new.shelter, new.members.count()) == (
+        "inactive",
+        None,
+        None,
+        0,
+    )
+    new_tent.refresh_from_db()
+    assert new_tent.status == Shelter.Status.AVAILABLE
+    assert [e.kind for e in new.life_events.order_by("pk")] == ["split", "correction"]
+    assert queries.population_counts_checked()
+
+
+def test_a_split_is_not_undone_once_the_new_household_lives_its_own_life(site):
+    household = _family(site)
+    _focal, spouse, _child = _people(household)
+    split = _record(household, events.SplitInput(members=[spouse.pk], focal_point=spouse.pk))
+    new = Household.objects.get(pk=split.data["new_household"])
+    _record(new, events.BirthInput(sex="female", names_unknown=True))
+    assert "corrects" in _refused(household, events.CorrectionInput(corrects=str(split.uuid)))
+
+
 # --- API ---------------------------------------------------------------------------------------
 
 
@@ -370,6 +489,78 @@ def test_api_records_an_event_and_lists_them(site, client_as):
     undo = _post(clerk, household, {"type": "correction", "corrects": body["uuid"]})
     assert undo.status_code == 201
     assert undo.json()["corrects"] == body["uuid"]
+
+
+def test_api_lists_a_join_under_both_households_and_its_undoing_too(site, client_as):
+    household = _family(site)
+    _focal, spouse, _child = _people(household)
+    other = _family(site)
+    clerk = client_as(Role.REGISTRATION_CLERK, [site])
+    joined = _post(
+        clerk,
+        household,
+        {"type": "join", "members": [spouse.pk], "to_household": other.number},
+    ).json()
+
+    def listed(shown):
+        response = clerk.get(f"/api/v1/households/{shown.number}/events")
+        return {(e["type"], e["household"], e["from_household"]) for e in response.json()["items"]}
+
+    join = ("join", other.number, household.number)
+    assert join in listed(household)
+    assert join in listed(other)
+    assert (
+        _post(clerk, other, {"type": "correction", "corrects": joined["uuid"]}).status_code == 201
+    )
+    undone = ("correction", other.number, None)
+    assert {join, undone} <= listed(household)
+    assert {join, undone} <= listed(other)
+    # Another household's joins are not listed here.
+    third = _family(site)
+    assert {e[0] for e in listed(third)} == {"registration"}
+
+
+def test_api_relocation_to_a_shelter_at_the_new_site_keeps_the_room_rules(site, client_as):
+    other = make_site()
+    old_tent = make_shelter(site)
+    household = _family(site, old_tent)
+    here, taken = make_shelter(site), make_shelter(other)
+    _family(other, taken)  # a family tent houses one household
+    small_hall = make_shelter(other, type="collective_hall", capacity=2)
+    tent = make_shelter(other)
+    both = client_as(Role.REGISTRATION_CLERK, [site, other])
+
+    def relocate(shelter):
+        body = {"type": "relocation", "site": other.pk, "shelter": shelter.pk}
+        return _post(both, household, {**body, "reason": "site_closure"})
+
+    for shelter, words in (
+        (here, "another site"),
+        (taken, "already houses a household"),
+        (small_hall, "holds 2 people"),
+    ):
+        response = relocate(shelter)
+        assert response.status_code == 422, shelter
+        assert set(response.json()["errors"]) == {"shelter"}
+        assert words in response.json()["errors"]["shelter"][0]
+    household.refresh_from_db()
+    assert (household.site, household.shelter) == (site, old_tent)  # nothing half-written
+    assert relocate(tent).status_code == 201
+    household.refresh_from_db()
+    old_tent.refresh_from_db()
+    tent.refresh_from_db()
+    assert (household.site, household.shelter) == (other, tent)
+    assert (old_tent.status, tent.status) == ("available", "occupied")
+    assert queries.population_counts_checked()
+    # Only sites the user works at: the shelter of a site out of reach changes nothing.
+    third = make_site()
+    clerk = client_as(Role.REGISTRATION_CLERK, [other])
+    response = _post(
+        clerk,
+        household,
+        {"type": "relocation", "site": third.pk, "shelter": make_shelter(third).pk},
+    )
+    assert set(response.json()["errors"]) == {"site"}
 
 
 def test_api_names_the_field_of_a_refusal(site, client_as):
@@ -443,12 +634,21 @@ def test_site_counts_stay_exact_after_every_event_type_and_its_correction(site):
     )
     assert split.kind == "split"
     assert queries.population_counts_checked()
-    # Undone newest first, down to the join (a join is not undone by a correction; the
-    # spouse's earlier events are then refused: they left the household since).
+    # Everything undone, newest first: the split on the household split, the join on the
+    # household joined, the rest where recorded.
+    _record(second, events.CorrectionInput(corrects=str(split.uuid)))
+    assert queries.population_counts_checked(), "undoing split"
     for event in reversed(recorded):
-        if event.kind == EventKind.JOIN:
-            break
-        _record(household, events.CorrectionInput(corrects=str(event.uuid)))
+        on = second if event.kind == EventKind.JOIN else household
+        _record(on, events.CorrectionInput(corrects=str(event.uuid)))
         assert queries.population_counts_checked(), f"undoing {event.kind}"
-    departure = next(e for e in recorded if e.kind == "departure" and e.individuals.exists())
-    assert "corrects" in _refused(household, events.CorrectionInput(corrects=str(departure.uuid)))
+    household.refresh_from_db()
+    assert (household.site, household.shelter, household.status) == (site, tent, "active")
+    assert household.focal_point == focal
+    assert set(household.members.values_list("pk", "status")) == {
+        (focal.pk, "active"),
+        (spouse.pk, "active"),
+        (child.pk, "active"),
+        (recorded[0].individuals.get().pk, "recorded_in_error"),
+    }
+    assert {e.kind for e in recorded} | {split.kind} == set(events.CORRECTABLE)

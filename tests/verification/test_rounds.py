@@ -246,3 +246,28 @@ def test_round_lists_keep_to_the_scope(site):
     assert list(queries.rounds(scope)) == [mine]
     assert queries.round_detail(theirs.pk, scope=scope) is None
     assert set(Round.objects.all()) == {mine, theirs}
+
+
+def test_the_search_and_the_desk_read_codes_through_the_registrys_one_reader(site, monkeypatch):
+    from edgecamp.registry import search
+
+    household = make_household(site)
+    seen: list[bool] = []
+
+    def reader(text: str, strict: bool) -> str | None:
+        seen.append(strict)
+        if text == "BADGE-7":
+            return household.number
+        if text == "BADGE-REVOKED" and strict:
+            raise VerificationError({"code": ["revoked"]})
+        return None
+
+    monkeypatch.setattr(search, "_code_readers", [])
+    search.register_code_reader(reader)
+    round_ = make_round(site)
+    assert queries.find_households(round_, "BADGE-7", scope=None) == [household]
+    assert household in registry_queries.search_households("BADGE-7", scope=None)
+    assert seen[:2] == [True, False]  # the desk reads strictly, the search looks up
+    with pytest.raises(Refused):
+        queries.find_households(round_, "BADGE-REVOKED", scope=None)
+    assert list(registry_queries.search_households("BADGE-REVOKED", scope=None)) == []

@@ -66,6 +66,10 @@ class TracingOut(Schema):
     relationship: str
     last_seen_place: str
     last_seen_on: date | None
+    sought_individual_id: int | None = Field(description="The registered person sought, if any.")
+    reported_found_on: date | None = Field(
+        description="When the registry recorded the person sought as found (review the status)."
+    )
     status: str
     opened_at: datetime
     updated_at: datetime
@@ -84,6 +88,8 @@ class TracingOut(Schema):
             "relationship": found.relationship,
             "last_seen_place": found.last_seen_place,
             "last_seen_on": found.last_seen_on,
+            "sought_individual_id": found.sought_individual_id,
+            "reported_found_on": found.found_event.occurred_on if found.found_event_id else None,
             "status": found.status,
             "opened_at": found.opened_at,
             "updated_at": found.updated_at,
@@ -109,6 +115,11 @@ class TracingIn(CleanInput):
     relationship: str = Field(max_length=60, description="Of the person sought to the requester.")
     last_seen_place: str = Field("", max_length=200)
     last_seen_on: date | None = None
+    sought_individual_id: int | None = Field(
+        None,
+        description="The member of this household reported missing, when the person sought "
+        "is registered here (one request in progress per person).",
+    )
 
 
 class StatusIn(CleanInput):

@@ -3,14 +3,17 @@ rules (membership, dates) are the services', whose errors `Refused.apply_to` put
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edgecamp.core.forms import TextField
 from edgecamp.protection.models import TracingRequest
 from edgecamp.protection.services import MAX_AGE, MAX_NOTE, TracingInput
 from edgecamp.registry.codes import Sex
-from edgecamp.registry.models import Household
+from edgecamp.registry.models import Household, Individual
 
 
 def _member_choices(household: Household, empty: str) -> list[tuple[str, str]]:
@@ -61,6 +64,8 @@ class TracingRequestForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    # The member reported missing the request is for (prefilled from the household page).
+    sought_individual_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: object, household: Household, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -77,8 +82,23 @@ class TracingRequestForm(forms.Form):
             relationship=data.get("relationship", ""),
             last_seen_place=data.get("last_seen_place", ""),
             last_seen_on=data.get("last_seen_on"),
+            sought_individual_id=data.get("sought_individual_id"),
         )
 
 
 class TracingStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=TracingRequest.Status.choices)
+
+
+def prefilled_for(household: Household, person: Individual, missing_since: date | None) -> dict:
+    """The tracing form's initial values for a member reported missing."""
+    requester = household.focal_point_id if household.focal_point_id != person.pk else None
+    return {
+        "sought_individual_id": person.pk,
+        "sought_given_name": person.given_name,
+        "sought_family_name": person.family_name,
+        "sought_sex": person.sex if person.sex in ("female", "male", "other") else "",
+        "sought_age": person.age_on(timezone.localdate()),
+        "last_seen_on": missing_since,
+        "requester": requester,
+    }

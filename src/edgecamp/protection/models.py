@@ -65,6 +65,31 @@ class TracingRequest(PublicId, models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The person sought when they are registered here (a member reported missing). No
+    # database constraint or index: the column then comes and goes without SQLite rebuilding
+    # the table (which would lose the public id's index, tests/test_migrations.py); people
+    # and life events are never deleted, and the ORM keeps PROTECT. A small table.
+    sought_individual = models.ForeignKey(
+        "registry.Individual",
+        verbose_name=_("person sought (registered)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    # The registry's "found" event of the person sought, noted here when it is recorded.
+    found_event = models.ForeignKey(
+        "registry.LifeEvent",
+        verbose_name=_("reported found by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     sought_given_name = models.CharField(_("given name of the sought person"), max_length=100)
     sought_family_name = models.CharField(
         _("family name of the sought person"), max_length=100, blank=True
@@ -95,5 +120,13 @@ class TracingRequest(PublicId, models.Model):
         return f"tracing request {self.pk}"
 
     @property
+    def in_progress(self) -> bool:
+        return self.status in IN_PROGRESS
+
+    @property
     def sought_name(self) -> str:
         return " ".join(p for p in (self.sought_given_name, self.sought_family_name) if p)
+
+
+# The statuses of a request still being worked on: one per person sought at a time.
+IN_PROGRESS = (TracingRequest.Status.OPEN, TracingRequest.Status.LOCATED)

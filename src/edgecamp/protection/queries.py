@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from django.db.models import QuerySet
 
 from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.core.access import Scope
-from edgecamp.protection.models import ConfidentialNote, TracingRequest
+from edgecamp.protection.models import IN_PROGRESS, ConfidentialNote, TracingRequest
 from edgecamp.registry import queries as registry_queries
-from edgecamp.registry.models import Household
+from edgecamp.registry.codes import EventKind
+from edgecamp.registry.models import Household, Individual, LifeEvent
 
 READ_HOUSEHOLD = "confidential notes and tracing requests"
 READ_TRACING = "tracing request"
@@ -64,7 +66,7 @@ def read_household_protection(household: Household, scope: Scope) -> HouseholdPr
     tracing = list(
         visible_tracing_requests(scope)
         .filter(household=household)
-        .select_related("requester", "opened_by")
+        .select_related("requester", "opened_by", "found_event")
     )
     if notes or tracing:
         record_sensitive_read(household, READ_HOUSEHOLD)
@@ -75,7 +77,7 @@ def tracing_request(request_id: int, scope: Scope) -> TracingRequest | None:
     """One tracing request (audited), or None outside the scope."""
     found = (
         visible_tracing_requests(scope)
-        .select_related("household__site", "requester", "opened_by")
+        .select_related("household__site", "requester", "opened_by", "found_event")
         .filter(pk=request_id)
         .first()
     )
@@ -89,7 +91,9 @@ def tracing_caseload(
 ) -> QuerySet[TracingRequest]:
     """Tracing requests of the scope's sites, newest first. Not audited yet: call
     `record_reads` with the page actually shown."""
-    found = visible_tracing_requests(scope).select_related("household__site", "requester")
+    found = visible_tracing_requests(scope).select_related(
+        "household__site", "requester", "found_event"
+    )
     if status:
         found = found.filter(status=status)
     if site_id is not None:
@@ -100,3 +104,33 @@ def tracing_caseload(
 def record_reads(requests: Iterable[TracingRequest]) -> None:
     for found in requests:
         record_sensitive_read(found, READ_TRACING)
+
+
+def requests_in_progress_for(
+    individual_ids: Iterable[int], scope: Scope
+) -> dict[int, TracingRequest]:
+    """The request in progress for each of these registered people sought, by person (the
+    newest if several). Audited as read when there is any."""
+    found: dict[int, TracingRequest] = {}
+    for tracing in (
+        visible_tracing_requests(scope)
+        .filter(sought_individual_id__in=list(individual_ids), status__in=IN_PROGRESS)
+        .select_related("household")
+        .order_by("opened_at", "id")
+    ):
+        assert tracing.sought_individual_id is not None
+        found[tracing.sought_individual_id] = tracing
+    record_reads(found.values())
+    return found
+
+
+def missing_since(person: Individual) -> date | None:
+    """The date of the person's (uncorrected) missing event, the latest."""
+    return (
+        LifeEvent.objects.filter(
+            kind=EventKind.MISSING, individuals=person, corrections__isnull=True
+        )
+        .order_by("-occurred_on", "-recorded_at")
+        .values_list("occurred_on", flat=True)
+        .first()
+    )

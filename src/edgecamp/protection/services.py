@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from edgecamp.core import dates
 from edgecamp.core.errors import Refused
-from edgecamp.protection.models import ConfidentialNote, TracingRequest
+from edgecamp.protection.models import IN_PROGRESS, ConfidentialNote, TracingRequest
 from edgecamp.registry.codes import Sex
-from edgecamp.registry.models import Household, Individual
+from edgecamp.registry.models import Household, Individual, LifeEvent
 
 MAX_NOTE = 4000
 MAX_AGE = 120
@@ -36,6 +36,8 @@ class TracingInput:
     sought_age: int | None = None
     last_seen_place: str = ""
     last_seen_on: date | None = None
+    # A member of the household reported missing, when the person sought is registered.
+    sought_individual_id: int | None = None
 
 
 def add_note(
@@ -80,11 +82,23 @@ def open_tracing_request(
         errors["last_seen_on"] = [_("The date last seen cannot be in the future.")]
     elif problem := dates.LIFE_EVENT.problem(data.last_seen_on or timezone.localdate()):
         errors["last_seen_on"] = [problem]
+    if data.sought_individual_id is not None:
+        if data.sought_individual_id == data.requester_id or not _member(
+            household, data.sought_individual_id
+        ):
+            errors["sought_individual_id"] = [
+                _("The person sought must be another member of this household, or nobody.")
+            ]
+        elif open_request_for(data.sought_individual_id) is not None:
+            errors["sought_individual_id"] = [
+                _("A tracing request for this person is open already: follow that one.")
+            ]
     if errors:
         raise ProtectionError(errors)
     with transaction.atomic():
         return TracingRequest.objects.create(
             household=household,
+            sought_individual_id=data.sought_individual_id,
             requester_id=data.requester_id,
             sought_given_name=data.sought_given_name.strip(),
             sought_family_name=data.sought_family_name.strip(),
@@ -106,6 +120,24 @@ def set_tracing_status(request: TracingRequest, status: str) -> TracingRequest:
         request.status = status
         request.save(update_fields=["status", "updated_at"])
     return request
+
+
+def open_request_for(individual_id: int) -> TracingRequest | None:
+    """The request still in progress for a registered person sought, if any."""
+    return (
+        TracingRequest.objects.filter(sought_individual_id=individual_id, status__in=IN_PROGRESS)
+        .order_by("-opened_at", "-id")
+        .first()
+    )
+
+
+def note_found(event: LifeEvent, person: Individual) -> None:
+    """registry.events' found hook: the requests in progress for the person found note the
+    event (inside its transaction), for the officer to review; their status is the
+    officer's to change (sharing what is known needs the person's consent)."""
+    TracingRequest.objects.filter(
+        sought_individual=person, status__in=IN_PROGRESS, found_event__isnull=True
+    ).update(found_event=event)
 
 
 def _labels() -> list[str]:

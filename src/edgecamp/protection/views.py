@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from edgecamp.core.access import Scope, scope_for
 from edgecamp.core.paging import page_of, page_url
@@ -20,9 +20,11 @@ from edgecamp.protection.forms import (
     NoteForm,
     TracingRequestForm,
     TracingStatusForm,
+    prefilled_for,
 )
 from edgecamp.protection.models import TracingRequest
-from edgecamp.registry.models import Household
+from edgecamp.registry.models import Household, Individual
+from edgecamp.registry.panels import MemberAction
 
 REQUESTS_PER_PAGE = 50
 
@@ -54,14 +56,58 @@ def _back(household: Household) -> HttpResponse:
 
 
 def _form_page(
-    request: HttpRequest, household: Household, form: Any, title: str, action: str
+    request: HttpRequest,
+    household: Household,
+    form: Any,
+    title: str,
+    action: str,
+    *,
+    status: int = 422,
 ) -> HttpResponse:
     return render(
         request,
         "protection/form_page.html",
         {"household": household, "form": form, "title": title, "action": action},
-        status=422,
+        status=status,
     )
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        return 0
+
+
+def _request_url(found: TracingRequest) -> str:
+    return reverse("household-detail", args=[found.household.number]) + f"#tracing-{found.pk}"
+
+
+def tracing_actions(household: Household, scope: Scope) -> dict[int, list[MemberAction]] | None:
+    """Beside the household page's members, for a protection officer of its site only: a
+    member reported missing gets "open a tracing request" (prefilled with them), or a link to
+    the request in progress for them, which says when they were reported found."""
+    if not scope.sees_sensitive(household.site_id):
+        return None
+    members = list(household.members.all())
+    in_progress = queries.requests_in_progress_for([m.pk for m in members], scope)
+    actions: dict[int, list[MemberAction]] = {}
+    for member in members:
+        found = in_progress.get(member.pk)
+        if found is not None:
+            label = (
+                _("Tracing request: reported found, review it")
+                if found.found_event_id
+                else _("Tracing request (%(status)s)")
+                % {"status": found.get_status_display().lower()}
+            )
+            actions[member.pk] = [MemberAction(label, _request_url(found))]
+        elif member.status == Individual.Status.MISSING:
+            url = reverse("protection-tracing-add", args=[household.number])
+            actions[member.pk] = [
+                MemberAction(_("Open a tracing request"), f"{url}?sought={member.pk}")
+            ]
+    return actions
 
 
 @require_POST
@@ -90,9 +136,30 @@ def note_add(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def tracing_add(request: HttpRequest, number: str) -> HttpResponse:
+    """GET `?sought=<member id>`: the form prefilled for a member reported missing (or, when
+    a request for them is in progress, that request on the household page); POST opens it."""
     household = _household(request, number)
+    if request.method == "GET":
+        person = household.members.filter(pk=_int(request.GET.get("sought"))).first()
+        if person is None:
+            return _back(household)
+        existing = services.open_request_for(person.pk)
+        if existing is not None:
+            return redirect(_request_url(existing))
+        form = TracingRequestForm(
+            household=household,
+            initial=prefilled_for(household, person, queries.missing_since(person)),
+        )
+        return _form_page(
+            request,
+            household,
+            form,
+            _("Open a tracing request"),
+            reverse("protection-tracing-add", args=[household.number]),
+            status=200,
+        )
     form = TracingRequestForm(request.POST, household=household)
     if form.is_valid():
         try:

@@ -114,6 +114,10 @@ class EventReason(models.TextChoices):
     NEW_INFORMATION = "new_information", _("New information or document")
     EVENT_RECORDED_WRONGLY = "event_recorded_wrongly", _("Event recorded by mistake")
     VERIFIED_IN_PERSON = "verified_in_person", _("Confirmed in person")
+    FOUND_IN_VERIFICATION = (
+        "found_in_verification",
+        _("Found living with the household at a verification"),
+    )
     NOT_SEEN_IN_VERIFICATION = "not_seen_in_verification", _("Not seen in a verification round")
     OTHER = "other", _("Other (see the note)")
 

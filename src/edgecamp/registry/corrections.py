@@ -29,8 +29,9 @@ differs, so the page can show both values.
 A correction of a field the desk duplicate check compares (names, date of birth, sex,
 documents, the household's phone and place of origin) stamps the people concerned
 (`updated_at`), so the desk index of every process replaces their record at its next check
-(duplicates.py), and queues each pair the corrected person now makes with somebody for review
-(`duplicates.queue_likely_pairs`), in the same transaction.
+(duplicates.py), and, once the correction commits, queues each pair the corrected person now
+makes with somebody for review (`duplicates.review_after_commit`: on the process's review
+thread, so the answer does not wait for the desk check of every person concerned).
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from edgecamp.core import context
 from edgecamp.core.access import Scope
 from edgecamp.core.errors import Refused
 from edgecamp.registry import duplicates, life_events, queries
@@ -301,8 +303,11 @@ def correct_household(
         )
         if any(c["field"] in _DESK_HOUSEHOLD_FIELDS for c in changes):
             members = Individual.objects.filter(household=household)
-            members.update(updated_at=timezone.now())
-            duplicates.queue_likely_pairs(list(members.values_list("pk", flat=True)))
+            with context.unrecorded():  # a stamp for the desk indexes, not a change of records
+                members.update(updated_at=timezone.now())
+            duplicates.review_after_commit(
+                list(members.values_list("pk", flat=True)), corrected_by=_user(corrected_by)
+            )
     log.info("household %s corrected: %s", household.number, [c["field"] for c in changes])
     return household
 
@@ -498,7 +503,7 @@ def correct_individual(
             c["field"] in _DESK_INDIVIDUAL_FIELDS or c["field"].startswith("documents.")
             for c in changes
         ):
-            duplicates.queue_likely_pairs([person.pk])
+            duplicates.review_after_commit([person.pk], corrected_by=user)
     log.info("individual %s corrected", person.pk)
     return person
 

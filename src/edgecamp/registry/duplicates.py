@@ -28,6 +28,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -553,6 +555,71 @@ def queue_likely_pairs(individual_ids: Sequence[int]) -> list[DuplicateCandidate
     ]
     DuplicateCandidate.objects.bulk_create(new)
     return new
+
+
+# --- The review check of a correction, after its commit ------------------------------------------
+
+
+class _ReviewWorker:
+    """One thread per process running, in the order queued, the review checks corrections
+    leave for after their commit: the desk check of every corrected person costs tens of
+    milliseconds at 1M people (a household's phone: each member), which the correction's
+    answer then does not wait for. Each job has its own transaction and connection."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._executor: ThreadPoolExecutor | None = None
+        self._last: Future[None] | None = None
+
+    def submit(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="review")
+            self._last = self._executor.submit(self._run, job)
+
+    def drain(self, timeout: float = 60) -> None:
+        """Wait for the jobs queued so far (tests, and a process about to exit)."""
+        with self._lock:
+            last = self._last
+        if last is not None:
+            wait([last], timeout=timeout)
+
+    @staticmethod
+    def _run(job: Callable[[], None]) -> None:
+        from django.db import connection
+
+        try:
+            job()
+        except Exception:
+            # The pair reaches the queue at the next dedupe job instead; no identifier logged.
+            log.exception("review check after a correction failed")
+        finally:
+            connection.close()
+
+
+REVIEW_WORKER = _ReviewWorker()
+# How a committed correction's review check runs: on the worker thread; the tests run it in
+# their own thread and transaction (tests/conftest.py), the worker having no view of them.
+run_review: Callable[[Callable[[], None]], None] = REVIEW_WORKER.submit
+
+
+def review_after_commit(
+    individual_ids: Sequence[int], *, corrected_by: AbstractBaseUser | None = None
+) -> None:
+    """Once the correcting transaction commits, queue for review each pair the corrected
+    people now make with somebody (`queue_likely_pairs`), in a transaction of its own, in the
+    name of `corrected_by` (through the way the correction came: web, api, cli)."""
+    from edgecamp.core import context
+
+    ids = list(individual_ids)
+    source = context.actor()[2]
+
+    def job() -> None:
+        acting = context.acting_as(corrected_by, source) if corrected_by else nullcontext()
+        with acting, transaction.atomic():
+            queue_likely_pairs(ids)
+
+    transaction.on_commit(lambda: run_review(job))
 
 
 def _decided_or_open(keys: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,7 +54,7 @@ _FIELDS: dict[str, tuple[str, ...]] = {
     EventKind.DEPARTURE: ("members", "destination", "new_focal_point"),
     EventKind.RETURN: ("members", "shelter"),
     EventKind.MOVE: ("shelter",),
-    EventKind.RELOCATION: ("site",),
+    EventKind.RELOCATION: ("site", "shelter"),
     EventKind.JOIN: ("members", "to_household", "relationship", "new_focal_point"),
     EventKind.SPLIT: ("members", "focal_point", "new_focal_point", "shelter"),
     EventKind.FOCAL_POINT_CHANGE: ("new_focal_point",),
@@ -175,28 +176,34 @@ class EventForm(forms.Form):
         if kind == EventKind.FOCAL_POINT_CHANGE:
             self.fields["new_focal_point"].required = True
             self.fields["new_focal_point"].help_text = ""
+        destinations = []
+        if "site" in self.fields:
+            destinations = [
+                s
+                for s in site_queries.sites_open_for_registration(scope=scope)
+                if s.pk != household.site_id
+            ]
+            site = self.fields["site"]
+            assert isinstance(site, forms.TypedChoiceField)
+            site.choices = [BLANK, *((s.pk, s.name) for s in destinations)]
         if "shelter" in self.fields:
             shelter = self.fields["shelter"]
             assert isinstance(shelter, forms.TypedChoiceField)
             shelter.required = kind == EventKind.MOVE
-            shelter.choices = [
-                BLANK,
-                *(
-                    (s.pk, f"{s.block.code}/{s.code} ({s.get_type_display()}, {s.capacity})")
-                    for s in site_queries.available_shelters(household.site_id)
-                ),
-            ]
-        if "site" in self.fields:
-            site = self.fields["site"]
-            assert isinstance(site, forms.TypedChoiceField)
-            site.choices = [
-                BLANK,
-                *(
-                    (s.pk, s.name)
-                    for s in site_queries.sites_open_for_registration(scope=scope)
-                    if s.pk != household.site_id
-                ),
-            ]
+            if kind == EventKind.RELOCATION:
+                # Free shelters of every site the user may relocate to, grouped by site; the
+                # service checks the one chosen is at the site chosen.
+                shelter.help_text = _("A free shelter at the site moved to, or none yet.")
+                shelter.choices = [
+                    BLANK,
+                    *(
+                        (s.name, _shelter_choices(s.pk))
+                        for s in destinations
+                        if site_queries.available_shelters(s.pk).exists()
+                    ),
+                ]
+            else:
+                shelter.choices = [BLANK, *_shelter_choices(household.site_id)]
         if "corrects" in self.fields:
             corrects = self.fields["corrects"]
             assert isinstance(corrects, forms.ChoiceField)
@@ -249,7 +256,7 @@ class EventForm(forms.Form):
         if kind == EventKind.MOVE:
             return events.MoveInput(**common, shelter=data["shelter"])
         if kind == EventKind.RELOCATION:
-            return events.RelocationInput(**common, site=data["site"])
+            return events.RelocationInput(**common, site=data["site"], shelter=data["shelter"])
         if kind == EventKind.JOIN:
             return events.JoinInput(
                 **common,
@@ -272,6 +279,13 @@ class EventForm(forms.Form):
         """The service's messages on their fields (`members.2` on the members' boxes)."""
         renamed = {path: path.split(".")[0] for path in error.errors if "." in path}
         error.apply_to(self, renamed)
+
+
+def _shelter_choices(site_id: int) -> list[tuple[int, str]]:
+    return [
+        (s.pk, f"{s.block.code}/{s.code} ({s.get_type_display()}, {s.capacity})")
+        for s in site_queries.available_shelters(site_id)
+    ]
 
 
 def event_kinds_for(household: Household) -> list[tuple[str, Any]]:
@@ -298,6 +312,8 @@ def correctable_events(household: Household) -> list[tuple[str, str]]:
     found = (
         LifeEvent.objects.filter(household=household, kind__in=events.CORRECTABLE)
         .filter(corrections__isnull=True)
+        # The new household's half of a split is undone with the split, where it was recorded.
+        .exclude(Q(kind=EventKind.SPLIT) & ~Q(data__has_key="new_household"))
         .order_by("-recorded_at")[:20]
     )
     return [(str(e.uuid), f"{in_words(e.occurred_on)} — {e.get_kind_display()}") for e in found]

@@ -77,7 +77,7 @@ def describe(events: Sequence[LifeEvent]) -> dict[int, list[str]]:
             )
         if data.get("new_household_number"):
             lines.append(_("New household %(number)s") % {"number": data["new_household_number"]})
-        if data.get("from_household_number"):
+        if data.get("from_household_number") and event.kind == EventKind.SPLIT:
             lines.append(
                 _("Split from household %(number)s") % {"number": data["from_household_number"]}
             )
@@ -88,6 +88,15 @@ def describe(events: Sequence[LifeEvent]) -> dict[int, list[str]]:
                     "from": households[data["from_household"]],
                     "to": households.get(event.household_id, "—"),
                 }
+            )
+        if data.get("back_to_household_number"):
+            lines.append(
+                _("Back to household %(number)s") % {"number": data["back_to_household_number"]}
+            )
+        if data.get("closed_household_number"):
+            lines.append(
+                _("Household %(number)s closed: its members came back")
+                % {"number": data["closed_household_number"]}
             )
         if focal := data.get("focal_point"):
             lines.append(
@@ -115,4 +124,13 @@ def describe(events: Sequence[LifeEvent]) -> dict[int, list[str]]:
 def undoable(events: Sequence[LifeEvent]) -> set[int]:
     """Ids of the events the page offers to undo: of a correctable kind, not undone yet."""
     corrected = {e.corrects_id for e in events if e.corrects_id}
-    return {e.pk for e in events if e.kind in CORRECTABLE and e.pk not in corrected}
+    return {
+        e.pk
+        for e in events
+        if e.kind in CORRECTABLE and e.pk not in corrected and not is_split_companion(e)
+    }
+
+
+def is_split_companion(event: LifeEvent) -> bool:
+    """The event a split writes on the new household: the split is undone where recorded."""
+    return event.kind == EventKind.SPLIT and "new_household" not in event.data

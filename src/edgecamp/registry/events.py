@@ -35,6 +35,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -121,20 +122,9 @@ REASONS: dict[str, tuple[str, ...]] = {
         EventReason.OTHER,
     ),
 }
-# Kinds a correcting event can undo: the others create records (a person, a household) that a
-# correction of the records themselves (edit pages) or a later join puts right.
-CORRECTABLE = frozenset(
-    {
-        EventKind.DEATH,
-        EventKind.MISSING,
-        EventKind.FOUND,
-        EventKind.DEPARTURE,
-        EventKind.RETURN,
-        EventKind.MOVE,
-        EventKind.RELOCATION,
-        EventKind.FOCAL_POINT_CHANGE,
-    }
-)
+# Every kind a correcting event can undo (a correction itself is undone by recording the
+# event again).
+CORRECTABLE = frozenset(REASONS) - {EventKind.CORRECTION}
 
 
 class EventError(Refused):
@@ -267,6 +257,17 @@ def on_death(hook: DeathHook) -> None:
     `hook(event, person)` runs inside the transaction recording each death, so what it writes
     commits or rolls back with the event."""
     _death_hooks.append(hook)
+
+
+FoundHook = Callable[[LifeEvent, Individual], None]
+_found_hooks: list[FoundHook] = []
+
+
+def on_found(hook: FoundHook) -> None:
+    """Called by an app above the registry (protection: the tracing request open for the
+    person) in its `ready()`: `hook(event, person)` runs inside the transaction recording each
+    person found, so what it writes commits or rolls back with the event."""
+    _found_hooks.append(hook)
 
 
 # --- The service -----------------------------------------------------------------------------
@@ -689,10 +690,10 @@ class _Recorder:
             details["household_status"] = self._set_household_status(Household.Status.INACTIVE)
             details["old_shelter"] = self._leave_shelter()
         event = self._record(kind, individuals=people, details=details)
-        if kind == EventKind.DEATH:
-            for person in people:
-                for hook in _death_hooks:
-                    hook(event, person)
+        hooks = {EventKind.DEATH: _death_hooks, EventKind.FOUND: _found_hooks}.get(kind, [])
+        for person in people:
+            for hook in hooks:
+                hook(event, person)
         return event
 
     def _death(self) -> LifeEvent:
@@ -881,6 +882,7 @@ class _Recorder:
         moved = self._move_people(people, target, {p.pk: data.relationship for p in people})
         details: dict[str, Any] = {
             "from_household": self.household.pk,
+            "from_household_number": self.household.number,
             "relationships": moved,
         }
         if len(people) == 1:
@@ -1031,9 +1033,22 @@ class _Recorder:
             )
         if target.corrections.exists():
             raise EventError({"corrects": [_("This event was corrected already.")]})
+        if target.kind == EventKind.SPLIT and "new_household" not in target.data:
+            # The new household's half of a split: the split is undone where it was recorded.
+            raise EventError(
+                {
+                    "corrects": [
+                        _(
+                            "This household was split from household %(number)s: undo the "
+                            "split there."
+                        )
+                        % {"number": target.data.get("from_household_number", "")}
+                    ]
+                }
+            )
         # Undoing is safe only if nothing later (not itself undone) built on this event: no
         # later event of the people it named (in any household), or of this household when it
-        # named nobody.
+        # named nobody; for a split, nothing recorded on the new household since either.
         later = (
             LifeEvent.objects.filter(recorded_at__gt=target.recorded_at)
             .exclude(kind=EventKind.CORRECTION)
@@ -1041,7 +1056,15 @@ class _Recorder:
             .filter(corrections__isnull=True)
         )
         people = list(target.individuals.all())
-        if people:
+        companion = None
+        if target.kind == EventKind.SPLIT:
+            companion = _split_companion(target)
+            if companion is not None:
+                later = later.exclude(pk=companion.pk)
+            later = later.filter(
+                Q(individuals__in=people) | Q(household_id=target.data["new_household"])
+            )
+        elif people:
             later = later.filter(individuals__in=people)
         else:
             later = later.filter(household=self.household)
@@ -1057,14 +1080,232 @@ class _Recorder:
                 }
             )
         self._raise_if_errors()
-        undone = self._undo(target, people)
+        reason = data.reason or EventReason.EVENT_RECORDED_WRONGLY
+        if target.kind == EventKind.BIRTH:
+            undone = self._undo_birth(people)
+        elif target.kind == EventKind.JOIN:
+            undone = self._undo_join(target, people)
+        elif target.kind == EventKind.SPLIT:
+            undone = self._undo_split(target, people)
+            closed = Household.objects.get(pk=target.data["new_household"])
+            self._record(
+                EventKind.CORRECTION,
+                household=closed,
+                individuals=people,
+                details={
+                    "corrected_kind": target.kind,
+                    **status_data(Household.Status.ACTIVE, closed.status),
+                    "back_to_household": self.household.pk,
+                    "back_to_household_number": self.household.number,
+                },
+                reason=reason,
+                corrects=companion,
+            )
+        else:
+            undone = self._undo(target, people)
         return self._record(
             EventKind.CORRECTION,
             individuals=people,
             details={"corrected_kind": target.kind, **undone},
-            reason=data.reason or EventReason.EVENT_RECORDED_WRONGLY,
+            reason=reason,
             corrects=target,
         )
+
+    def _undo_birth(self, people: list[Individual]) -> dict[str, Any]:
+        """The child recorded by mistake leaves every count; the record and its history stay
+        (a life event names it), marked as recorded in error."""
+        child = self.members.get(people[0].pk) if people else None
+        if child is None or child.status != Individual.Status.ACTIVE:
+            raise EventError(
+                {"corrects": [_("The person this birth recorded is no longer an active member.")]}
+            )
+        before = self._set_status([child], Individual.Status.RECORDED_IN_ERROR)
+        return {
+            "old_status": Individual.Status.ACTIVE,
+            "new_status": Individual.Status.RECORDED_IN_ERROR,
+            "old_statuses": before,
+        }
+
+    def _undo_join(self, target: LifeEvent, people: list[Individual]) -> dict[str, Any]:
+        """The people who joined this household go back to the household they came from, with
+        the relationships they had there (and its focal point, if they were it)."""
+        old = target.data
+        moved: dict[str, list[str]] = old.get("relationships") or {
+            str(p.pk): [old.get("old_relationship", ""), old.get("relationship", "")]
+            for p in people
+        }
+        here = [self.members.get(p.pk) for p in people]
+        if any(p is None or p.status != Individual.Status.ACTIVE for p in here):
+            raise EventError(
+                {"corrects": [_("The people who joined are no longer active members here.")]}
+            )
+        back = self._taking_back(old.get("from_household"), len(people))
+        staying = self._locked_members(back)
+        return self._move_back([p for p in here if p is not None], back, staying, moved, old)
+
+    def _undo_split(self, target: LifeEvent, people: list[Individual]) -> dict[str, Any]:
+        """The new household's members come back with the relationships they had here, this
+        household gets its focal point back if they took it, and the new household closes
+        (inactive, never deleted; its shelter freed)."""
+        old = target.data
+        new = self._lock_household(old["new_household"])
+        members = self._locked_members(new)
+        named = {p.pk for p in people}
+        others = [
+            m for m in members.values() if m.pk not in named and m.status in _COUNTED_STATUSES
+        ]
+        leaving = [members.get(p.pk) for p in people]
+        if others or any(p is None or p.status != Individual.Status.ACTIVE for p in leaving):
+            raise EventError(
+                {
+                    "corrects": [
+                        _(
+                            "Household %(number)s is no longer as the split made it (its "
+                            "members changed since): correct its members one by one."
+                        )
+                        % {"number": new.number}
+                    ]
+                }
+            )
+        self._can_take_back(self.household, len(people))
+        undone = self._move_back(
+            [p for p in leaving if p is not None],
+            self.household,
+            self.members,
+            old["relationships"],
+            old,
+        )
+        undone["closed_household"] = new.pk
+        undone["closed_household_number"] = new.number
+        undone["old_shelter"] = self._leave_shelter(new)
+        new.status = Household.Status.INACTIVE
+        new.focal_point = None
+        new.save(update_fields=["status", "focal_point", "updated_at"])
+        return undone
+
+    # -- taking people back --
+
+    def _lock_household(self, pk: int) -> Household:
+        found = Household.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+        if found is None:
+            raise EventError({"corrects": [_("The other household of this event is gone.")]})
+        return found
+
+    def _locked_members(self, household: Household) -> dict[int, Individual]:
+        return {
+            m.pk: m
+            for m in Individual.objects.select_for_update()
+            .filter(household=household)
+            .order_by("pk")
+        }
+
+    def _taking_back(self, household_id: int | None, people: int) -> Household:
+        """The household people go back to, locked, refused with the reason when it cannot
+        take them: not one of the user's, not active, or its shelter full."""
+        if household_id is None:
+            raise EventError({"corrects": [_("This event does not say where they came from.")]})
+        back = self._lock_household(household_id)
+        if self.scope is not None and not self.scope.includes(back.site_id):
+            raise EventError(
+                {
+                    "corrects": [
+                        _(
+                            "Household %(number)s is now at a site you do not work at: a "
+                            "user of that site must take them back."
+                        )
+                        % {"number": back.number}
+                    ]
+                }
+            )
+        self._can_take_back(back, people)
+        return back
+
+    def _can_take_back(self, back: Household, people: int) -> None:
+        if back.status != Household.Status.ACTIVE:
+            raise EventError(
+                {
+                    "corrects": [
+                        _(
+                            "Household %(number)s is %(status)s and cannot take them back: "
+                            "record its return first."
+                        )
+                        % {"number": back.number, "status": back.get_status_display().lower()}
+                    ]
+                }
+            )
+        if back.shelter_id is None:
+            return
+        shelter = Shelter.objects.select_for_update(of=("self",)).get(pk=back.shelter_id)
+        occupants = _occupants(shelter)
+        if occupants + people > shelter.capacity:
+            raise EventError(
+                {
+                    "corrects": [
+                        _(
+                            "The shelter of household %(number)s holds %(capacity)d people and "
+                            "%(occupants)d live there already: move that household to a "
+                            "larger shelter first."
+                        )
+                        % {
+                            "number": back.number,
+                            "capacity": shelter.capacity,
+                            "occupants": occupants,
+                        }
+                    ]
+                }
+            )
+
+    def _move_back(
+        self,
+        people: Sequence[Individual],
+        back: Household,
+        staying: dict[int, Individual],
+        moved: dict[str, list[str]],
+        old: dict[str, Any],
+    ) -> dict[str, Any]:
+        """Move `people` into `back` with their relationships before the event; give `back`
+        its focal point again when the event had handed it over (and nobody changed it since),
+        so it never has two focal points nor none."""
+        focal = old.get("focal_point")
+        restore = (
+            focal is not None
+            and back.focal_point_id == focal.get("new")
+            and focal.get("old") in {p.pk for p in people}
+        )
+        relationships = {}
+        for person in people:
+            before = moved.get(str(person.pk), [person.relationship])[0] or person.relationship
+            if before == Relationship.FOCAL_POINT and not (restore and focal["old"] == person.pk):
+                before = Relationship.OTHER_RELATIVE  # the household has another focal point
+            relationships[person.pk] = before
+        undone: dict[str, Any] = {
+            "back_to_household": back.pk,
+            "back_to_household_number": back.number,
+            "relationships": self._move_people(people, back, relationships),
+        }
+        if restore:
+            assert focal is not None
+            successor = staying.get(focal["new"])
+            if successor is not None:
+                successor.relationship = focal["old_relationship"]
+                successor.save(update_fields=["relationship", "updated_at"])
+            back.focal_point_id = focal["old"]
+            back.save(update_fields=["focal_point", "updated_at"])
+            undone["focal_point"] = {"old": focal["new"], "new": focal["old"]}
+        elif back.focal_point_id is None:
+            # Nobody heads the household taken back into (a desk move left it so): the first
+            # person back does.
+            focal_change = self._focal_point_of(back, people[0])
+            undone["focal_point"] = focal_change
+        return undone
+
+    def _focal_point_of(self, household: Household, person: Individual) -> dict[str, Any]:
+        change = {"old": None, "new": person.pk, "old_relationship": person.relationship}
+        household.focal_point = person
+        household.save(update_fields=["focal_point", "updated_at"])
+        person.relationship = Relationship.FOCAL_POINT
+        person.save(update_fields=["relationship", "updated_at"])
+        return change
 
     def _undo(self, target: LifeEvent, people: list[Individual]) -> dict[str, Any]:
         """Put back what `target` changed; the correction's `data`."""
@@ -1126,6 +1367,23 @@ class _Recorder:
         return undone
 
 
+# The statuses of people a household still counts as its own.
+_COUNTED_STATUSES = {
+    Individual.Status.ACTIVE,
+    Individual.Status.MISSING,
+    Individual.Status.DEPARTED,
+}
+
+
+def _split_companion(split: LifeEvent) -> LifeEvent | None:
+    """The event a split writes on the household it creates (its first event)."""
+    return (
+        LifeEvent.objects.filter(household_id=split.data["new_household"], kind=EventKind.SPLIT)
+        .order_by("recorded_at", "id")
+        .first()
+    )
+
+
 def _event_of(household: Household, public_id: str) -> LifeEvent | None:
     try:
         key = uuid.UUID(str(public_id).strip())
@@ -1179,6 +1437,10 @@ def departure_of(household_id: int) -> LifeEvent | None:
     )
 
 
+def household_number(household_id: int) -> str | None:
+    return Household.objects.filter(pk=household_id).values_list("number", flat=True).first()
+
+
 def events_of(number: str, *, scope: Scope | None) -> Any:
     """The events recorded on household `number` (None when not within the scope), newest
     first."""
@@ -1188,8 +1450,12 @@ def events_of(number: str, *, scope: Scope | None) -> Any:
     household = households.filter(number=number).first()
     if household is None:
         return None
+    # A join is listed under both households: the one joined (where it is recorded) and the
+    # one left.
     return (
-        LifeEvent.objects.filter(household=household)
+        LifeEvent.objects.filter(
+            Q(household=household) | Q(pk__in=life_events.joins_left(household))
+        )
         .select_related("recorded_by", "corrects")
         .prefetch_related("individuals")
         .order_by("-occurred_on", "-recorded_at", "-id")

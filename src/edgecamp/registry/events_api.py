@@ -228,9 +228,13 @@ class FocalPointChangeIn(_EventIn):
 
 
 class CorrectionIn(_EventIn):
-    """Undoes an earlier event recorded by mistake (a death, missing, found, departure, return,
-    move, relocation or focal point change): statuses, shelter, site and focal point as they
-    were. Refused when later events built on it (correct those first)."""
+    """Undoes an earlier event recorded by mistake, of any type: statuses, shelter, site and
+    focal point as they were; an undone birth leaves the child out of every count (status
+    `recorded_in_error`, history kept); an undone join takes the people back to the household
+    they came from (refused with the reason when it cannot take them: not active, at a site
+    the caller does not work at, its shelter full); an undone split brings the members back
+    and closes the new household. Refused when later events built on it (correct those
+    first). A join is undone on the household joined, a split on the household split."""
 
     type: Literal["correction"]
     reason: str = Field("", json_schema_extra=_reasons(EventKind.CORRECTION))
@@ -279,7 +283,14 @@ EVENT_TYPES = frozenset(
 class LifeEventOut(Schema):
     uuid: UUID = Field(description=PUBLIC_ID)
     type: str = Field(json_schema_extra={"enum": list(EventKind.values)})
-    household: str = Field(description="Number of the household the event is recorded on.")
+    household: str = Field(
+        description="Number of the household the event is recorded on (for a join: the "
+        "household joined)."
+    )
+    from_household: str | None = Field(
+        description="For a join, the number of the household left: a join is listed under "
+        "both households. For the new household's half of a split, the household split."
+    )
     date: dt.date
     date_precision: str = Field(json_schema_extra={"enum": list(DatePrecision.values)})
     reason: str
@@ -300,6 +311,18 @@ class LifeEventOut(Schema):
     @staticmethod
     def resolve_household(event: LifeEvent) -> str:
         return event.household.number
+
+    @staticmethod
+    def resolve_from_household(event: LifeEvent) -> str | None:
+        if event.kind not in (EventKind.JOIN, EventKind.SPLIT):
+            return None
+        data = event.data
+        if data.get("from_household_number"):
+            return str(data["from_household_number"])
+        if data.get("from_household"):
+            # A join written before the number was kept beside the id (or by a desk move).
+            return events.household_number(data["from_household"])
+        return None
 
     @staticmethod
     def resolve_date(event: LifeEvent) -> dt.date:
@@ -355,7 +378,9 @@ def record_event(request: HttpRequest, number: str, payload: EventIn) -> Status[
 )
 @paginate(Pages)
 def list_events(request: HttpRequest, number: str) -> Any:
-    """The events recorded on the household, newest first."""
+    """The events of the household, newest first: those recorded on it, and the joins by
+    which members left it for another household (recorded there, `from_household` is this
+    one)."""
     found = events.events_of(number, scope=scope_for(request.user))
     if found is None:
         raise _not_found(number)

@@ -12,7 +12,13 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from edgecamp.registry.codes import DatePrecision, EventKind
-from edgecamp.registry.models import Household, Individual, LifeEvent, LifeEventIndividual
+from edgecamp.registry.models import (
+    Household,
+    Individual,
+    LifeEvent,
+    LifeEventIndividual,
+    Membership,
+)
 
 
 def record(
@@ -56,3 +62,31 @@ def household_status_history(events: Iterable[LifeEvent]) -> list[LifeEvent]:
 def status_history(events: Iterable[LifeEvent]) -> list[LifeEvent]:
     """Of a person's (prefetched) events, those that changed a status."""
     return [e for e in events if e.changes_status]
+
+
+def joins_left(household: Household, *, current: Iterable[int] = ()) -> list[int]:
+    """Ids of the joins by which people left `household` for another one, and of the
+    corrections that undid them: recorded on the household joined, they are part of this
+    household's history too. `current`: ids of people whose events the caller reads anyway
+    (its members now), left out of the search."""
+    former = set(
+        Membership.objects.filter(household=household, ended_on__isnull=False).values_list(
+            "individual_id", flat=True
+        )
+    ) - set(current)
+    if not former:
+        return []
+    return [
+        pk
+        for pk, kind, data in LifeEvent.objects.filter(
+            kind__in=(EventKind.JOIN, EventKind.CORRECTION),
+            pk__in=LifeEventIndividual.objects.filter(individual_id__in=former).values("event_id"),
+        )
+        .exclude(household=household)
+        .values_list("pk", "kind", "data")
+        if (kind == EventKind.JOIN and data.get("from_household") == household.pk)
+        or (
+            data.get("corrected_kind") == EventKind.JOIN
+            and data.get("back_to_household") == household.pk
+        )
+    ]

@@ -616,3 +616,106 @@ def link_to_household(
             )
     log.info("%d members added to a household at the desk", len(added))
     return LinkResult(household=household, added=added, skipped=skipped)
+
+
+# --- New members found at a desk -------------------------------------------------------------
+
+
+def add_found_members(
+    household: Household,
+    members: Sequence[Any],
+    *,
+    scope: Scope,
+    recorded_by: AbstractBaseUser | None = None,
+    path: str = "new_members",
+    reason: str = EventReason.FOUND_IN_VERIFICATION,
+    details: dict[str, Any] | None = None,
+    duplicate_reason: str = "",
+) -> list[Individual]:
+    """Register `members` (services.MemberInput) found living with `household` as its new
+    members, with one registration life event, inside the caller's transaction (the caller
+    has locked the household row). Each is checked as at registration (names or "unknown",
+    sex, a plausible date of birth, a relationship to the focal point but not a second focal
+    point) and against the desk duplicate check: a likely match elsewhere is refused unless
+    `duplicate_reason` says why they are different people, and a match in this household is
+    someone to mark present instead. Errors name `path.<row>.<field>`; nothing is written."""
+    from edgecamp.registry import duplicates, services
+
+    errors = services.RegistrationError()
+    today = timezone.localdate()
+    people = [services._normalise_member(m) for m in members]
+    focal = household.focal_point
+    has_focal_point = focal is not None and focal.status == Individual.Status.ACTIVE
+    for index, member in enumerate(people):
+        row = f"{path}.{index}"
+        services._validate_member(member, row, today, errors)
+        if not member.relationship:
+            errors.add(f"{row}.relationship", _("Choose the relationship to the focal point."))
+        elif member.relationship == Relationship.FOCAL_POINT and has_focal_point:
+            errors.add(
+                f"{row}.relationship",
+                _(
+                    "Household %(number)s already has a focal point; give their relationship "
+                    "to that person."
+                )
+                % {"number": household.number},
+            )
+    for first, second in duplicates.repeated_members(people):
+        errors.add(
+            f"{path}.{second}",
+            _("New people %(a)d and %(b)d look like the same person typed twice: remove one.")
+            % {"a": first + 1, "b": second + 1},
+        )
+    active = household.members.filter(status=Individual.Status.ACTIVE).count()
+    if active + len(people) > services.MAX_MEMBERS:
+        errors.add(
+            path,
+            _("A household has at most %(max)d members; split larger groups.")
+            % {"max": services.MAX_MEMBERS},
+        )
+    if errors.errors:
+        raise errors
+    services.lock_likely_duplicates(people)
+    for index, member in enumerate(people):
+        matches = duplicates.likely_matches(
+            member, scope=scope, phone=household.phone, place_of_origin=household.place_of_origin
+        )
+        here = [m for m in matches if m.individual.household_id == household.pk]
+        if here:
+            errors.add(
+                f"{path}.{index}",
+                _("This looks like %(person)s, a member already: mark them present instead.")
+                % {"person": here[0].individual},
+            )
+        elif matches and not duplicate_reason.strip():
+            errors.add(
+                f"{path}.{index}",
+                _(
+                    "This looks like a person of household %(other)s: record a join from "
+                    "there, or say why they are a different person."
+                )
+                % {"other": matches[0].household_number},
+            )
+    if errors.errors:
+        raise errors
+    rows = [(index, member) for index, member in enumerate(people)]
+    services.check_documents_free(rows)
+    added = []
+    for member in people:
+        individual = services._create_member(household, member, today)
+        added.append(individual)
+        if member.relationship == Relationship.FOCAL_POINT:
+            household.focal_point = individual
+            household.save(update_fields=["focal_point", "updated_at"])
+    life_events.record(
+        EventKind.REGISTRATION,
+        household,
+        individuals=added,
+        reason=reason,
+        # Why they are not the likely matches, in the clerk's words.
+        note=duplicate_reason,
+        data=dict(details or {}),
+        recorded_by=recorded_by,
+    )
+    log.info("%d new members found with a household", len(added))
+    return added

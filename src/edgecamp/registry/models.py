@@ -114,6 +114,8 @@ class Individual(PublicId, Timestamped, models.Model):
         DEPARTED = "departed", _("Departed")
         # Registered twice: merged into `merged_into`, kept only for the audit trail.
         MERGED = "merged", _("Merged (duplicate)")
+        # A birth recorded by mistake and undone: out of every count, its history kept.
+        RECORDED_IN_ERROR = "recorded_in_error", _("Recorded in error")
 
     household = models.ForeignKey(
         Household,

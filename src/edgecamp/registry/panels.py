@@ -1,7 +1,8 @@
 """Sections that apps above the registry add to its pages, as netbox's plugins add template
 extensions per model: the registry renders them without importing those apps. An app
 registers its panel in its AppConfig.ready() (protection/apps.py adds the confidential
-protection section of the household page)."""
+protection section of the household page), and may add actions beside a member (protection
+offers a tracing request for a missing member, or links to the one open)."""
 
 from __future__ import annotations
 
@@ -39,4 +40,31 @@ def household_panels(household: Household, scope: Scope) -> dict[str, Any]:
         if context is not None:
             added[panel.name] = context
             added["panel_templates"].append(panel.template)
+    return added
+
+
+@dataclass(frozen=True)
+class MemberAction:
+    """A link shown beside one member on the household page."""
+
+    label: str
+    url: str
+
+
+# The actions for this reader, by member id, or None to show (and read) nothing.
+MemberActions = Callable[["Household", "Scope"], "dict[int, list[MemberAction]] | None"]
+
+_member_actions: dict[str, MemberActions] = {}
+
+
+def register_member_actions(name: str, actions: MemberActions) -> None:
+    _member_actions[name] = actions
+
+
+def member_actions(household: Household, scope: Scope) -> dict[int, list[MemberAction]]:
+    """Every registered app's actions for the household's members, by member id."""
+    added: dict[int, list[MemberAction]] = {}
+    for actions in _member_actions.values():
+        for pk, found in (actions(household, scope) or {}).items():
+            added.setdefault(pk, []).extend(found)
     return added

@@ -16,14 +16,13 @@ from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 
 from edgecamp.core.access import Scope
-from edgecamp.registry import search, site_counts
-from edgecamp.registry.codes import AGE_BRACKETS, PROTECTION_SENSITIVE_NEEDS, EventKind
+from edgecamp.registry import life_events, search, site_counts
+from edgecamp.registry.codes import AGE_BRACKETS, PROTECTION_SENSITIVE_NEEDS
 from edgecamp.registry.models import (
     Household,
     Individual,
     LifeEvent,
     LifeEventIndividual,
-    Membership,
     SpecificNeedRecord,
 )
 from edgecamp.sites.models import Block, Shelter, Site
@@ -320,22 +319,7 @@ def timeline(household: Household) -> QuerySet[LifeEvent]:
     )
     # People who left for another household (a join, recorded there): their join is part of
     # this household's history too.
-    former = set(
-        Membership.objects.filter(household=household, ended_on__isnull=False).values_list(
-            "individual_id", flat=True
-        )
-    ) - set(member_ids)
-    if former:
-        of_members += [
-            pk
-            for pk, data in LifeEvent.objects.filter(
-                kind=EventKind.JOIN,
-                pk__in=LifeEventIndividual.objects.filter(individual_id__in=former).values(
-                    "event_id"
-                ),
-            ).values_list("pk", "data")
-            if data.get("from_household") == household.pk
-        ]
+    of_members += life_events.joins_left(household, current=member_ids)
     return (
         LifeEvent.objects.filter(Q(household=household) | Q(pk__in=of_members))
         .select_related("recorded_by")

@@ -31,16 +31,30 @@ from edgecamp.registry.text import fold
 from edgecamp.registry.typed import slashed_date, typed_age
 
 # A reader turns a scanned or typed code into a household number, or None if the text is not
-# its code.
-CodeReader = Callable[[str], str | None]
+# its code. `strict` (a desk acting on the code): a code that must not be accepted (a forged,
+# replaced or revoked ration card) raises a core.errors.Refused saying why; not strict (the
+# search), it is only looked up.
+CodeReader = Callable[[str, bool], str | None]
 _code_readers: list[CodeReader] = []
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
 def register_code_reader(reader: CodeReader) -> None:
+    """Called by an app above the registry that issues codes (distributions: ration cards) in
+    its `ready()`: the household search and every desk (verification) read them here."""
     if reader not in _code_readers:
         _code_readers.append(reader)
+
+
+def household_number_of_code(text: str, *, strict: bool = False) -> str | None:
+    """The household number a scanned or typed code names, None when the text is no code
+    (see CodeReader for `strict`)."""
+    for reader in _code_readers:
+        number = reader(text, strict)
+        if number:
+            return number
+    return None
 
 
 def search_households(
@@ -53,10 +67,8 @@ def search_households(
     # as written) and by sound, each an indexed query; united, then the households read by
     # their primary key. (An OR of IN-subqueries made PostgreSQL scan every household.)
     exact: list[QuerySet[Any]] = []
-    for reader in _code_readers:
-        number = reader(text)
-        if number:
-            exact.append(Household.objects.filter(number=number).values("pk"))
+    if number := household_number_of_code(text):
+        exact.append(Household.objects.filter(number=number).values("pk"))
     if _has_digit(text):
         exact.append(Household.objects.filter(number__icontains=text).values("pk"))
         exact += [q for q in (_by_document(text), _by_phone(text)) if q is not None]

@@ -210,6 +210,8 @@ class MemberRow:
     member: Individual
     age: int | None
     nationality_name: str
+    # Links apps above the registry add beside the member (panels.register_member_actions).
+    actions: list[panels.MemberAction] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -261,8 +263,11 @@ def household_detail(request: HttpRequest, number: str) -> HttpResponse:
         record_sensitive_read(household, "specific needs")
     today = timezone.localdate()
     names = nationality_names()
+    actions = panels.member_actions(household, scope)
     members = [
-        MemberRow(m, m.age_on(today), names.get(m.nationality, m.nationality))
+        MemberRow(
+            m, m.age_on(today), names.get(m.nationality, m.nationality), actions.get(m.pk, [])
+        )
         for m in household.members.all()
     ]
     return render(

@@ -3,12 +3,13 @@
 are set inactive, each with a life event), and the report counts verified, changed and not
 seen households by block. A round of another site answers 404 like a missing one."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -16,6 +17,8 @@ from ninja.pagination import paginate
 
 from edgecamp.core.access import scope_for
 from edgecamp.core.schemas import PUBLIC_ID, CleanInput, FieldProblems, Pages, Problem
+from edgecamp.registry.codes import DatePrecision, Relationship, Sex
+from edgecamp.registry.services import MemberInput
 from edgecamp.verification import queries, services
 from edgecamp.verification.models import Confirmation, Round
 
@@ -53,6 +56,40 @@ class RoundOut(Schema):
         return round_.not_seen_count
 
 
+class NewMemberIn(CleanInput):
+    """A person found living with the household, registered as its member."""
+
+    given_name: str = Field("", max_length=100)
+    family_name: str = Field("", max_length=100)
+    names_unknown: bool = Field(False, description="No name can be given (yet).")
+    sex: str = Field(json_schema_extra={"enum": list(Sex.values)})
+    date_of_birth: date | None = Field(None, description="ISO 8601; or give `age`.")
+    date_of_birth_precision: str = Field(
+        DatePrecision.EXACT.value, json_schema_extra={"enum": list(DatePrecision.values)}
+    )
+    age: int | None = Field(
+        None, ge=0, le=120, description="Age in years when the date of birth is not known."
+    )
+    relationship: str = Field(
+        description="To the focal point.", json_schema_extra={"enum": list(Relationship.values)}
+    )
+
+    def to_input(self) -> MemberInput:
+        born, precision = self.date_of_birth, self.date_of_birth_precision
+        if born is None and self.age is not None:
+            born = date(timezone.localdate().year - self.age, 1, 1)
+            precision = DatePrecision.ESTIMATED
+        return MemberInput(
+            relationship=self.relationship,
+            sex=self.sex,
+            given_name=self.given_name,
+            family_name=self.family_name,
+            names_unknown=self.names_unknown,
+            date_of_birth=born,
+            date_of_birth_precision=precision,
+        )
+
+
 class ConfirmIn(CleanInput):
     household: str = Field(description="Household number (EDG-000123).")
     present: list[int] = Field(
@@ -65,8 +102,21 @@ class ConfirmIn(CleanInput):
         0,
         ge=0,
         le=services.MAX_NEW_PEOPLE,
-        description="People living with the household whom the registry does not know yet "
-        "(register them on the household page).",
+        description="People living with the household whom the registry does not know yet, "
+        "counted only (record them by name in `new_members` when you can).",
+    )
+    new_members: list[NewMemberIn] = Field(
+        default_factory=list,
+        max_length=services.MAX_NEW_PEOPLE,
+        description="New people found living with the household: each is registered as its "
+        "member (checked as at registration and by the desk duplicate check; errors "
+        "`new_members.<row>.<field>`), with a registration life event.",
+    )
+    duplicate_reason: str = Field(
+        "",
+        max_length=300,
+        description="Why a new member the desk check finds likely to be someone registered "
+        "elsewhere is a different person.",
     )
     note: str = ""
     desk: str = ""
@@ -79,6 +129,8 @@ class ConfirmIn(CleanInput):
             new_people=self.new_people,
             note=self.note,
             desk=self.desk,
+            new_members=tuple(m.to_input() for m in self.new_members),
+            duplicate_reason=self.duplicate_reason,
         )
 
 
@@ -95,6 +147,7 @@ class ConfirmationOut(Schema):
     reactivated: bool = Field(description="The household was inactive and is active again.")
     late: bool = Field(description="Confirmed after the round closed.")
     event: int = Field(description="Id of the household's verification life event.")
+    new_members: list[int] = Field(description="Ids of the new members registered.")
 
     @staticmethod
     def resolve_round(confirmation: Confirmation) -> int:
@@ -107,6 +160,10 @@ class ConfirmationOut(Schema):
     @staticmethod
     def resolve_event(confirmation: Confirmation) -> int:
         return confirmation.event_id
+
+    @staticmethod
+    def resolve_new_members(confirmation: Confirmation) -> list[int]:
+        return list(confirmation.event.data.get("new_members", []))
 
 
 class ClosedOut(Schema):
@@ -124,10 +181,29 @@ class BlockOut(Schema):
     late: int = Field(description="Not seen at close, confirmed since.")
 
 
+class NewMemberOut(Schema):
+    id: int
+    household: str
+    given_name: str
+    family_name: str
+    names_unknown: bool
+    sex: str
+    date_of_birth: date | None
+    date_of_birth_precision: str
+    relationship: str
+
+    @staticmethod
+    def resolve_household(person: Any) -> str:
+        return str(person.household.number)
+
+
 class ReportOut(Schema):
     round: RoundOut
     total: BlockOut
     blocks: list[BlockOut]
+    new_members: list[NewMemberOut] = Field(
+        description="The people the desks found living with a household and registered."
+    )
 
 
 class RoundFilters(Schema):
@@ -199,6 +275,12 @@ def close_round(request: HttpRequest, round_id: int) -> dict[str, Any]:
     summary="Report of a verification round",
 )
 def round_report(request: HttpRequest, round_id: int) -> dict[str, Any]:
-    """Verified, changed and not seen households by block, with the total."""
+    """Verified, changed and not seen households by block, with the total, and the new
+    members the desks registered."""
     report = queries.report(_round_or_404(request, round_id))
-    return {"round": report.round, "total": report.total, "blocks": report.blocks}
+    return {
+        "round": report.round,
+        "total": report.total,
+        "blocks": report.blocks,
+        "new_members": report.new_members,
+    }

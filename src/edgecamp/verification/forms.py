@@ -10,8 +10,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from edgecamp.core.access import Scope
+from edgecamp.core.errors import Refused
 from edgecamp.core.forms import TextField
+from edgecamp.registry.codes import DatePrecision, Relationship, Sex
+from edgecamp.registry.forms import BirthDateField
 from edgecamp.registry.models import Individual
+from edgecamp.registry.services import MemberInput
+from edgecamp.registry.typed import typed_age
 from edgecamp.sites.models import Site
 from edgecamp.verification.services import MAX_NEW_PEOPLE, ConfirmInput, OpenInput
 
@@ -54,14 +59,19 @@ class ConfirmForm(forms.Form):
 
     household = TextField(max_length=20, widget=forms.HiddenInput)
     new_people = forms.IntegerField(
-        label=_("New people found"),
+        label=_("Other new people (counted only)"),
         min_value=0,
         max_value=MAX_NEW_PEOPLE,
         initial=0,
         help_text=_(
-            "People living with the household whom the registry does not know (a newborn, a "
-            "relative who joined): register them on the household page afterwards."
+            "New people whose details nobody can give now; record the others by name below."
         ),
+    )
+    duplicate_reason = TextField(
+        label=_("Why a new person is not the likely match"),
+        max_length=300,
+        required=False,
+        help_text=_("Only when the desk check says a new person looks like someone else."),
     )
     note = TextField(label=_("Note"), max_length=300, required=False)
     desk = TextField(label=_("Desk"), max_length=40, required=False)
@@ -80,7 +90,7 @@ class ConfirmForm(forms.Form):
     def member_fields(self) -> list[tuple[Individual, forms.BoundField]]:
         return [(member, self[f"member_{member.pk}"]) for member in self.members]
 
-    def to_input(self) -> ConfirmInput:
+    def to_input(self, new_members: Sequence[MemberInput] = ()) -> ConfirmInput:
         data = self.cleaned_data
         marks = {member.pk: data[f"member_{member.pk}"] for member in self.members}
         return ConfirmInput(
@@ -90,4 +100,71 @@ class ConfirmForm(forms.Form):
             new_people=data["new_people"],
             note=data["note"],
             desk=data["desk"],
+            new_members=tuple(new_members),
+            duplicate_reason=data["duplicate_reason"],
         )
+
+
+class NewMemberForm(forms.Form):
+    """A person found living with the household: as a desk can tell them (names may be
+    unknown; a date of birth, a year or an age)."""
+
+    given_name = TextField(label=_("Given name"), required=False, max_length=100)
+    family_name = TextField(label=_("Family name"), required=False, max_length=100)
+    names_unknown = forms.BooleanField(label=_("Names unknown"), required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices])
+    date_of_birth = BirthDateField(
+        label=_("Date of birth or age"),
+        required=False,
+        help_text=_("YYYY-MM-DD or DD/MM/YYYY, just the year, or an age (about 30)."),
+    )
+    relationship = forms.ChoiceField(
+        label=_("Relationship to focal point"),
+        choices=[("", "—"), *Relationship.choices],
+    )
+
+    def to_input(self) -> MemberInput:
+        data = self.cleaned_data
+        raw = str(self.data.get(self.add_prefix("date_of_birth"), "")).strip()
+        precision = DatePrecision.EXACT
+        if typed_age(raw) is not None:
+            precision = DatePrecision.ESTIMATED
+        elif raw.isdigit() and len(raw) == 4:
+            precision = DatePrecision.YEAR
+        return MemberInput(
+            relationship=data["relationship"],
+            sex=data["sex"],
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            names_unknown=data["names_unknown"],
+            date_of_birth=data["date_of_birth"],
+            date_of_birth_precision=precision,
+        )
+
+
+NewMemberFormSet = forms.formset_factory(NewMemberForm, extra=1, max_num=MAX_NEW_PEOPLE)
+
+
+def new_members_of(formset: forms.BaseFormSet) -> list[MemberInput]:  # type: ignore[type-arg]
+    """The rows filled in (an untouched row is no new person)."""
+    return [form.to_input() for form in formset.forms if form.has_changed()]
+
+
+def apply_new_member_errors(error: Refused, formset: forms.BaseFormSet) -> Refused:  # type: ignore[type-arg]
+    """Put the service's `new_members.<row>[.<field>]` messages on the formset's rows (the
+    rows filled in, in order) and return the rest."""
+    filled = [form for form in formset.forms if form.has_changed()]
+    rest = type(error)()
+    for path, messages in error.errors.items():
+        parts = path.split(".")
+        if parts[0] == "new_members" and len(parts) > 1 and parts[1].isdigit():
+            row = int(parts[1])
+            field = parts[2] if len(parts) > 2 else None
+            if row < len(filled):
+                form = filled[row]
+                for message in messages:
+                    form.add_error(field if field in form.fields else None, message)
+                continue
+        for message in messages:
+            rest.add(path, message)
+    return rest

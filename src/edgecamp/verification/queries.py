@@ -4,7 +4,6 @@ report by block, and whether a household was verified (for cycles that require i
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -12,22 +11,12 @@ from django.utils.translation import gettext as _
 
 from edgecamp.core.access import Scope
 from edgecamp.registry import queries as registry_queries
+from edgecamp.registry import search as registry_search
 from edgecamp.registry.models import Household, Individual
 from edgecamp.verification.models import Confirmation, NotSeen, Round
 
 DESK_RESULTS = 20
 NO_BLOCK = "—"
-
-# How a desk reads a ration card's code: provided by the distributions app (which owns the
-# cards) from its AppConfig.ready(), since this app may not import it. Returns the household
-# number, None when the text is no card code at all, and raises a core.errors.Refused when it
-# is a card that must not be accepted (forged, replaced, revoked).
-_card_reader: Callable[[str], str | None] | None = None
-
-
-def provide_card_reader(reader: Callable[[str], str | None]) -> None:
-    global _card_reader
-    _card_reader = reader
 
 
 def visible_rounds(scope: Scope | None) -> QuerySet[Round]:
@@ -69,14 +58,14 @@ def find_households(round_: Round, text: str, *, scope: Scope | None) -> list[Ho
     text = text.strip()
     if not text:
         return []
-    if _card_reader is not None:
-        number = _card_reader(text)
-        if number is not None:
-            return list(
-                registry_queries.visible_households(scope).filter(
-                    site_id=round_.site_id, number__iexact=number
-                )
+    # A ration card's code, read as at a desk: a card not to accept is refused with why.
+    number = registry_search.household_number_of_code(text, strict=True)
+    if number is not None:
+        return list(
+            registry_queries.visible_households(scope).filter(
+                site_id=round_.site_id, number__iexact=number
             )
+        )
     return list(
         registry_queries.search_households(text, site_id=round_.site_id, scope=scope)[:DESK_RESULTS]
     )
@@ -105,7 +94,9 @@ def desk_household(round_: Round, number: str, *, scope: Scope | None) -> Househ
 
 
 def confirmations(round_: Round) -> QuerySet[Confirmation]:
-    return Confirmation.objects.filter(round=round_).select_related("household", "confirmed_by")
+    return Confirmation.objects.filter(round=round_).select_related(
+        "household", "confirmed_by", "event"
+    )
 
 
 @dataclass
@@ -125,6 +116,8 @@ class BlockLine:
 class Report:
     round: Round
     blocks: list[BlockLine] = field(default_factory=list)
+    # The people the desks found living with a household and registered as its members.
+    new_members: list[Individual] = field(default_factory=list)
 
     @property
     def total(self) -> BlockLine:
@@ -173,7 +166,23 @@ def report(round_: Round) -> Report:
         ):
             line(row[block]).not_seen = row["n"]
     ordered = sorted(lines.values(), key=lambda b: (b.block == NO_BLOCK, b.block))
-    return Report(round_, ordered)
+    return Report(round_, ordered, new_members_found(round_))
+
+
+def new_members_found(round_: Round) -> list[Individual]:
+    """The people the round's desks registered as new members, by household number."""
+    ids = [
+        pk
+        for data in Confirmation.objects.filter(round=round_, new_people__gt=0).values_list(
+            "event__data", flat=True
+        )
+        for pk in (data or {}).get("new_members", [])
+    ]
+    return list(
+        Individual.objects.filter(pk__in=ids)
+        .select_related("household")
+        .order_by("household__number", "pk")
+    )
 
 
 def not_seen_yet(round_: Round) -> QuerySet[Household]:

@@ -31,9 +31,10 @@ from edgecamp.audit import capture
 from edgecamp.core.access import Scope
 from edgecamp.core.dates import in_words
 from edgecamp.core.errors import Refused
-from edgecamp.registry import life_events
+from edgecamp.registry import life_events, merge
 from edgecamp.registry.codes import EventKind, EventReason
 from edgecamp.registry.models import Household, Individual, LifeEvent, status_data
+from edgecamp.registry.services import MemberInput
 from edgecamp.sites.models import Site
 from edgecamp.sites.queries import visible_sites
 from edgecamp.verification import queries
@@ -42,6 +43,8 @@ from edgecamp.verification.models import Confirmation, NotSeen, Round
 log = logging.getLogger(__name__)
 
 MAX_NEW_PEOPLE = 40
+# The desk duplicate check of an internal caller (no user's scope): every site.
+EVERYWHERE = Scope(role=None, all_sites=True)
 # Households a confirmation may concern: the others left the camp (or were merged) and come
 # back through a return, not through a verification desk.
 CONFIRMABLE = (Household.Status.ACTIVE, Household.Status.INACTIVE)
@@ -71,10 +74,14 @@ class ConfirmInput:
     present: Sequence[int]
     absent: Sequence[int] = ()
     # People living with the household the registry does not know yet (a baby, a relative who
-    # joined): counted here, registered through the household page.
+    # joined): `new_members` (registry.services.MemberInput) are registered as its members by
+    # the confirmation; `new_people` counts those not recorded by name.
     new_people: int = 0
     note: str = ""
     desk: str = ""
+    new_members: Sequence[MemberInput] = ()
+    # Why a new member the desk check finds likely to be somebody else is a different person.
+    duplicate_reason: str = ""
 
 
 def _user(user: AbstractBaseUser | None) -> AbstractBaseUser | None:
@@ -144,7 +151,7 @@ def confirm_household(
         errors.add("note", _("Keep the note under 300 characters."))
     if len(data.desk.strip()) > 40:
         errors.add("desk", _("Keep the desk name under 40 characters."))
-    if not 0 <= data.new_people <= MAX_NEW_PEOPLE:
+    if data.new_people < 0 or data.new_people + len(data.new_members) > MAX_NEW_PEOPLE:
         errors.add(
             "new_people",
             _("Count between 0 and %(max)d new people.") % {"max": MAX_NEW_PEOPLE},
@@ -173,12 +180,26 @@ def confirm_household(
         present, absent = _check_members(household, data)
         late = not locked_round.is_open
         reactivated = household.status == Household.Status.INACTIVE
+        added = []
+        if data.new_members:
+            # Registered as at a desk: checked, the desk duplicate check, their own event.
+            added = merge.add_found_members(
+                household,
+                data.new_members,
+                scope=scope if scope is not None else EVERYWHERE,
+                recorded_by=confirmed_by,
+                details={"round": locked_round.pk},
+                duplicate_reason=data.duplicate_reason,
+            )
+        new_people = data.new_people + len(added)
         details: dict[str, object] = {
             "round": locked_round.pk,
             "present": present,
             "absent": absent,
-            "new_people": data.new_people,
+            "new_people": new_people,
         }
+        if added:
+            details["new_members"] = [person.pk for person in added]
         if late:
             details["late"] = True
         if reactivated:
@@ -202,8 +223,8 @@ def confirm_household(
             desk=data.desk.strip(),
             present=len(present),
             absent=len(absent),
-            new_people=data.new_people,
-            changed=bool(absent) or data.new_people > 0 or reactivated,
+            new_people=new_people,
+            changed=bool(absent) or new_people > 0 or reactivated,
             reactivated=reactivated,
             late=late,
             event=event,

@@ -19,7 +19,14 @@ from edgecamp import csvio
 from edgecamp.core.access import scope_for
 from edgecamp.core.errors import Refused
 from edgecamp.verification import queries, services
-from edgecamp.verification.forms import ConfirmForm, FindForm, OpenRoundForm
+from edgecamp.verification.forms import (
+    ConfirmForm,
+    FindForm,
+    NewMemberFormSet,
+    OpenRoundForm,
+    apply_new_member_errors,
+    new_members_of,
+)
 from edgecamp.verification.models import Round
 
 SESSION_DESK = "verification_desk"
@@ -78,18 +85,37 @@ def desk(request: HttpRequest, round_id: int) -> HttpResponse:
         if household is None:
             raise Http404(_("No household of this site has this number."))
         form = ConfirmForm(request.POST, members=household.active_members)  # type: ignore[attr-defined]
-        if form.is_valid():
+        if "add_new_member" in request.POST:
+            # One more row for a new person, without JavaScript: the same form again.
+            data = request.POST.copy()
+            total = f"{NEW_MEMBERS}-TOTAL_FORMS"
+            data[total] = str(min(_int(data.get(total)) + 1, services.MAX_NEW_PEOPLE))
+            context.update(
+                household=household,
+                confirm_form=ConfirmForm(data, members=household.active_members),  # type: ignore[attr-defined]
+                new_members=NewMemberFormSet(data, prefix=NEW_MEMBERS),
+            )
+            return render(request, "verification/desk.html", context)
+        # A client posting no new-person rows at all (no management form) records nobody new.
+        posted_rows = f"{NEW_MEMBERS}-TOTAL_FORMS" in request.POST
+        new_members = NewMemberFormSet(request.POST if posted_rows else None, prefix=NEW_MEMBERS)
+        valid = form.is_valid()
+        if (not posted_rows or new_members.is_valid()) and valid:
             request.session[SESSION_DESK] = form.cleaned_data["desk"]
             try:
                 confirmation = services.confirm_household(
-                    round_.pk, form.to_input(), confirmed_by=request.user, scope=scope
+                    round_.pk,
+                    form.to_input(new_members_of(new_members) if posted_rows else ()),
+                    confirmed_by=request.user,
+                    scope=scope,
                 )
             except Refused as error:
-                error.apply_to(form, renamed={"present": "__all__", "absent": "__all__"})
+                rest = apply_new_member_errors(error, new_members)
+                rest.apply_to(form, renamed={"present": "__all__", "absent": "__all__"})
             else:
                 messages.success(request, _confirmed_message(confirmation))
                 return redirect("verification-desk", round_id=round_.pk)
-        context.update(household=household, confirm_form=form)
+        context.update(household=household, confirm_form=form, new_members=new_members)
         return render(request, "verification/desk.html", context, status=422)
     if "household" in request.GET:
         household = queries.desk_household(round_, request.GET["household"], scope=scope)
@@ -104,6 +130,7 @@ def desk(request: HttpRequest, round_id: int) -> HttpResponse:
                 },
                 members=household.active_members,  # type: ignore[attr-defined]
             )
+            context["new_members"] = NewMemberFormSet(prefix=NEW_MEMBERS)
     elif "q" in request.GET:
         find_form = FindForm(request.GET)
         context["find_form"] = find_form
@@ -118,6 +145,16 @@ def desk(request: HttpRequest, round_id: int) -> HttpResponse:
                     return redirect(f"{url}?household={found[0].number}")
                 context["results"] = found
     return render(request, "verification/desk.html", context)
+
+
+NEW_MEMBERS = "new"
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
 
 
 def _confirmed_message(confirmation: object) -> str:
