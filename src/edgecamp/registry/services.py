@@ -44,7 +44,7 @@ from edgecamp.registry.models import (
     status_data,
 )
 from edgecamp.registry.text import fold
-from edgecamp.sites.models import Shelter, Site
+from edgecamp.sites.models import OUT_OF_USE, Shelter, Site
 
 log = logging.getLogger(__name__)
 
@@ -504,7 +504,7 @@ def _validate_household(
             errors.add("shelter", _("Choose a shelter that exists, or leave it empty."))
         elif site is not None and shelter.block.site_id != site.pk:
             errors.add("shelter", _("This shelter is in another site."))
-        elif shelter.status in (Shelter.Status.DAMAGED, Shelter.Status.DECOMMISSIONED):
+        elif shelter.status in OUT_OF_USE:
             errors.add(
                 "shelter",
                 _("This shelter is %(status)s; choose another one.")
