@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from edgecamp.audit.capture import record_sensitive_read
 from edgecamp.core.access import Scope, scope_for
 from edgecamp.core.paging import page_of, page_url
-from edgecamp.registry import duplicates, merge, queries
-from edgecamp.registry.models import DuplicateCandidate, Individual, MergeRecord
+from edgecamp.registry import duplicates, family, merge, queries
+from edgecamp.registry.models import DuplicateCandidate, FamilyMerge, Individual, MergeRecord
 from edgecamp.sites.queries import visible_sites
 
 RECENT_MERGES = 20
@@ -84,6 +84,9 @@ def duplicate_review(request: HttpRequest) -> HttpResponse:
             "page": page,
             "page_url": page_url(request),
             "merges": recent,
+            "family_merges": family.family_merges(scope).filter(state=FamilyMerge.State.MERGED)[
+                :RECENT_MERGES
+            ],
         },
     )
 

@@ -361,6 +361,7 @@ def move_individual(
     relationship: str,
     reason: str,
     on: date | None = None,
+    recorded_by: AbstractBaseUser | None = None,
 ) -> None:
     """Close the person's current membership and open one in another household, recorded as
     a `join` event of that household."""
@@ -388,6 +389,7 @@ def move_individual(
             individuals=[locked],
             occurred_on=day,
             note=reason,
+            recorded_by=_user_or_none(recorded_by),
             data={
                 "from_household": locked.household_id,
                 "old_relationship": locked.relationship,
