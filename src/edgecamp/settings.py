@@ -145,6 +145,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["edgecamp.formats"]
 TIME_ZONE = os.environ.get("EDGECAMP_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

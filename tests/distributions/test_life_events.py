@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from edgecamp.core.dates import in_words
 from edgecamp.distributions.cards import card_code
 from edgecamp.distributions.models import Entitlement
 from edgecamp.distributions.services import RedeemInput, find_entitlement, redeem, start_cycle
@@ -68,7 +69,8 @@ def test_the_card_of_a_departed_household_is_refused_with_the_reason(site, suppl
         find_entitlement(cycle, code)
     message = refused.value.errors["code"][0]
     assert "Voluntary repatriation" in message
-    assert timezone.localdate().isoformat() in message
+    assert in_words(timezone.localdate()) in message
+    assert timezone.localdate().isoformat() not in message  # a date in words, not ISO
     with pytest.raises(SupplyError):
         redeem(cycle.pk, RedeemInput(code=code, desk="d1"))
     # Back again: the card works.

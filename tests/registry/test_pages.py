@@ -430,7 +430,8 @@ def test_household_page_shows_members_and_history(logged_in_client, site, admin_
     assert "Arabic" in html
     assert "desk-1" in html
     assert "manager" in html
-    assert "registered" in html  # status history and memberships
+    assert "Registered" in html  # status history and memberships, in words
+    assert ">registered<" not in html  # not the code
     assert "3 members" in html
 
 

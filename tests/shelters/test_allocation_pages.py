@@ -241,3 +241,24 @@ def test_api_404_and_422(logged_in_client, site):
 def test_api_needs_a_session(client, site):
     response = client.post(f"/api/v1/sites/{site.pk}/allocation-plans", {}, "application/json")
     assert response.status_code == 401
+
+
+def test_explanations_are_given_in_the_readers_language(logged_in_client, site, camp):
+    """The engine wrote its explanations in English only; they are now sentences by code,
+    translated on the page and in the API, the English kept for the file interface."""
+    plan = propose_plan(site)
+    line = plan.lines.filter(change="waiting").first() or plan.lines.first()
+    assert line.explanation_parts  # stored as sentences, not only as English text
+    english = line.explanation
+    assert english.startswith(("Unhoused:", "Priority need", "Waiting order", "Kept"))
+
+    logged_in_client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    html = _html(logged_in_client.get(reverse("allocation-plan", args=[plan.pk])))
+    assert "Sans abri :" in html
+    assert "Rang " in html
+    assert "Unhoused:" not in html
+    logged_in_client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
+    rows = logged_in_client.get(f"/api/v1/allocation-plans/{plan.pk}/lines").json()["items"]
+    unhoused = [row for row in rows if not row["shelters"]]
+    assert unhoused
+    assert unhoused[0]["explanation"].startswith("بلا مأوى")

@@ -3,12 +3,110 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 import numpy as np
 
 from edgecamp.allocation._site import Occupancy, Site
 from edgecamp.allocation.check import below_standard
-from edgecamp.allocation.model import PRIORITY_NEEDS, Assignment
+from edgecamp.allocation.model import PRIORITY_NEEDS, Assignment, Part
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a sentence for the project's translators (xgettext finds this name); the engine
+    itself stays free of Django and writes English. The shelters app translates the parts."""
+    return message
+
+
+# Each sentence of an explanation, by code; its parameters are pre-formatted strings, a list
+# of unmet needs (codes of NEEDS) is joined with ", ". English explanation = the sentences
+# joined with spaces.
+SENTENCES: dict[str, str] = {
+    "unhoused_too_big": gettext_noop(
+        "Unhoused: %(size)s people are more than any free family shelter holds (%(split)s), "
+        "and no collective hall with room or run of adjacent free family shelters in one "
+        "block is left."
+    ),
+    "unhoused_no_fit": gettext_noop(
+        "Unhoused: every shelter that fits %(size)s people at %(emergency)s m²/person or more "
+        "went to households ahead in priority (specific needs first, then earlier "
+        "registration)."
+    ),
+    "waiting_list": gettext_noop("Position %(position)s of %(total)s on the waiting list."),
+    "priority_need_unmet": gettext_noop("Priority need %(codes)s is unmet."),
+    "kept": gettext_noop("Kept where it lives: rebalance was not requested."),
+    "first_fit": gettext_noop("First fit in registration order (position %(position)s)."),
+    "priority_need": gettext_noop(
+        "Priority need %(codes)s (placed before households without one); registration "
+        "position %(position)s of %(total)s."
+    ),
+    "waiting": gettext_noop(
+        "Waiting order: registration position %(position)s of %(total)s, after every "
+        "household with a priority need."
+    ),
+    "split_below": gettext_noop(
+        "Split over %(count)s adjacent family shelters %(shelters)s in block %(block)s: "
+        "%(size)s people are more than any free family shelter holds (%(split)s); %(area)s m² "
+        "= %(per_person)s m²/person, below the %(standard)s m² standard (emergency minimum "
+        "%(emergency)s m² kept)."
+    ),
+    "split_meets": gettext_noop(
+        "Split over %(count)s adjacent family shelters %(shelters)s in block %(block)s: "
+        "%(size)s people are more than any free family shelter holds (%(split)s); %(area)s m² "
+        "= %(per_person)s m²/person, meets the %(standard)s m² standard."
+    ),
+    "family_below": gettext_noop(
+        "Family shelter %(shelter)s in block %(block)s: %(people)s people on %(m2)s m² = "
+        "%(per_person)s m²/person, below the %(standard)s m² standard (emergency minimum "
+        "%(emergency)s m² kept)."
+    ),
+    "family_meets": gettext_noop(
+        "Family shelter %(shelter)s in block %(block)s: %(people)s people on %(m2)s m² = "
+        "%(per_person)s m²/person, meets the %(standard)s m² standard."
+    ),
+    "hall_below": gettext_noop(
+        "Collective hall %(shelter)s in block %(block)s: %(people)s people on %(m2)s m² = "
+        "%(per_person)s m²/person, below the %(standard)s m² standard (emergency minimum "
+        "%(emergency)s m² kept)."
+    ),
+    "hall_meets": gettext_noop(
+        "Collective hall %(shelter)s in block %(block)s: %(people)s people on %(m2)s m² = "
+        "%(per_person)s m²/person, meets the %(standard)s m² standard."
+    ),
+    "need_not_met": gettext_noop(
+        "Need not met: %(needs)s (every place meeting it went to households ahead in priority "
+        "or could not hold this one)."
+    ),
+    "needs_met": gettext_noop("Needs met."),
+    "community": gettext_noop(
+        "%(together)s of %(housed)s households housed in block %(block)s come from %(origin)s."
+    ),
+}
+# The needs a place may leave unmet (Site.unmet_needs), in English.
+NEEDS: dict[str, str] = {
+    "accessible shelter": gettext_noop("accessible shelter"),
+    "near facilities": gettext_noop("near facilities"),
+    "own shelter for the whole household": gettext_noop("own shelter for the whole household"),
+}
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def in_words(parts: tuple[Part, ...], translate: Callable[[str], str] = _same) -> str:
+    """The explanation from its parts; `translate` (a gettext) gives it in another language."""
+    say = translate
+    sentences = []
+    for code, params in parts:
+        values = {
+            key: ", ".join(say(NEEDS.get(v, v)) for v in value)
+            if isinstance(value, list)
+            else value
+            for key, value in params.items()
+        }
+        sentences.append(say(SENTENCES[code]) % values)
+    return " ".join(sentences)
 
 
 def explain(
@@ -36,92 +134,93 @@ def explain(
         codes = " ".join(sorted(PRIORITY_NEEDS & household.needs))
         if not where:
             if size > split_threshold:
-                why = (
-                    f"{size} people are more than any free family shelter holds "
-                    f"({split_threshold}), and no collective hall with room or run of adjacent "
-                    "free family shelters in one block is left"
-                )
+                parts: list[Part] = [
+                    ("unhoused_too_big", {"size": str(size), "split": str(split_threshold)})
+                ]
             else:
-                why = (
-                    f"every shelter that fits {size} people at {emergency} m²/person or more "
-                    "went to households ahead in priority (specific needs first, then earlier "
-                    "registration)"
-                )
-            need_text = f" Priority need {codes} is unmet." if codes else ""
-            rows.append(
-                Assignment(
-                    household.household_id,
-                    (),
-                    f"Unhoused: {why}. Position {queue[j]} of {len(unhoused)} on the waiting "
-                    f"list.{need_text}",
-                    "unhoused",
-                )
-            )
+                parts = [("unhoused_no_fit", {"size": str(size), "emergency": emergency})]
+            parts.append(("waiting_list", {"position": str(queue[j]), "total": str(len(unhoused))}))
+            if codes:
+                parts.append(("priority_need_unmet", {"codes": codes}))
+            rows.append(_assignment(household.household_id, (), parts, "unhoused"))
             continue
         ordered = sorted(where, key=lambda i: int(site.position[i]))
         ids = tuple(site.shelters[i].shelter_id for i in ordered)
         block = int(site.block[ordered[0]])
         block_name = site.block_names[block]
+        position = str(int(site.rank[j]) + 1)
         if j in occupancy.kept:
             rule = "stability"
-            reason = "Kept where it lives: rebalance was not requested."
+            parts = [("kept", {})]
         elif method == "greedy":
             rule = "first-fit"
-            reason = f"First fit in registration order (position {int(site.rank[j]) + 1})."
+            parts = [("first_fit", {"position": position})]
         elif codes:
             rule = "priority-need"
-            reason = (
-                f"Priority need {codes} (placed before households without one); registration "
-                f"position {int(site.rank[j]) + 1} of {total}."
-            )
+            parts = [("priority_need", {"codes": codes, "position": position, "total": str(total)})]
         else:
             rule = "waiting"
-            reason = (
-                f"Waiting order: registration position {int(site.rank[j]) + 1} of {total}, "
-                "after every household with a priority need."
-            )
+            parts = [("waiting", {"position": position, "total": str(total)})]
         below = below_standard(site, occupancy, j)
+        standard: dict[str, str | list[str]] = {"standard": std, "emergency": emergency}
         if len(ordered) > 1:
             area = float(np.sum(site.m2[ordered]))
-            place = (
-                f"Split over {len(ordered)} adjacent family shelters {' '.join(ids)} in block "
-                f"{block_name}: {size} people are more than any free family shelter holds "
-                f"({split_threshold}); {area:g} m² = {area / size:.1f} m²/person"
+            parts.append(
+                (
+                    "split_below" if below else "split_meets",
+                    {
+                        "count": str(len(ordered)),
+                        "shelters": " ".join(ids),
+                        "block": block_name,
+                        "size": str(size),
+                        "split": str(split_threshold),
+                        "area": f"{area:g}",
+                        "per_person": f"{area / size:.1f}",
+                        **standard,
+                    },
+                )
             )
         else:
             i = ordered[0]
-            kind = "collective hall" if site.collective[i] else "family shelter"
+            kind = "hall" if site.collective[i] else "family"
             people = int(occupancy.people[i])
-            place = (
-                f"{kind.capitalize()} {ids[0]} in block {block_name}: {people} people on "
-                f"{site.m2[i]:g} m² = {site.m2[i] / people:.1f} m²/person"
+            parts.append(
+                (
+                    f"{kind}_below" if below else f"{kind}_meets",
+                    {
+                        "shelter": ids[0],
+                        "block": block_name,
+                        "people": str(people),
+                        "m2": f"{site.m2[i]:g}",
+                        "per_person": f"{site.m2[i] / people:.1f}",
+                        **standard,
+                    },
+                )
             )
-        space = (
-            f", below the {std} m² standard (emergency minimum {emergency} m² kept)."
-            if below
-            else f", meets the {std} m² standard."
-        )
         unmet = site.unmet_needs(j, ordered)
         if unmet:
-            needs = (
-                f" Need not met: {', '.join(unmet)} (every place meeting it went to households "
-                "ahead in priority or could not hold this one)."
-            )
+            parts.append(("need_not_met", {"needs": list(unmet)}))
         elif codes:
-            needs = " Needs met."
-        else:
-            needs = ""
+            parts.append(("needs_met", {}))
         origin = site.origin_names[int(site.origin[j])]
-        community = ""
         if origin:
-            together = block_origin[block, int(site.origin[j])]
-            community = (
-                f" {together} of {block_total[block]} households housed in block "
-                f"{block_name} come from {origin}."
+            parts.append(
+                (
+                    "community",
+                    {
+                        "together": str(block_origin[block, int(site.origin[j])]),
+                        "housed": str(block_total[block]),
+                        "block": block_name,
+                        "origin": origin,
+                    },
+                )
             )
-        rows.append(
-            Assignment(
-                household.household_id, ids, f"{reason} {place}{space}{needs}{community}", rule
-            )
-        )
+        rows.append(_assignment(household.household_id, ids, parts, rule))
     return tuple(rows)
+
+
+def _assignment(
+    household_id: str, ids: tuple[str, ...], parts: list[Part], rule: str
+) -> Assignment:
+    done = tuple(parts)
+    return Assignment(household_id, ids, in_words(done), rule, done)

@@ -114,6 +114,10 @@ class AllocationConfig:
         return math.floor(covered_m2 / self.space_standard_m2 + EPSILON)
 
 
+# One sentence of an explanation: its code and its parameters (strings, or a list of needs).
+Part = tuple[str, dict[str, str | list[str]]]
+
+
 @dataclass(frozen=True, slots=True)
 class Assignment:
     household_id: str
@@ -122,6 +126,9 @@ class Assignment:
     explanation: str
     # The rule that decided: stability, priority-need, waiting, unhoused (first-fit: baseline).
     rule: str = ""
+    # The explanation's sentences as (code, parameters), for a reader in another language
+    # (allocation._explain.SENTENCES); `explanation` is them in English.
+    parts: tuple[Part, ...] = ()
 
     @property
     def housed(self) -> bool:

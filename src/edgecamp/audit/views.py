@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -11,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from edgecamp.audit import queries
@@ -122,9 +122,20 @@ def _model(label: str) -> type[models.Model] | None:
 
 
 def model_label(label: str) -> str:
-    """`registry.household` as the reader knows it: “Household” (translated)."""
+    """`registry.household` as the reader knows it: “Household” (translated). A many-to-many
+    table Django made (`accounts.staffprofile_sites`) reads as its owner's field: “Staff
+    profile: sites”; the demo's bulk load as “Bulk load”."""
+    if label == "bulk-load":
+        return str(_("Bulk load"))
     model = _model(label)
-    return str(capfirst(model._meta.verbose_name)) if model is not None else label
+    if model is None:
+        return label
+    if model._meta.auto_created:
+        owner = model._meta.auto_created
+        for field in owner._meta.many_to_many:
+            if getattr(field.remote_field, "through", None) is model:
+                return f"{capfirst(owner._meta.verbose_name)}: {field.verbose_name}"
+    return str(capfirst(model._meta.verbose_name))
 
 
 def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
@@ -143,24 +154,80 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any
 def _value(field: models.Field[Any, Any] | None, value: Any) -> str:
     if value is None or value == "":
         return "—"
-    if field is not None and field.choices:
+    if field is not None and field.choices and isinstance(value, str | int):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
+    return _plain(value)
+
+
+# Names the audit log writes itself (bulk summaries) or every model has (Timestamped), whose
+# fields carry no translated label.
+GENERIC_FIELDS = {
+    "created_at": _("Created at"),
+    "updated_at": _("Updated at"),
+    "operation": _("Operation"),
+    "rows": _("Rows"),
+    "fields": _("Fields"),
+    "event": _("Event"),
+    "individual": _("Person"),
+}
+OPERATIONS = {
+    "create": _("created"),
+    "update": _("changed"),
+    "delete": _("deleted"),
+    "load": _("loaded"),
+}
+LONGEST_LIST = 5
+
+
+def _plain(value: Any) -> str:
+    """A JSON value in plain words: `{"round": 1, "present": [4, 5]}` → “round: 1; present:
+    4, 5”; a long list by its length (a closed round lists hundreds of ids)."""
+    if isinstance(value, dict):
+        return "; ".join(f"{str(k).replace('_', ' ')}: {_plain(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        if len(value) > LONGEST_LIST:
+            return str(
+                ngettext("%(count)d entry", "%(count)d entries", len(value)) % {"count": len(value)}
+            )
+        return ", ".join(_plain(v) for v in value) or "—"
     return str(value)
+
+
+def _bulk_rows(changes: dict[str, Any]) -> list[tuple[str, str]]:
+    """A bulk summary (`{"operation": "update", "rows": 13, "fields": [...]}`) in words."""
+    operation = changes.get("operation")
+    rows = changes.get("rows")
+    out = [(str(GENERIC_FIELDS["operation"]), str(OPERATIONS.get(operation, operation)))]
+    if isinstance(rows, dict):
+        counted = "; ".join(f"{model_label(k)}: {v}" for k, v in rows.items())
+        out.append((str(GENERIC_FIELDS["rows"]), counted))
+    elif rows is not None:
+        out.append((str(GENERIC_FIELDS["rows"]), str(rows)))
+    if changes.get("fields"):
+        out.append((str(GENERIC_FIELDS["fields"]), ", ".join(map(str, changes["fields"]))))
+    return out
 
 
 def _change_rows(label: str, changes: dict[str, Any]) -> list[tuple[str, str]]:
     """Each changed field by its label (`user_id` → “User”), each value by its label where
     the field has choices (`active` → “Active”)."""
+    if set(changes) <= {"operation", "rows", "fields"} and "operation" in changes:
+        return _bulk_rows(changes)
     model = _model(label)
     rows = []
     for name, change in changes.items():
         field = _field(model, name)
-        title = str(capfirst(field.verbose_name)) if field is not None else name.replace("_", " ")
+        if name in GENERIC_FIELDS:
+            title = str(GENERIC_FIELDS[name])
+        elif field is not None:
+            title = str(capfirst(field.verbose_name))
+        else:
+            title = name.replace("_", " ")
         if isinstance(change, list) and len(change) == 2:
             before, after = (_value(field, v) for v in change)
             rows.append((title, f"{before} → {after}"))
         else:
-            rows.append((title, json.dumps(change, ensure_ascii=False)))
+            rows.append((title, _value(field, change)))
     return rows

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -72,3 +72,12 @@ def implausible(
         if value is not None and (problem := plausible.problem(value, today)):
             problems[path] = problem
     return problems
+
+
+def in_words(moment: date | datetime) -> str:
+    """A day (or a moment, in local time) as a sentence gives it, in the active language:
+    "19 Nov 2026", "19 nov. 2026", "19 نوفمبر 2026" (formats/<language>/formats.py). Never
+    ISO inside a sentence: 2026-03-04 reads two ways to half the world."""
+    if isinstance(moment, datetime):
+        return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    return date_format(moment, "DATE_FORMAT")

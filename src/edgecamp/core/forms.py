@@ -6,9 +6,14 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from edgecamp.core.dates import DateRange
 from edgecamp.core.text import TextRefused, clean_text
+
+# Django's own label for a select's empty choice (django.db.models.fields.BLANK_CHOICE_LABEL).
+# Its Arabic catalogue has no translation of it; ours, which comes first, gives one.
+BLANK_CHOICE_LABEL = gettext_lazy("- Select an option -")
 
 
 class TextField(forms.CharField):

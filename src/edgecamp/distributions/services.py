@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from edgecamp.audit.capture import record_sensitive_reads
 from edgecamp.core import dates
 from edgecamp.core.access import Scope
+from edgecamp.core.dates import in_words
 from edgecamp.distributions import queries, rules
 from edgecamp.distributions.cards import (
     MAX_ISSUE,
@@ -377,7 +378,7 @@ def _check_household_present(household_id: int) -> None:
     if departure is None:
         when, why = "—", "—"
     else:
-        when, why = departure.occurred_on.isoformat(), departure.get_reason_display() or "—"
+        when, why = in_words(departure.occurred_on), departure.get_reason_display() or "—"
     raise SupplyError(
         {
             "code": [

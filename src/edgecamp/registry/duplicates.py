@@ -77,6 +77,7 @@ COMPARISON_LABELS = {
     "place_of_origin": _("place of origin"),
     "document_number": _("document number"),
     "household": _("household"),
+    "name_frequency": _("how common the names are"),
 }
 
 
@@ -111,6 +112,8 @@ LEVEL_WORDS: dict[str, dict[str, Any]] = {
         "no_member_matches": _("no other member matches"),
         "same_household": _("same household (two people)"),
     },
+    # The engine's term-frequency adjustment: a common name agreeing counts for less.
+    "name_frequency": {"adjusted": _("weighed by how common they are in the registry")},
 }
 
 

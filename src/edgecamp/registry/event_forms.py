@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edgecamp.core.access import Scope
+from edgecamp.core.dates import in_words
 from edgecamp.core.forms import TextField
 from edgecamp.registry import events
 from edgecamp.registry.codes import DatePrecision, EventKind, EventReason, Relationship, Sex
@@ -299,4 +300,4 @@ def correctable_events(household: Household) -> list[tuple[str, str]]:
         .filter(corrections__isnull=True)
         .order_by("-recorded_at")[:20]
     )
-    return [(str(e.uuid), f"{e.occurred_on.isoformat()} — {e.get_kind_display()}") for e in found]
+    return [(str(e.uuid), f"{in_words(e.occurred_on)} — {e.get_kind_display()}") for e in found]

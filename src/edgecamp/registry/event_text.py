@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from edgecamp.core.dates import in_words
 from edgecamp.registry.codes import EventKind
 from edgecamp.registry.events import CORRECTABLE, CauseOfDeath
 from edgecamp.registry.models import Household, Individual, LifeEvent
@@ -104,7 +105,7 @@ def describe(events: Sequence[LifeEvent]) -> dict[int, list[str]]:
                 _("Undoes the %(kind)s of %(date)s")
                 % {
                     "kind": undone.get_kind_display().lower(),
-                    "date": undone.occurred_on.isoformat(),
+                    "date": in_words(undone.occurred_on),
                 }
             )
         out[event.pk] = lines

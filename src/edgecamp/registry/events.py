@@ -41,6 +41,7 @@ from django.utils.translation import gettext_lazy
 
 from edgecamp.core import dates
 from edgecamp.core.access import Scope
+from edgecamp.core.dates import in_words
 from edgecamp.core.errors import Refused
 from edgecamp.registry import life_events
 from edgecamp.registry.codes import (
@@ -669,7 +670,7 @@ class _Recorder:
                     self.errors.add(
                         "date",
                         _("%(person)s was born on %(born)s: the death cannot be earlier.")
-                        % {"person": person, "born": born.isoformat()},
+                        % {"person": person, "born": in_words(born)},
                     )
                     self.errors.add(f"members.{index}", _("Check the date of birth or death."))
         self._raise_if_errors()

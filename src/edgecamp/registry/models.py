@@ -288,6 +288,16 @@ class Membership(PublicId, models.Model):
     def __str__(self) -> str:
         return f"{self.individual_id} in {self.household_id} from {self.started_on}"
 
+    @property
+    def reason_label(self) -> str:
+        """The reason in words: the services write an event reason's code ("registered",
+        "marriage") or, for a birth, "birth"; anything else is a clerk's own words."""
+        if self.reason in EventReason.values:
+            return str(EventReason(self.reason).label)
+        if self.reason == "birth":
+            return str(_("Born in the household"))
+        return self.reason
+
 
 class LifeEvent(PublicId, AppendOnly):
     """One thing that happened in a household's life, as the registry recorded it.

@@ -4,8 +4,10 @@ the history of who was moved where. Sites, blocks and shelters themselves live i
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.allocation._explain import in_words
 from edgecamp.core.models import by_user
 from edgecamp.sites.models import Shelter, Site
 
@@ -115,6 +117,9 @@ class AllocationLine(models.Model):
     unmet_needs = models.CharField(_("unmet needs"), max_length=120, blank=True)
     rule = models.CharField(_("rule"), max_length=30, blank=True)
     explanation = models.TextField(_("explanation"))
+    # The explanation's sentences as [code, parameters] (allocation._explain.SENTENCES): the
+    # pages and the API give them in the reader's language; `explanation` is the English.
+    explanation_parts = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["plan", "id"]
@@ -162,3 +167,11 @@ class ShelterChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_codes or '-'} → {self.new_codes or '-'}"
+
+
+def explanation_in_words(line: AllocationLine) -> str:
+    """A plan line's explanation in the active language (the English one of a plan made
+    before explanations had parts)."""
+    if not line.explanation_parts:
+        return line.explanation
+    return in_words(tuple((code, params) for code, params in line.explanation_parts), gettext)

@@ -294,6 +294,7 @@ def _lines(
                 unmet_needs=" ".join(unmet),
                 rule=row.rule,
                 explanation=row.explanation,
+                explanation_parts=[[code, params] for code, params in row.parts],
             )
         )
     return lines

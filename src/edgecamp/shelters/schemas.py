@@ -9,7 +9,7 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from edgecamp.core.schemas import PUBLIC_ID, CleanInput
-from edgecamp.shelters.models import AllocationLine, AllocationPlan
+from edgecamp.shelters.models import AllocationLine, AllocationPlan, explanation_in_words
 from edgecamp.shelters.services import UNMET_KEYS, ProposalSettings
 from edgecamp.sites.models import Condition, Shelter, Site
 
@@ -206,6 +206,10 @@ class PlanLineOut(Schema):
     @staticmethod
     def resolve_unmet_needs(line: AllocationLine) -> list[str]:
         return line.unmet_needs.split()
+
+    @staticmethod
+    def resolve_explanation(line: AllocationLine) -> str:
+        return explanation_in_words(line)
 
 
 class ConfirmedOut(Schema):

@@ -20,7 +20,7 @@ from edgecamp.core.htmx import is_htmx
 from edgecamp.core.paging import page_of, page_url
 from edgecamp.shelters import condition, queries, services
 from edgecamp.shelters.forms import ConditionForm, LineFilterForm, ProposeForm, ShelterFilterForm
-from edgecamp.shelters.models import AllocationLine, AllocationPlan
+from edgecamp.shelters.models import AllocationLine, AllocationPlan, explanation_in_words
 from edgecamp.sites import queries as site_queries
 from edgecamp.sites.models import OUT_OF_USE, Shelter, ShelterStatusChange, Site
 
@@ -88,6 +88,7 @@ def site_allocation(request: HttpRequest, site_code: str) -> HttpResponse:
 class LineRow:
     line: AllocationLine
     unmet: list[str]
+    explanation: str
 
 
 @require_GET
@@ -97,7 +98,11 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     lines = queries.plan_lines(plan, **form.filters())  # type: ignore[arg-type]
     page = page_of(request, lines, LINES_PER_PAGE)
     rows = [
-        LineRow(line, [str(UNMET_LABELS.get(key, key)) for key in line.unmet_needs.split()])
+        LineRow(
+            line,
+            [str(UNMET_LABELS.get(key, key)) for key in line.unmet_needs.split()],
+            explanation_in_words(line),
+        )
         for line in page.object_list
     ]
     context = {

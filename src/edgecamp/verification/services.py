@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from edgecamp.audit import capture
 from edgecamp.core.access import Scope
+from edgecamp.core.dates import in_words
 from edgecamp.core.errors import Refused
 from edgecamp.registry import life_events
 from edgecamp.registry.codes import EventKind, EventReason
@@ -119,7 +120,7 @@ def _refuse_open_round(site: Site) -> None:
                         "Round “%(name)s” is already open at this site since %(date)s: confirm "
                         "households in it, or close it before opening another."
                     )
-                    % {"name": current.name, "date": current.opened_at.date().isoformat()}
+                    % {"name": current.name, "date": in_words(current.opened_at.date())}
                 ]
             }
         )
@@ -226,7 +227,7 @@ def _check_confirmable(round_: Round, household: Household) -> None:
                     )
                     % {
                         "number": household.number,
-                        "when": timezone.localtime(earlier.confirmed_at).strftime("%Y-%m-%d %H:%M"),
+                        "when": in_words(earlier.confirmed_at),
                         "by": by,
                     }
                 ]

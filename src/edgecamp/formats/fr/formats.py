@@ -1,0 +1,2 @@
+DATE_FORMAT = "j N Y"
+DATETIME_FORMAT = "j N Y H:i"
