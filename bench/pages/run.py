@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from urllib.parse import quote
 
 ROLES = ["administrator", "camp_manager", "registration_clerk", "protection_officer"]
 PARTNER = "partner_viewer"
@@ -175,6 +176,17 @@ def _pages() -> list[Page]:
                 everyone,
             )
         )
+        # Issue 13: however it is written (separators dropped, lower case).
+        typed = quote(document.number.replace("-", " ").lower())
+        pages.append(
+            Page(
+                "search-document-typed",
+                "search document number, other formatting",
+                f"/households/?q={typed}",
+                everyone,
+            )
+        )
+    pages += _desk_searches(household, person, everyone)
     _protection_records(household)
     pages += [
         Page("household", "household page", f"/households/{household.number}/", everyone),
@@ -182,6 +194,91 @@ def _pages() -> list[Page]:
         Page("duplicates", "duplicate review", "/duplicates/", ["administrator", "camp_manager"]),
         Page("audit", "audit log", "/audit/", ["administrator", "camp_manager"]),
     ]
+    return pages
+
+
+def _misspelt(name: str) -> str:
+    """The name as another clerk might write it: its first inner consonant doubled
+    (Fatima → Fattima), or an "ou" for a "u" (Kaltuma → Kaltouma)."""
+    for i, letter in enumerate(name[1:-1], start=1):
+        if letter.lower() in "bcdfghjklmnpqrstvz":
+            return name[: i + 1] + letter + name[i + 1 :]
+    return name.replace("u", "ou", 1) if "u" in name else name + "e"
+
+
+def _desk_searches(household: object, person: object, everyone: list[str]) -> list[Page]:
+    """The searches of issue 13 (target p95 <= 150 ms at 1M): a misspelt name, a misspelt
+    given + family name, a phone number written another way, a date of birth typed day first,
+    an age, a fragment of the household number, and the API's search."""
+    from edgecamp.registry.models import Household, Individual
+
+    assert isinstance(household, Household)
+    assert isinstance(person, Individual)
+    given = _misspelt(person.given_name.split()[0])
+    family = _misspelt(person.family_name.split()[0]) if person.family_name else ""
+    pages = [
+        Page(
+            "search-misspelt",
+            "search a misspelt given name",
+            f"/households/?q={quote(given)}",
+            everyone,
+        ),
+        Page(
+            "search-misspelt-full",
+            "search a misspelt given + family name",
+            f"/households/?q={quote(f'{given} {family}'.strip())}",
+            everyone,
+        ),
+        Page(
+            "search-fragment",
+            "search household number fragment",
+            f"/households/?q={household.number[-5:]}",
+            everyone,
+        ),
+        Page(
+            "api-search",
+            "API search, misspelt given + family name",
+            f"/api/v1/households?q={quote(f'{given} {family}'.strip())}",
+            everyone,
+        ),
+    ]
+    phoned = Household.objects.filter(site_id=household.site_id).exclude(phone="").first()
+    if phoned is not None:
+        digits = "".join(c for c in phoned.phone if c.isdigit())
+        typed = "-".join(digits[i : i + 3] for i in range(0, len(digits), 3))
+        pages.append(
+            Page(
+                "search-phone",
+                "search phone, other formatting",
+                f"/households/?q={typed}",
+                everyone,
+            )
+        )
+    born = (
+        Individual.objects.filter(
+            household__site_id=household.site_id, date_of_birth_precision="exact"
+        )
+        .exclude(date_of_birth=None)
+        .first()
+    )
+    if born is not None:
+        day = born.date_of_birth.strftime("%d/%m/%Y")
+        pages.append(
+            Page(
+                "search-dob",
+                "search date of birth (day first)",
+                f"/households/?q={quote(day)}",
+                everyone,
+            )
+        )
+    pages.append(
+        Page(
+            "search-age",
+            "search an age (about 30)",
+            f"/households/?q={quote('about 30')}",
+            everyone,
+        )
+    )
     return pages
 
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "edgecamp.registry",
     "edgecamp.stock",
     "edgecamp.verification",
+    "edgecamp.exports",
     "edgecamp.distributions",
     "edgecamp.accounts",
     "edgecamp.audit",
@@ -201,6 +202,8 @@ EDGECAMP_HOUSEHOLD_PREFIX = os.environ.get("EDGECAMP_HOUSEHOLD_PREFIX", "EDG")
 # Dates typed with slashes (12/03/1988) are read day first, as most operations write them; set
 # EDGECAMP_DATES_DAY_FIRST=false where month first is the custom.
 EDGECAMP_DATES_DAY_FIRST = config.env_bool("EDGECAMP_DATES_DAY_FIRST", default=True)
+# Population figures for partners: a count below this is shown as "<k" (small-cell suppression).
+EDGECAMP_SMALL_CELL_K = int(os.environ.get("EDGECAMP_SMALL_CELL_K", "5"))
 # The nationalities the registration form offers first (ISO 3166 alpha-3, in order), e.g.
 # EDGECAMP_USUAL_NATIONALITIES=SDN,TCD,SSD.
 EDGECAMP_USUAL_NATIONALITIES = [

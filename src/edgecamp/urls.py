@@ -31,5 +31,6 @@ urlpatterns = [
     path("supply/", include("edgecamp.distributions.urls")),
     path("shelters/", include("edgecamp.shelters.urls")),
     path("verification/", include("edgecamp.verification.urls")),
+    path("exports/", include("edgecamp.exports.urls")),
     path("", include("edgecamp.registry.urls")),
 ]

@@ -117,3 +117,42 @@ def test_the_search_reads_slashed_dates_in_the_operations_order(desk, settings):
     settings.EDGECAMP_DATES_DAY_FIRST = False
     assert _numbers("03/14/1988") == [kaltouma.number]
     assert _numbers("14/03/1988") == []  # no 14th month
+
+
+def test_a_name_with_an_age_or_a_date_of_birth_finds_that_person(desk):
+    kaltouma, _mohammed, kaltuma = desk
+    today = timezone.localdate()
+    age = today.year - 2001 - ((today.month, today.day) < (2, 2))
+    assert _numbers(f"Kaltuma about {age}") == [kaltuma.number]
+    assert _numbers("Kaltouma 14/03/1988") == [kaltouma.number]
+    assert _numbers("Kaltuma 14/03/1988") == [kaltouma.number]  # by sound, the same person
+    assert _numbers("Issa 14/03/1988") == []  # a name and a birth of two different people
+
+
+def test_a_phone_is_found_by_its_last_digits_however_its_start_is_written(desk):
+    kaltouma, mohammed, _kaltuma = desk
+    assert _numbers("0912 345 678") == [kaltouma.number]  # national form of +249 912 345 678
+    assert _numbers("345678") == [kaltouma.number]  # six digits: compared as an ending
+    assert _numbers("+249-911-000-111") == [mohammed.number]
+
+
+def test_postgresql_serves_every_search_from_an_index(desk):
+    """The expression indexes (registry/search_keys.py) serve a query only when it computes the
+    same expression: a search that drifted from them would scan a million rows unnoticed."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL plans")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for query, index in [
+            ("0912 345 678", "household_phone_tail"),
+            ("sd 1234-567", "document_number_key"),
+            ("about 40", "individual_born_household"),
+            ("14/03/1988", "individual_born_household"),
+        ]:
+            found = search_households(query)
+            sql, params = found.query.sql_with_params()
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert index in plan, (query, plan)

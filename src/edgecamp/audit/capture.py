@@ -280,6 +280,26 @@ def record_bulk_load(summary: str, counts: dict[str, int]) -> None:
     )
 
 
+def record_export(what: str, scope: Any, counts: dict[str, int] | None = None) -> None:
+    """A download of personal data: what was exported, for which sites, how many rows (never
+    the data)."""
+    actor_id, actor_name, source = context.actor()
+    sites = "all" if getattr(scope, "all_sites", False) else sorted(getattr(scope, "site_ids", ()))
+    changes: dict[str, Any] = {"exported": what, "sites": sites}
+    if counts:
+        changes["rows"] = counts
+    AuditEntry.objects.create(
+        actor_id=actor_id,
+        actor_name=actor_name,
+        source=source,
+        action=AuditEntry.Action.EXPORT,
+        model="export",
+        object_repr=what[:200],
+        changes=changes,
+        sensitive=bool(getattr(scope, "protection", False)),
+    )
+
+
 def record_sensitive_read(instance: models.Model, what: str) -> None:
     """A read of protection-sensitive data (`what` names the kind, never the values)."""
     record_sensitive_reads([instance], what)

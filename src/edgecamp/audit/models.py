@@ -17,6 +17,7 @@ class AuditEntry(models.Model):
         DELETE = "delete", _("Deleted")
         READ = "read", _("Read protection-sensitive data")
         BULK = "bulk", _("Bulk change")
+        EXPORT = "export", _("Exported")
 
     at = models.DateTimeField(_("when"), default=timezone.now)
     # No foreign keys: deleting a user or a site must not rewrite (or be blocked by) the log.

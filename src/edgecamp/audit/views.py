@@ -127,6 +127,8 @@ def model_label(label: str) -> str:
     profile: sites”; the demo's bulk load as “Bulk load”."""
     if label == "bulk-load":
         return str(_("Bulk load"))
+    if label == "export":
+        return str(_("Export"))
     model = _model(label)
     if model is None:
         return label

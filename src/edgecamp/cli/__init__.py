@@ -11,7 +11,17 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from edgecamp.cli import accounts, dedupe, demo, distributions, management, server, shelters, stock
+from edgecamp.cli import (
+    accounts,
+    dedupe,
+    demo,
+    distributions,
+    exports,
+    management,
+    server,
+    shelters,
+    stock,
+)
 from edgecamp.cli._base import Handler
 
 __all__ = ["build_parser", "main"]
@@ -46,5 +56,6 @@ def build_parser() -> argparse.ArgumentParser:
     dedupe.add_dedupe_commands(commands)
     stock.add_stock_commands(commands)
     distributions.add_card_commands(commands)
+    exports.add_export_commands(commands)
     management.add_manage(commands)
     return parser

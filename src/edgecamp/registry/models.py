@@ -23,6 +23,7 @@ from edgecamp.registry.codes import (
     Sex,
     SpecificNeed,
 )
+from edgecamp.registry.search_keys import document_key_of, phone_tail_of
 from edgecamp.registry.text import fold
 
 
@@ -94,7 +95,10 @@ class Household(PublicId, Timestamped, models.Model):
 
     class Meta:
         ordering = ["number"]
-        indexes = [models.Index(fields=["site", "status"])]
+        indexes = [
+            models.Index(fields=["site", "status"]),
+            models.Index(phone_tail_of("phone"), name="household_phone_tail"),
+        ]
         verbose_name = _("household")
         verbose_name_plural = _("households")
 
@@ -159,6 +163,9 @@ class Individual(PublicId, Timestamped, models.Model):
         indexes = [
             models.Index(fields=["status", "date_of_birth"]),
             models.Index(fields=["family_name", "given_name"]),
+            # The search by date of birth or age, whatever the status; with the household so
+            # that an age matching thousands reads the index alone.
+            models.Index(fields=["date_of_birth", "household"], name="individual_born_household"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -242,7 +249,10 @@ class IdentityDocument(PublicId, models.Model):
     active = models.BooleanField(default=True, db_default=True)
 
     class Meta:
-        indexes = [models.Index(fields=["number"])]
+        indexes = [
+            models.Index(fields=["number"]),
+            models.Index(document_key_of("number"), name="document_number_key"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["type", "number"],

@@ -18,14 +18,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Replace, Upper
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from edgecamp.core.access import Scope
 from edgecamp.linkage.normalise import document_key, name_tokens, phone_key, phonetic_key
 from edgecamp.registry.models import Household, IdentityDocument, Individual
+from edgecamp.registry.search_keys import PHONE_TAIL, compacted, document_key_of, phone_tail_of
 from edgecamp.registry.text import fold
 from edgecamp.registry.typed import slashed_date, typed_age
 
@@ -35,8 +36,6 @@ CodeReader = Callable[[str], str | None]
 _code_readers: list[CodeReader] = []
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
-# Characters people type inside phone and document numbers.
-_SEPARATORS = (" ", "-", "(", ")", "+", "/", ".")
 
 
 def register_code_reader(reader: CodeReader) -> None:
@@ -50,87 +49,112 @@ def search_households(
     """The households of `households` (already kept to the user's sites) the query names,
     best matches first."""
     text = query.strip()
-    exact = Q(pk__in=[])
+    # Household ids matched as typed (number, document, phone, date of birth or age, a name
+    # as written) and by sound, each an indexed query; united, then the households read by
+    # their primary key. (An OR of IN-subqueries made PostgreSQL scan every household.)
+    exact: list[QuerySet[Any]] = []
     for reader in _code_readers:
         number = reader(text)
         if number:
-            exact |= Q(number=number)
+            exact.append(Household.objects.filter(number=number).values("pk"))
     if _has_digit(text):
-        exact |= Q(number__icontains=text)
-        exact |= _by_document(text) | _by_phone(text) | _by_birth(text)
-    words = (
-        [] if typed_age(text) is not None else [w for w in fold(text).split() if not _has_digit(w)]
-    )
-    by_sound = Q(pk__in=[])
+        exact.append(Household.objects.filter(number__icontains=text).values("pk"))
+        exact += [q for q in (_by_document(text), _by_phone(text)) if q is not None]
+    # A name, a date of birth or an age, or a name with either ("Amina about 30": the same
+    # person by both).
+    name_part, born = _name_and_birth(text)
+    words = [w for w in fold(name_part).split() if not _has_digit(w)]
+    by_sound: QuerySet[Any] | None = None
     if words:
-        typed = Individual.objects.all()
+        typed = born(Individual.objects.all())
         for word in words:
             typed = typed.filter(search_text__contains=word)
-        exact |= _households_of(typed)
+        exact.append(typed.values("household_id"))
         keys = [phonetic_key(t) for word in words for t in name_tokens(word)]
         keys = [k for k in keys if k]
         if keys:
-            sounded = Individual.objects.all()
+            sounded = born(Individual.objects.all())
             for key in keys:
                 sounded = sounded.filter(name_keys__contains=f" {key} ")
-            by_sound = _households_of(sounded)
-    return (
-        households.filter(exact | by_sound)
-        .annotate(
-            rank=Case(When(exact, then=Value(0)), default=Value(1), output_field=IntegerField())
+            by_sound = sounded.values("household_id")
+    elif born is not _anyone:
+        exact.append(born(Individual.objects.all()).values("household_id"))
+    if not exact:
+        return households.none()
+    exact_ids = _united(exact)
+    if by_sound is None:
+        matched = households.filter(pk__in=exact_ids).annotate(rank=Value(0))
+    else:
+        matched = households.filter(pk__in=_united([*exact, by_sound])).annotate(
+            rank=Case(
+                When(pk__in=exact_ids, then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
         )
-        .order_by("rank", "number")
-    )
+    return matched.order_by("rank", "number")
+
+
+People = Callable[[QuerySet[Individual]], QuerySet[Individual]]
+
+
+def _anyone(people: QuerySet[Individual]) -> QuerySet[Individual]:
+    return people
+
+
+def _name_and_birth(text: str) -> tuple[str, People]:
+    """The query split into its name words and a condition on the date of birth: the whole
+    query, or its last one or two words, may be a date of birth or an age."""
+    words = text.split()
+    for cut in (0, max(len(words) - 2, 1), len(words) - 1):
+        if cut >= len(words) or (cut == 0 and len(words) > 2):
+            continue
+        condition = _born(" ".join(words[cut:]))
+        if condition is not None:
+            return " ".join(words[:cut]), condition
+    return text, _anyone
+
+
+def _united(queries: list[QuerySet[Any]]) -> QuerySet[Any]:
+    first, *rest = (q.order_by() for q in queries)
+    return first.union(*rest) if rest else first
 
 
 def _has_digit(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
 
-def _households_of(people: QuerySet[Individual]) -> Q:
-    # IN (subquery), not EXISTS: OR-ed together, PostgreSQL runs each as one hashed subplan
-    # served by its own index instead of probing per household.
-    return Q(pk__in=people.values("household_id"))
-
-
-def _compact(expression: object) -> object:
-    for separator in _SEPARATORS:
-        expression = Replace(expression, Value(separator), Value(""))  # type: ignore[arg-type]
-    return expression
-
-
-def _by_document(text: str) -> Q:
+def _by_document(text: str) -> QuerySet[Any] | None:
     key = document_key(text)
     if len(key) < 3:
-        return Q(pk__in=[])
-    holders = IdentityDocument.objects.annotate(key=Upper(_compact("number"))).filter(key=key)
-    return Q(pk__in=holders.values("individual__household_id"))
+        return None
+    holders = IdentityDocument.objects.annotate(key=document_key_of("number")).filter(key=key)
+    return holders.values("individual__household_id")
 
 
-def _by_phone(text: str) -> Q:
+def _by_phone(text: str) -> QuerySet[Any] | None:
     if any(ch.isalpha() for ch in text):
-        return Q(pk__in=[])
+        return None
     digits = phone_key(text)
     if len(digits) < 6:
-        return Q(pk__in=[])
-    phones = Household.objects.annotate(digits=_compact("phone"))
-    return Q(pk__in=phones.filter(digits__endswith=digits).values("pk"))
+        return None
+    phones = Household.objects.annotate(digits=compacted("phone"))
+    if len(digits) >= PHONE_TAIL:
+        phones = phones.annotate(tail=phone_tail_of("phone")).filter(tail=digits[-PHONE_TAIL:])
+    return phones.filter(digits__endswith=digits).values("pk")
 
 
-def _by_birth(text: str) -> Q:
-    born = _date(text)
-    if born is not None:
-        return _households_of(Individual.objects.filter(date_of_birth=born))
+def _born(text: str) -> People | None:
+    """The people whose date of birth `text` gives (a date), or whose age (an age)."""
+    day = _date(text)
+    if day is not None:
+        return lambda people: people.filter(date_of_birth=day)
     years = typed_age(text)
     if years is None or years > 120:
-        return Q(pk__in=[])
+        return None
     today = timezone.localdate()
     # Born between the day after (years + 1) years ago and today (years) years ago.
     latest = _years_before(today, years)
     earliest = _years_before(today, years + 1)
-    return _households_of(
-        Individual.objects.filter(date_of_birth__gt=earliest, date_of_birth__lte=latest)
-    )
+    return lambda people: people.filter(date_of_birth__gt=earliest, date_of_birth__lte=latest)
 
 
 def _date(text: str) -> date | None:

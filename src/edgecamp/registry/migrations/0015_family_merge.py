@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0013_site_counts_household_updates"),
+        ("registry", "0014_search_key_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
