@@ -4,6 +4,7 @@ environment (see edgecamp.config and the README)."""
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -213,6 +214,9 @@ EDGECAMP_SMALL_CELL_K = int(os.environ.get("EDGECAMP_SMALL_CELL_K", "5"))
 EDGECAMP_USUAL_NATIONALITIES = [
     code.upper() for code in config.env_list("EDGECAMP_USUAL_NATIONALITIES", [])
 ]
+# Covered living space per person a shelter should give (Sphere 2018: 3.5 m², 4.5 to 5.5 m² in
+# cold climates or towns): the shelters page flags the shelters under it.
+EDGECAMP_SPACE_STANDARD_M2 = Decimal(os.environ.get("EDGECAMP_SPACE_STANDARD_M2", "3.5"))
 
 # Background jobs (edgecamp.jobs): Django's tasks framework, queued in the database and run by
 # `edgecamp worker` (`make demo` starts one). A running job whose worker has not written its

@@ -16,6 +16,7 @@ from tests.accounts.factories import make_user
 from tests.browser.conftest import PASSWORD, log_in
 from tests.distributions.factories import make_cycle, per_household
 from tests.registry.factories import make_household
+from tests.sites.factories import make_shelter
 from tests.stock.factories import make_item, make_warehouse, stock_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -24,7 +25,9 @@ SERIOUS = {"serious", "critical"}
 
 
 def _pages(site) -> list[str]:
-    household = make_household(site)
+    shelter = make_shelter(site)
+    household = make_household(site, shelter_id=shelter.pk)
+    twice = make_household(site)
     item = make_item()
     warehouse = make_warehouse(site)
     stock_up(warehouse, item, "100")
@@ -40,6 +43,9 @@ def _pages(site) -> list[str]:
         "/households/new/",
         "/duplicates/",
         "/shelters/",
+        f"/shelters/{site.code}/shelters/",
+        f"/shelters/{site.code}/shelters/{shelter.pk}/status/",
+        f"/duplicates/families/{household.number}/{twice.number}/",
         "/supply/stock/",
         "/supply/cycles/",
         f"/supply/cycles/{cycle.pk}/",

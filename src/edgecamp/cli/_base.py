@@ -162,6 +162,8 @@ FLAGS: Mapping[str, str] = {
     "code": "--code",
     "space_standard": "--space-standard",
     "emergency_minimum": "--emergency-minimum",
+    "status": "--status",
+    "date": "--date",
 }
 
 

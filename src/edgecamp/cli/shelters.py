@@ -1,17 +1,22 @@
 """Shelter allocation: `edgecamp allocate-file` (from CSV files, no database) and `edgecamp
-allocate` (a plan for a site of the registry, stored for review or confirmed)."""
+allocate` (a plan for a site of the registry, stored for review or confirmed); the shelters
+of a site: `edgecamp shelters list` and `edgecamp shelters status` (as `--user`, the shelters
+page's filters and status change)."""
 
 from __future__ import annotations
 
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from edgecamp.cli._acting import Acting, run_as
 from edgecamp.cli._base import (
     DEFAULT_HOST,
     DEFAULT_PORT,
+    CommandRefused,
     _positive_decimal,
     _positive_number,
     add_encoding_argument,
+    add_user_argument,
     console,
     print_refusal,
     progress,
@@ -22,6 +27,9 @@ from edgecamp.terminal import Terminal
 
 if TYPE_CHECKING:
     from edgecamp.cli._base import Commands
+
+# sites.models.Condition's values (the CLI's parser is built before Django is set up).
+CONDITIONS = ["habitable", "damaged", "under_repair", "decommissioned"]
 
 
 def add_allocation_commands(commands: Commands) -> None:
@@ -64,6 +72,121 @@ def add_allocation_commands(commands: Commands) -> None:
         "--confirm", action="store_true", help="confirm the plan at once (no review in the UI)"
     )
     plan.set_defaults(handler=_allocate)
+
+    shelters = commands.add_parser(
+        "shelters", help="the shelters of a site: list them, mark one damaged or habitable"
+    )
+    actions = shelters.add_subparsers(title="shelters commands", metavar="ACTION")
+    listing = actions.add_parser(
+        "list",
+        help="the site's shelters with capacity, occupants, m² per person and status",
+        description="The same list and filters as the shelters page.",
+    )
+    listing.add_argument("--site", required=True, metavar="CODE")
+    listing.add_argument("--block", default="", metavar="CODE")
+    listing.add_argument("--status", default="", choices=CONDITIONS)
+    listing.add_argument("--occupancy", default="", choices=["crowded", "free"])
+    listing.add_argument("--under-standard", action="store_true")
+    add_user_argument(listing, "the staff account reading")
+    listing.set_defaults(handler=_shelters_list)
+    status = actions.add_parser(
+        "status",
+        help="mark a shelter damaged, under repair, decommissioned or habitable again",
+        description=(
+            "A shelter out of use takes nobody new. Decommissioning one people live in is "
+            "refused: move its households first."
+        ),
+    )
+    status.add_argument("--site", required=True, metavar="CODE")
+    status.add_argument("--shelter", required=True, metavar="BLOCK/CODE")
+    status.add_argument("--status", required=True, choices=CONDITIONS)
+    status.add_argument("--reason", required=True)
+    status.add_argument("--date", type=_date_argument, default=None, metavar="YYYY-MM-DD")
+    add_user_argument(status, "the staff account acting")
+    status.set_defaults(handler=_shelters_status)
+
+
+def _date_argument(text: str) -> Any:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a date written YYYY-MM-DD") from None
+
+
+def _site_of(args: argparse.Namespace, acting: Acting) -> Any:
+    from edgecamp.sites.queries import site_by_code
+
+    site = site_by_code(args.site, scope=acting.scope)
+    if site is None:
+        raise CommandRefused(f"--site: no site has the code “{args.site}” at your sites.")
+    return site
+
+
+def _shelters_list(args: argparse.Namespace) -> int:
+    def work(acting: Acting) -> str:
+        from edgecamp.shelters import queries
+
+        site = _site_of(args, acting)
+        filters = queries.ShelterFilters(
+            block=args.block,
+            status=args.status,
+            occupancy=args.occupancy,
+            under_standard=args.under_standard,
+        )
+        lines = [f"{'shelter':<14} {'places':>6} {'people':>6} {'m²/pers.':>8}  status"]
+        for shelter in queries.site_shelters(site, filters):
+            per_person = queries.per_person_m2(shelter)
+            flags = [
+                flag
+                for flag, on in (
+                    ("crowded", shelter.occupants > shelter.capacity),
+                    ("under standard", queries.under_standard(shelter)),
+                )
+                if on
+            ]
+            lines.append(
+                f"{shelter.label:<14} {shelter.capacity:>6} {shelter.occupants:>6} "
+                f"{'-' if per_person is None else per_person:>8}  {shelter.condition}"
+                + (f" ({', '.join(flags)})" if flags else "")
+            )
+        return "\n".join(lines)
+
+    return run_as(args, "site-shelters", work, lookup_headline=None)
+
+
+def _shelters_status(args: argparse.Namespace) -> int:
+    def work(acting: Acting) -> str:
+        from edgecamp.shelters import condition, queries
+
+        site = _site_of(args, acting)
+        block, _slash, code = args.shelter.partition("/")
+        shelter = (
+            queries.site_shelters(site, queries.ShelterFilters(block=block))
+            .filter(code=code)
+            .first()
+        )
+        if shelter is None:
+            raise CommandRefused(
+                f"--shelter: {site.code} has no shelter {args.shelter}.",
+                hint="Write it BLOCK/CODE; `edgecamp shelters list --site …` lists them.",
+            )
+        outcome = condition.change_condition(
+            shelter.pk,
+            condition.ConditionInput(args.status, args.reason, args.date),
+            scope=acting.scope,
+            by=acting.user,
+        )
+        marked = outcome.change.get_condition_display().lower()
+        summary = f"Shelter {shelter.label} marked {marked}."
+        if outcome.to_move:
+            summary += f" Still living there, to move: {', '.join(outcome.to_move)}."
+        return summary
+
+    return run_as(
+        args, "shelter-status", work, headline="Status not changed.", lookup_headline=None
+    )
 
 
 def _allocate_file(args: argparse.Namespace) -> int:

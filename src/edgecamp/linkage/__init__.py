@@ -16,6 +16,8 @@ Public API
   (`Match(record_id, probability, match_weight, evidence)`); `index.add(record)`.
 - `dedupe_file(source, out, *, pairs_out=None, threshold=0.9, mapping=None)`: the
   `edgecamp dedupe` command's work on CSV files.
+- `pair_members(scores, minimum) -> [(row, column)]`: the one-to-one pairing of two
+  households' members that maximises the total score (the family review's proposal).
 - Normalisation helpers: `fold`, `name_tokens`, `phonetic_key`, `name_key`, `phone_key`,
   `parse_date`.
 
@@ -70,6 +72,7 @@ from edgecamp.linkage.engine import (
     link,
 )
 from edgecamp.linkage.files import DedupeFileError, DedupeSummary, dedupe_file, read_records
+from edgecamp.linkage.households import pair_members
 from edgecamp.linkage.model import (
     COMPARISONS,
     Comparison,
@@ -112,6 +115,7 @@ __all__ = [
     "link",
     "name_key",
     "name_tokens",
+    "pair_members",
     "parse_date",
     "phone_key",
     "phonetic_key",

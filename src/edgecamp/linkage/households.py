@@ -180,3 +180,22 @@ def household_posterior(
             break
         prior = new_prior
     return group, posterior, matched
+
+
+def pair_members(scores: npt.ArrayLike, minimum: float) -> list[tuple[int, int]]:
+    """The pairing of two households' members (rows: one household, columns: the other) that
+    maximises the total match score, one to one (the assignment problem, solved exactly by
+    scipy's `linear_sum_assignment`); pairs scoring below `minimum` are left unpaired. For the
+    review of a family registered twice, where the greedy matching of `match_members` may
+    pair a child with the wrong sibling when their scores cross."""
+    from scipy.optimize import linear_sum_assignment
+
+    matrix = np.asarray(scores, dtype=np.float64)
+    if matrix.ndim != 2 or 0 in matrix.shape:
+        return []
+    rows, columns = linear_sum_assignment(matrix, maximize=True)
+    return [
+        (int(row), int(column))
+        for row, column in zip(rows, columns, strict=True)
+        if matrix[row, column] >= minimum
+    ]

@@ -23,6 +23,9 @@ WEB_ROUTES = {
     "duplicate-compare": allow(MANAGEMENT),
     "duplicate-merge": allow(MANAGEMENT),
     "duplicate-unmerge": allow(MANAGEMENT),
+    "family-review": allow(MANAGEMENT),
+    "family-merge": allow(MANAGEMENT),
+    "family-unmerge": allow(MANAGEMENT),
     # Corrections: the registration roles; a person's also protection officers, who alone
     # close protection-sensitive needs (registry.corrections).
     "household-correct": allow(REGISTRATION),

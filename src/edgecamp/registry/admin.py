@@ -10,6 +10,7 @@ from edgecamp.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS, SpecificNeed
 from edgecamp.registry.models import (
     DuplicateCandidate,
+    FamilyMerge,
     Household,
     HouseholdNumberSequence,
     IdentityDocument,
@@ -169,3 +170,10 @@ class NotSamePersonAdmin(ReadOnlyAdmin):
 class MergeRecordAdmin(ReadOnlyAdmin):
     list_display = ["individual", "survivor", "state", "merged_by", "merged_at"]
     list_filter = ["state"]
+
+
+@admin.register(FamilyMerge)
+class FamilyMergeAdmin(ReadOnlyAdmin):
+    list_display = ["household", "kept", "state", "merged_by", "merged_at"]
+    list_filter = ["state"]
+    raw_id_fields = ["household", "kept", "focal_point"]

@@ -19,9 +19,9 @@ from edgecamp.core.access import Scope, scope_for
 from edgecamp.core.paging import page_of, page_url
 from edgecamp.jobs.queries import live_jobs
 from edgecamp.jobs.services import JobRefused
-from edgecamp.registry import duplicates, merge, queries
+from edgecamp.registry import duplicates, family, merge, queries
 from edgecamp.registry.jobs import DEDUPE_JOB, start_dedupe
-from edgecamp.registry.models import DuplicateCandidate, Individual, MergeRecord
+from edgecamp.registry.models import DuplicateCandidate, FamilyMerge, Individual, MergeRecord
 from edgecamp.sites.queries import visible_sites
 
 RECENT_MERGES = 20
@@ -88,6 +88,9 @@ def duplicate_review(request: HttpRequest) -> HttpResponse:
             "page_url": page_url(request),
             "merges": recent,
             "dedupe_job": live_jobs(DEDUPE_JOB, request.user, scope).first(),
+            "family_merges": family.family_merges(scope).filter(state=FamilyMerge.State.MERGED)[
+                :RECENT_MERGES
+            ],
         },
     )
 

@@ -24,6 +24,7 @@ household, document number): specific needs are never fed to it, so never shown.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 import threading
 import time
@@ -239,6 +240,41 @@ def household_matches(data: HouseholdInput, *, scope: Scope) -> list[list[Possib
         likely_matches(member, scope=scope, phone=data.phone, place_of_origin=data.place_of_origin)
         for member in data.members
     ]
+
+
+def pair_scores(
+    left: Sequence[Individual], right: Sequence[Individual]
+) -> dict[tuple[int, int], float]:
+    """How likely each person of `left` is each person of `right` (two households of a family
+    registered twice): the open candidate's probability where the dedupe job queued the pair,
+    else the desk check's, whichever is higher; pairs neither finds are left out."""
+    left_ids = {p.pk for p in left}
+    right_ids = {p.pk for p in right}
+    everybody = left_ids | right_ids
+    scores: dict[tuple[int, int], float] = {}
+
+    def keep(left_id: int, right_id: int, probability: float) -> None:
+        key = (left_id, right_id)
+        scores[key] = max(scores.get(key, 0.0), float(probability))
+
+    for low, high, probability in DuplicateCandidate.objects.filter(
+        status=DuplicateCandidate.Status.OPEN,
+        individual_l__in=everybody,
+        individual_r__in=everybody,
+    ).values_list("individual_l_id", "individual_r_id", "probability"):
+        if low in left_ids and high in right_ids:
+            keep(low, high, probability)
+        elif high in left_ids and low in right_ids:
+            keep(high, low, probability)
+    rows = list(_individual_rows(Individual.objects.filter(pk__in=right_ids)))
+    documents = _first_documents([row["id"] for row in rows])
+    for row in rows:
+        # As the desk asks: the person alone, not as a member of their household.
+        person = dataclasses.replace(_record(row, documents), household_ref="")
+        for match in _DESK.check(person):
+            if match.record_id.isdigit() and int(match.record_id) in left_ids:
+                keep(int(match.record_id), row["id"], match.probability)
+    return scores
 
 
 class PossibleDuplicates(Exception):

@@ -60,7 +60,7 @@ from edgecamp.registry.services import (
     _validate_shelter_room,
     housed,
 )
-from edgecamp.sites.models import Shelter, Site
+from edgecamp.sites.models import OUT_OF_USE, Shelter, Site
 
 log = logging.getLogger(__name__)
 
@@ -500,7 +500,7 @@ class _Recorder:
             Household.Status.INACTIVE,
         ):
             self.errors.add("shelter", _("The household already lives in this shelter."))
-        elif shelter.status in (Shelter.Status.DAMAGED, Shelter.Status.DECOMMISSIONED):
+        elif shelter.status in OUT_OF_USE:
             self.errors.add(
                 "shelter",
                 _("This shelter is %(status)s; choose another one.")

@@ -27,6 +27,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -153,75 +154,92 @@ def merge_candidate(
             if person.status == Individual.Status.MERGED:
                 raise MergeError(_("One of the two records was already merged into another."))
 
-        record = MergeRecord(
-            individual=merged,
-            survivor=survivor,
-            candidate=candidate,
-            individual_old_status=merged.status,
-            merged_by=user,
-        )
-        # Names become aliases; documents and needs move unless the survivor has them.
-        record.aliases_added = _new_aliases(survivor, merged)
-        if record.aliases_added:
-            survivor.other_names = [*(survivor.other_names or []), *record.aliases_added]
-            survivor.save(update_fields=["other_names", "updated_at"])
-        record.document_ids = _movable_documents(survivor, merged)
-        IdentityDocument.objects.filter(pk__in=record.document_ids).update(individual=survivor)
-        record.need_ids = _movable_needs(survivor, merged)
-        SpecificNeedRecord.objects.filter(pk__in=record.need_ids).update(individual=survivor)
+        record = merge_people(merged, survivor, candidate=candidate, user=user, today=today)
+    log.info("merge %d recorded", record.pk)
+    return record
 
-        # The merged record leaves its household and takes the terminal status.
-        record.membership = merged.memberships.filter(ended_on__isnull=True).first()
-        if record.membership is not None:
-            record.membership.ended_on = max(today, record.membership.started_on)
-            record.membership.save(update_fields=["ended_on"])
-        # Its membership history (all closed now) moves to the survivor.
-        record.membership_ids = list(merged.memberships.values_list("pk", flat=True))
-        Membership.objects.filter(pk__in=record.membership_ids).update(individual=survivor)
-        merged_old_status = merged.status
-        merged.status = Individual.Status.MERGED
-        merged.merged_into = survivor
-        merged.save(update_fields=["status", "merged_into", "updated_at"])
-        household = Household.objects.select_for_update().get(pk=merged.household_id)
-        if household.focal_point_id == merged.pk:
-            # The same person typed twice into one household: the survivor takes over.
-            same_household = survivor.household_id == household.pk
-            record.focal_point_cleared = True
-            household.focal_point = survivor if same_household else None
-            household.save(update_fields=["focal_point", "updated_at"])
-        still_active = household.members.filter(status=Individual.Status.ACTIVE).exists()
-        if not still_active and household.status != Household.Status.MERGED:
-            record.household_closed = household
-            record.household_old_status = household.status
-            record.household_old_shelter = household.shelter
-            household.status = Household.Status.MERGED
-            household.shelter = None
-            household.save(update_fields=["status", "shelter", "updated_at"])
 
+def merge_people(
+    merged: Individual,
+    survivor: Individual,
+    *,
+    candidate: DuplicateCandidate | None,
+    user: AbstractBaseUser | None,
+    today: date,
+) -> MergeRecord:
+    """The merge itself, inside the caller's transaction with both people locked and checked
+    (`merge_candidate` for one pair, `family.merge_households` for every pair of a family)."""
+    record = MergeRecord(
+        individual=merged,
+        survivor=survivor,
+        candidate=candidate,
+        individual_old_status=merged.status,
+        merged_by=user,
+    )
+    # Names become aliases; documents and needs move unless the survivor has them.
+    record.aliases_added = _new_aliases(survivor, merged)
+    if record.aliases_added:
+        survivor.other_names = [*(survivor.other_names or []), *record.aliases_added]
+        survivor.save(update_fields=["other_names", "updated_at"])
+    record.document_ids = _movable_documents(survivor, merged)
+    IdentityDocument.objects.filter(pk__in=record.document_ids).update(individual=survivor)
+    record.need_ids = _movable_needs(survivor, merged)
+    SpecificNeedRecord.objects.filter(pk__in=record.need_ids).update(individual=survivor)
+
+    # The merged record leaves its household and takes the terminal status.
+    record.membership = merged.memberships.filter(ended_on__isnull=True).first()
+    if record.membership is not None:
+        record.membership.ended_on = max(today, record.membership.started_on)
+        record.membership.save(update_fields=["ended_on"])
+    # Its membership history (all closed now) moves to the survivor.
+    record.membership_ids = list(merged.memberships.values_list("pk", flat=True))
+    Membership.objects.filter(pk__in=record.membership_ids).update(individual=survivor)
+    merged_old_status = merged.status
+    merged.status = Individual.Status.MERGED
+    merged.merged_into = survivor
+    merged.save(update_fields=["status", "merged_into", "updated_at"])
+    household = Household.objects.select_for_update().get(pk=merged.household_id)
+    if household.focal_point_id == merged.pk:
+        # The same person typed twice into one household: the survivor takes over.
+        same_household = survivor.household_id == household.pk
+        record.focal_point_cleared = True
+        household.focal_point = survivor if same_household else None
+        household.save(update_fields=["focal_point", "updated_at"])
+    still_active = household.members.filter(status=Individual.Status.ACTIVE).exists()
+    if not still_active and household.status != Household.Status.MERGED:
+        record.household_closed = household
+        record.household_old_status = household.status
+        record.household_old_shelter = household.shelter
+        household.status = Household.Status.MERGED
+        household.shelter = None
+        household.save(update_fields=["status", "shelter", "updated_at"])
+
+    if candidate is not None:
         candidate.status = DuplicateCandidate.Status.MERGED
         candidate.decided_by = user
         candidate.decided_at = timezone.now()
         candidate.save(update_fields=["status", "decided_by", "decided_at"])
-        record.candidates = _repoint_candidates(merged, survivor, exclude=candidate.pk)
-        record.save()
-        details = {"merge": record.pk, "survivor": survivor.pk}
+    record.candidates = _repoint_candidates(
+        merged, survivor, exclude=candidate.pk if candidate is not None else None
+    )
+    record.save()
+    details = {"merge": record.pk, "survivor": survivor.pk}
+    life_events.record(
+        EventKind.MERGE,
+        household,
+        individuals=[merged],
+        reason=EventReason.MERGED,
+        data=status_data(merged_old_status, Individual.Status.MERGED, **details),
+        recorded_by=user,
+    )
+    if record.household_closed_id is not None:
         life_events.record(
             EventKind.MERGE,
             household,
-            individuals=[merged],
-            reason=EventReason.MERGED,
-            data=status_data(merged_old_status, Individual.Status.MERGED, **details),
+            reason=EventReason.ALL_MEMBERS_MERGED,
+            data=status_data(record.household_old_status, Household.Status.MERGED, **details),
             recorded_by=user,
         )
-        if record.household_closed_id is not None:
-            life_events.record(
-                EventKind.MERGE,
-                household,
-                reason=EventReason.ALL_MEMBERS_MERGED,
-                data=status_data(record.household_old_status, Household.Status.MERGED, **details),
-                recorded_by=user,
-            )
-    log.info("merge %d recorded", record.pk)
     return record
 
 
@@ -274,7 +292,7 @@ def _movable_needs(survivor: Individual, merged: Individual) -> list[int]:
 
 
 def _repoint_candidates(
-    merged: Individual, survivor: Individual, *, exclude: int
+    merged: Individual, survivor: Individual, *, exclude: int | None
 ) -> list[dict[str, Any]]:
     """Other open candidates of the merged record now concern the survivor: re-point each to
     (survivor, other person), or close it when that pair is already open or judged different."""

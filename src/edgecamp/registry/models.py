@@ -616,3 +616,50 @@ class HouseholdPhoto(Timestamped, models.Model):
 
     def __str__(self) -> str:
         return str(_("photo"))
+
+
+class FamilyMerge(models.Model):
+    """A family registered twice, merged as a family (`registry.family`): every pair of its
+    members merged (`merges`, MergeRecords in the order made), the members without a pair moved
+    into the household kept (`moved`), the emptied household closed by its last merge. Ids
+    only, no names: what `family.unmerge_family` needs to put both households back."""
+
+    class State(models.TextChoices):
+        MERGED = "merged", _("Merged")
+        UNDONE = "undone", _("Undone")
+
+    kept = models.ForeignKey(
+        Household, verbose_name=_("household kept"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Named `household` so the audit log finds the site of the closed household.
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household closed"),
+        on_delete=models.PROTECT,
+        related_name="family_merges",
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.MERGED)
+    merges = models.JSONField(default=list)
+    # [{"individual", "relationship"}]: each moved member and its relationship before.
+    moved = models.JSONField(default=list)
+    # The candidates across the two households the reviewer judged not the same people.
+    not_same = models.JSONField(default=list)
+    focal_point = models.ForeignKey(
+        Individual, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        verbose_name = _("family merge")
+        verbose_name_plural = _("family merges")
+
+    def __str__(self) -> str:
+        return f"{self.household_id} → {self.kept_id} ({self.state})"

@@ -44,7 +44,7 @@ from edgecamp.registry.models import (
     status_data,
 )
 from edgecamp.registry.text import fold
-from edgecamp.sites.models import Shelter, Site
+from edgecamp.sites.models import OUT_OF_USE, Shelter, Site
 
 log = logging.getLogger(__name__)
 
@@ -364,6 +364,7 @@ def move_individual(
     relationship: str,
     reason: str,
     on: date | None = None,
+    recorded_by: AbstractBaseUser | None = None,
 ) -> None:
     """Close the person's current membership and open one in another household, recorded as
     a `join` event of that household."""
@@ -391,6 +392,7 @@ def move_individual(
             individuals=[locked],
             occurred_on=day,
             note=reason,
+            recorded_by=_user_or_none(recorded_by),
             data={
                 "from_household": locked.household_id,
                 "old_relationship": locked.relationship,
@@ -509,7 +511,7 @@ def _validate_household(
             errors.add("shelter", _("Choose a shelter that exists, or leave it empty."))
         elif site is not None and shelter.block.site_id != site.pk:
             errors.add("shelter", _("This shelter is in another site."))
-        elif shelter.status in (Shelter.Status.DAMAGED, Shelter.Status.DECOMMISSIONED):
+        elif shelter.status in OUT_OF_USE:
             errors.add(
                 "shelter",
                 _("This shelter is %(status)s; choose another one.")

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from edgecamp.registry import correction_views, duplicate_views, event_views, photo_views, views
+from edgecamp.registry import (
+    correction_views,
+    duplicate_views,
+    event_views,
+    family_views,
+    photo_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -41,6 +48,21 @@ urlpatterns = [
         "duplicates/<int:candidate_id>/not-same/",
         duplicate_views.duplicate_not_same,
         name="duplicate-not-same",
+    ),
+    path(
+        "duplicates/families/<str:left>/<str:right>/",
+        family_views.family_review,
+        name="family-review",
+    ),
+    path(
+        "duplicates/families/<str:left>/<str:right>/merge/",
+        family_views.family_merge,
+        name="family-merge",
+    ),
+    path(
+        "duplicates/family-merges/<int:family_id>/unmerge/",
+        family_views.family_unmerge,
+        name="family-unmerge",
     ),
     path(
         "households/<str:number>/events/<str:kind>/",

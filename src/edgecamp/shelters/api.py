@@ -13,21 +13,25 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from edgecamp.core.access import scope_for
-from edgecamp.core.schemas import FieldProblems, Pages, Problem
+from edgecamp.core.schemas import FieldProblems, PagedRows, Pages, Problem
 from edgecamp.registry import queries
+from edgecamp.shelters import condition, services
 from edgecamp.shelters import queries as shelter_queries
-from edgecamp.shelters import services
 from edgecamp.shelters.models import AllocationLine, AllocationPlan
 from edgecamp.shelters.schemas import (
     ConfirmedOut,
     PlanLineOut,
     PlanOut,
     ProposeIn,
+    ShelterFiltersIn,
+    ShelterOut,
     SiteDetail,
     SiteOut,
+    StatusChangedOut,
+    StatusChangeIn,
 )
 from edgecamp.sites import queries as site_queries
-from edgecamp.sites.models import Site
+from edgecamp.sites.models import Shelter, ShelterStatusChange, Site
 
 router = Router(tags=["sites"])
 
@@ -48,6 +52,111 @@ def get_site(request: HttpRequest, site_id: int) -> Site:
             404, _("No site has the id %(id)d; GET /api/v1/sites lists them.") % {"id": site_id}
         )
     return site
+
+
+# --- Shelters of a site -------------------------------------------------------------------------
+
+
+def _site_by_code(request: HttpRequest, code: str) -> Site:
+    site = site_queries.site_by_code(code, scope=scope_for(request.user))
+    if site is None:
+        raise HttpError(
+            404, _("No site has the code %(code)s; GET /api/v1/sites lists them.") % {"code": code}
+        )
+    return site
+
+
+@router.get(
+    "/sites/{code}/shelters",
+    response={200: list[ShelterOut], 404: Problem},
+    summary="List the shelters of a site",
+)
+@paginate(Pages)
+def list_site_shelters(
+    request: HttpRequest, code: str, filters: Query[ShelterFiltersIn]
+) -> PagedRows[Shelter]:
+    """The site's shelters in block and code order, with capacity, occupants (active people of
+    active households), covered m² per person and status; filter by `block`, `status`,
+    `occupancy` (`crowded`, `free`) and `under_standard=true`. The same filters as the page."""
+    site = _site_by_code(request, code)
+    shelters = shelter_queries.site_shelters(
+        site,
+        shelter_queries.ShelterFilters(
+            block=filters.block,
+            status=filters.status,
+            occupancy=filters.occupancy,
+            under_standard=filters.under_standard,
+        ),
+    )
+
+    def rows(page: list[Shelter]) -> list[dict[str, Any]]:
+        latest = shelter_queries.latest_changes([shelter.pk for shelter in page])
+        return [_shelter_out(shelter, latest.get(shelter.pk)) for shelter in page]
+
+    return PagedRows(shelters, rows)
+
+
+@router.post(
+    "/sites/{code}/shelters/{shelter_id}/status",
+    response={200: StatusChangedOut, 404: Problem, 422: FieldProblems},
+    summary="Change the status of a shelter",
+)
+def change_shelter_status(
+    request: HttpRequest, code: str, shelter_id: int, payload: StatusChangeIn
+) -> dict[str, Any]:
+    """Marks the shelter `damaged`, `under_repair`, `decommissioned` or `habitable` again,
+    with a reason and a date (today if not given); the history is kept. A shelter out of use
+    takes nobody new. Decommissioning a shelter people live in is refused (422, naming the
+    households to move first); marking it damaged or under repair is allowed and the answer
+    names the households still living there (`households_to_move`)."""
+    site = _site_by_code(request, code)
+    if shelter_queries.shelter_of_site(site, shelter_id) is None:
+        raise HttpError(404, _("No shelter of this site has the id %(id)d.") % {"id": shelter_id})
+    try:
+        outcome = condition.change_condition(
+            shelter_id,
+            condition.ConditionInput(payload.status, payload.reason, payload.on),
+            scope=scope_for(request.user),
+            by=request.user,
+        )
+    except condition.ShelterNotFound:
+        raise HttpError(
+            404, _("No shelter of this site has the id %(id)d.") % {"id": shelter_id}
+        ) from None
+    shelter = shelter_queries.shelter_of_site(site, shelter_id)
+    return {
+        "shelter": _shelter_out(shelter, outcome.change),
+        "households_to_move": outcome.to_move,
+    }
+
+
+def _shelter_out(shelter: Any, change: ShelterStatusChange | None) -> dict[str, Any]:
+    return {
+        "id": shelter.pk,
+        "uuid": shelter.uuid,
+        "block": shelter.block.code,
+        "code": shelter.code,
+        "type": shelter.type,
+        "covered_m2": shelter.covered_m2,
+        "capacity": shelter.capacity,
+        "occupants": shelter.occupants,
+        "households": shelter.household_count,
+        "m2_per_person": shelter_queries.per_person_m2(shelter),
+        "under_standard": shelter_queries.under_standard(shelter),
+        "crowded": shelter.occupants > shelter.capacity,
+        "status": shelter.condition,
+        "available": shelter.status == Shelter.Status.AVAILABLE,
+        "last_change": None
+        if change is None
+        else {
+            "status": change.condition,
+            "previous": change.previous,
+            "reason": change.reason,
+            "on": change.occurred_on,
+            "recorded_at": change.recorded_at,
+            "recorded_by": change.recorded_by.get_username() if change.recorded_by else None,
+        },
+    }
 
 
 # --- Allocation plans ----------------------------------------------------------------------------

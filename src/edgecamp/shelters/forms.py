@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from edgecamp.core.forms import TextField
+from edgecamp.shelters import queries
+from edgecamp.shelters.condition import REASON_MAX, ConditionInput
 from edgecamp.shelters.models import AllocationLine
 from edgecamp.shelters.services import AllocationError, ProposalSettings
+from edgecamp.sites.models import Condition
 
 
 class ProposeForm(forms.Form):
@@ -66,3 +71,57 @@ class LineFilterForm(forms.Form):
             "query": data.get("q", ""),
             "unmet": data.get("unmet", False),
         }
+
+
+class ShelterFilterForm(forms.Form):
+    """The shelters page's filters; an unknown value drops that filter, not the others."""
+
+    block = forms.ChoiceField(label=_("Block"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All")), *Condition.choices], required=False
+    )
+    occupancy = forms.ChoiceField(
+        label=_("Occupancy"),
+        choices=[
+            ("", _("All")),
+            (queries.CROWDED, _("Crowded: more people than places")),
+            (queries.FREE, _("Free: nobody lives there")),
+        ],
+        required=False,
+    )
+    under_standard = forms.BooleanField(label=_("Only under the space standard"), required=False)
+
+    def __init__(self, blocks: list[str], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        block = self.fields["block"]
+        assert isinstance(block, forms.ChoiceField)
+        block.choices = [("", _("All")), *((code, code) for code in blocks)]
+
+    def filters(self) -> queries.ShelterFilters:
+        self.is_valid()
+        data = self.cleaned_data
+        return queries.ShelterFilters(
+            block=data.get("block", ""),
+            status=data.get("status", ""),
+            occupancy=data.get("occupancy", ""),
+            under_standard=bool(data.get("under_standard")),
+        )
+
+
+class ConditionForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=Condition.choices)
+    reason = TextField(
+        label=_("Reason"),
+        max_length=REASON_MAX,
+        help_text=_("What happened, e.g. “roof torn by the storm”."),
+    )
+    date = forms.DateField(
+        label=_("Date"),
+        initial=timezone.localdate,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def to_input(self) -> ConditionInput:
+        data = self.cleaned_data
+        return ConditionInput(condition=data["status"], reason=data["reason"], on=data["date"])

@@ -11,7 +11,7 @@ from ninja import Field, Schema
 from edgecamp.core.schemas import PUBLIC_ID, CleanInput
 from edgecamp.shelters.models import AllocationLine, AllocationPlan, explanation_in_words
 from edgecamp.shelters.services import UNMET_KEYS, ProposalSettings
-from edgecamp.sites.models import Site
+from edgecamp.sites.models import Condition, Shelter, Site
 
 
 class OrganisationRef(Schema):
@@ -39,6 +39,63 @@ class SiteOut(Schema):
 
 class SiteDetail(SiteOut):
     active_people_count: int = Field(description="Active people in active households.")
+
+
+# --- Shelters of a site -------------------------------------------------------------------------
+
+
+class StatusChangeOut(Schema):
+    status: str = Field(json_schema_extra={"enum": list(Condition.values)})
+    previous: str = Field(json_schema_extra={"enum": list(Condition.values)})
+    reason: str
+    on: date
+    recorded_at: datetime
+    recorded_by: str | None = Field(description="Username of who recorded it.")
+
+
+class ShelterOut(Schema):
+    id: int
+    uuid: UUID = Field(description=PUBLIC_ID)
+    block: str
+    code: str
+    type: str = Field(json_schema_extra={"enum": list(Shelter.Type.values)})
+    covered_m2: Decimal
+    capacity: int
+    occupants: int = Field(description="Active people of the active households living there.")
+    households: int = Field(description="Households living there (active or inactive).")
+    m2_per_person: Decimal | None = Field(description="Covered m² per occupant; null if empty.")
+    under_standard: bool = Field(description="Less covered space per person than the standard.")
+    crowded: bool = Field(description="More occupants than its capacity.")
+    status: str = Field(
+        json_schema_extra={"enum": list(Condition.values)},
+        description="habitable, or why it takes nobody new.",
+    )
+    available: bool = Field(description="Habitable, with room for a new household.")
+    last_change: StatusChangeOut | None = Field(description="The latest status change.")
+
+
+class ShelterFiltersIn(Schema):
+    block: str = Field("", description="A block code.")
+    status: str = Field("", json_schema_extra={"enum": ["", *Condition.values]})
+    occupancy: str = Field(
+        "",
+        json_schema_extra={"enum": ["", "crowded", "free"]},
+        description="crowded: more people than places; free: nobody lives there.",
+    )
+    under_standard: bool = Field(False, description="Only shelters under the space standard.")
+
+
+class StatusChangeIn(CleanInput):
+    status: str = Field(json_schema_extra={"enum": list(Condition.values)})
+    reason: str = Field(description="What happened, in the manager's words.", max_length=300)
+    on: date | None = Field(None, description="When; today if not given.")
+
+
+class StatusChangedOut(Schema):
+    shelter: ShelterOut
+    households_to_move: list[str] = Field(
+        description="Households still living in a shelter now out of use (their numbers)."
+    )
 
 
 # --- Allocation plans ----------------------------------------------------------------------------

@@ -5,10 +5,12 @@ render. The list of plan lines also answers htmx with just the fragment it swaps
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,14 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from edgecamp.core.access import scope_for
 from edgecamp.core.htmx import is_htmx
 from edgecamp.core.paging import page_of, page_url
-from edgecamp.shelters import queries, services
-from edgecamp.shelters.forms import LineFilterForm, ProposeForm
+from edgecamp.shelters import condition, queries, services
+from edgecamp.shelters.forms import ConditionForm, LineFilterForm, ProposeForm, ShelterFilterForm
 from edgecamp.shelters.models import AllocationLine, AllocationPlan, explanation_in_words
 from edgecamp.sites import queries as site_queries
-from edgecamp.sites.models import Site
+from edgecamp.sites.models import OUT_OF_USE, Shelter, ShelterStatusChange, Site
 
 LINES_PER_PAGE = 50
 SITES_PER_PAGE = 50
+SHELTERS_PER_PAGE = 50
 UNMET_LABELS = {
     services.UNMET_ACCESSIBLE: gettext_lazy("accessible shelter"),
     services.UNMET_FACILITIES: gettext_lazy("near facilities"),
@@ -156,3 +159,119 @@ def plan_discard(request: HttpRequest, plan_id: int) -> HttpResponse:
         return redirect("allocation-plan", plan_id=plan.pk)
     messages.success(request, _("Plan discarded; nothing was changed."))
     return redirect("site-allocation", site_code=plan.site.code)
+
+
+# --- The shelters of a site ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShelterRow:
+    shelter: Shelter
+    per_person_m2: Decimal | None
+    under_standard: bool
+    crowded: bool
+    out_of_use: bool
+    households: list[str]
+    latest: ShelterStatusChange | None
+
+
+@require_GET
+def site_shelters(request: HttpRequest, site_code: str) -> HttpResponse:
+    """Blocks and shelters of a site: capacity, occupants, m² per person, status with its
+    reason; filtered, paged; each household living in a shelter can be moved from its row."""
+    site = _site_or_404(site_code, request)
+    blocks = list(queries.site_blocks(site))
+    form = ShelterFilterForm([block.code for block in blocks], request.GET)
+    page = page_of(request, queries.site_shelters(site, form.filters()), SHELTERS_PER_PAGE)
+    ids = [shelter.pk for shelter in page.object_list]
+    living = queries.households_living_in(ids)
+    latest = queries.latest_changes(ids)
+    rows = [
+        ShelterRow(
+            shelter,
+            queries.per_person_m2(shelter),
+            queries.under_standard(shelter),
+            shelter.occupants > shelter.capacity,
+            shelter.status in OUT_OF_USE,
+            living.get(shelter.pk, []),
+            latest.get(shelter.pk),
+        )
+        for shelter in page.object_list
+    ]
+    return render(
+        request,
+        "shelters/site_shelters.html",
+        {
+            "site": site,
+            "blocks": blocks,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "page_url": page_url(request),
+            "standard": queries.space_standard(),
+            "back": request.get_full_path(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def shelter_status(request: HttpRequest, site_code: str, shelter_id: int) -> HttpResponse:
+    """Mark a shelter damaged, under repair, decommissioned or habitable again, and its
+    history."""
+    site = _site_or_404(site_code, request)
+    shelter = queries.shelter_of_site(site, shelter_id)
+    if shelter is None:
+        raise Http404(_("No shelter of this site has this id."))
+    form = ConditionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = condition.change_condition(
+                shelter.pk, form.to_input(), scope=scope_for(request.user), by=request.user
+            )
+        except condition.ShelterNotFound:
+            raise Http404(_("No shelter of this site has this id.")) from None
+        except condition.ConditionError as error:
+            error.apply_to(form)
+        else:
+            messages.success(
+                request,
+                _("Shelter %(shelter)s marked %(status)s.")
+                % {
+                    "shelter": shelter.label,
+                    "status": outcome.change.get_condition_display().lower(),
+                },
+            )
+            if outcome.to_move:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "Household %(numbers)s still lives there: move it with the Move "
+                        "button on the shelter's row.",
+                        "Households %(numbers)s still live there: move them with the Move "
+                        "buttons on the shelter's row.",
+                        len(outcome.to_move),
+                    )
+                    % {"numbers": ", ".join(outcome.to_move)},
+                )
+            back = reverse("site-shelters", args=[site.code])
+            return redirect(f"{back}?block={shelter.block.code}")
+    return render(
+        request,
+        "shelters/shelter_status.html",
+        {
+            "site": site,
+            "shelter": shelter,
+            "row": ShelterRow(
+                shelter,
+                queries.per_person_m2(shelter),
+                queries.under_standard(shelter),
+                shelter.occupants > shelter.capacity,
+                shelter.status in OUT_OF_USE,
+                queries.households_living_in([shelter.pk]).get(shelter.pk, []),
+                None,
+            ),
+            "form": form,
+            "history": queries.status_history(shelter),
+            "standard": queries.space_standard(),
+        },
+    )

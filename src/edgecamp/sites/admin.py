@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from edgecamp.sites.models import Block, Shelter, Site
+from edgecamp.core.admin import ReadOnlyAdmin
+from edgecamp.sites.models import Block, Shelter, ShelterStatusChange, Site
 
 
 class BlockInline(admin.TabularInline):
@@ -40,3 +41,16 @@ class ShelterAdmin(admin.ModelAdmin):
     search_fields = ["code", "block__code"]
     list_select_related = ["block__site"]
     raw_id_fields = ["block"]
+    # Damaged, under repair, decommissioned: set on the shelters page with a reason and kept in
+    # the history; registration and allocation keep available and occupied.
+    readonly_fields = ["status"]
+
+
+# The history of shelter statuses is append-only: a new status is recorded from the shelters
+# page (shelters.condition), with its reason.
+@admin.register(ShelterStatusChange)
+class ShelterStatusChangeAdmin(ReadOnlyAdmin):
+    list_display = ["shelter", "condition", "previous", "reason", "occurred_on", "recorded_by"]
+    list_filter = ["condition"]
+    list_select_related = ["shelter__block__site", "recorded_by"]
+    raw_id_fields = ["shelter"]

@@ -9,7 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from edgecamp.core.models import PublicId, Timestamped
+from edgecamp.core.models import AppendOnly, PublicId, Timestamped, by_user
 
 
 class Site(PublicId, Timestamped, models.Model):
@@ -92,9 +92,14 @@ class Shelter(PublicId, Timestamped, models.Model):
         COLLECTIVE_HALL = "collective_hall", _("Collective hall")
 
     class Status(models.TextChoices):
+        """Available and occupied are a habitable shelter's room (registration and allocation
+        keep them); the others are its condition, set by a manager with a reason (the history
+        is `ShelterStatusChange`). A shelter out of use takes nobody new."""
+
         AVAILABLE = "available", _("Available")
         OCCUPIED = "occupied", _("Occupied")
         DAMAGED = "damaged", _("Damaged")
+        UNDER_REPAIR = "under_repair", _("Under repair")
         DECOMMISSIONED = "decommissioned", _("Decommissioned")
 
     block = models.ForeignKey(Block, on_delete=models.PROTECT, related_name="shelters")
@@ -139,3 +144,59 @@ class Shelter(PublicId, Timestamped, models.Model):
 
     def __str__(self) -> str:
         return f"{self.block}/{self.code}"
+
+    @property
+    def label(self) -> str:
+        """BLOCK/CODE, as the camp names it (and allocation's engine ids)."""
+        return f"{self.block.code}/{self.code}"
+
+    @property
+    def condition(self) -> str:
+        return Condition.HABITABLE if self.status in HABITABLE else self.status
+
+
+# The statuses of a shelter people may be given (its room decides which of the two).
+HABITABLE = (Shelter.Status.AVAILABLE, Shelter.Status.OCCUPIED)
+OUT_OF_USE = (
+    Shelter.Status.DAMAGED,
+    Shelter.Status.UNDER_REPAIR,
+    Shelter.Status.DECOMMISSIONED,
+)
+
+
+class Condition(models.TextChoices):
+    """What a manager marks a shelter as; habitable gives back available or occupied."""
+
+    HABITABLE = "habitable", _("Habitable")
+    DAMAGED = "damaged", _("Damaged")
+    UNDER_REPAIR = "under_repair", _("Under repair")
+    DECOMMISSIONED = "decommissioned", _("Decommissioned")
+
+
+class ShelterStatusChange(AppendOnly):
+    """A shelter marked damaged, under repair, decommissioned or habitable again: when, why and
+    by whom. Append-only (and in the database since migration 0003): the history is kept."""
+
+    append_only_message = "Shelter status changes are append-only: record a new status."
+
+    shelter = models.ForeignKey(
+        Shelter,
+        verbose_name=_("shelter"),
+        on_delete=models.PROTECT,
+        related_name="status_changes",
+    )
+    condition = models.CharField(_("status"), max_length=20, choices=Condition.choices)
+    previous = models.CharField(_("previous status"), max_length=20, choices=Condition.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    occurred_on = models.DateField(_("date"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = by_user(_("recorded by"))
+
+    class Meta:
+        ordering = ["-occurred_on", "-recorded_at", "-id"]
+        indexes = [models.Index(fields=["shelter", "-occurred_on"])]
+        verbose_name = _("shelter status change")
+        verbose_name_plural = _("shelter status changes")
+
+    def __str__(self) -> str:
+        return f"{self.shelter_id}: {self.condition} on {self.occurred_on}"
