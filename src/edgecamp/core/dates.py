@@ -81,3 +81,18 @@ def in_words(moment: date | datetime) -> str:
     if isinstance(moment, datetime):
         return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
     return date_format(moment, "DATE_FORMAT")
+
+
+def age_on(born: date | None, day: date) -> int | None:
+    """Full years from `born` to `day` (None without a date of birth)."""
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def years_before(day: date, years: int) -> date:
+    """The same day `years` years earlier (28 February for a 29th in a common year)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a non-leap year
+        return day.replace(year=day.year - years, day=28)

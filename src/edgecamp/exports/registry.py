@@ -18,6 +18,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from edgecamp.core.access import Scope
+from edgecamp.core.dates import age_on
 from edgecamp.registry.codes import PROTECTION_SENSITIVE_NEEDS
 from edgecamp.registry.models import Household, Individual, SpecificNeedRecord
 
@@ -158,15 +159,9 @@ def members(scope: Scope, today: dt.date | None = None) -> Iterator[list[Any]]:
             sex,
             born,
             precision if born else "",
-            _age(born, day),
+            age if (age := age_on(born, day)) is not None else "",
             rel,
             nat,
             status,
             " ".join(sorted(codes.get(pk, ()))),
         ]
-
-
-def _age(born: dt.date | None, today: dt.date) -> int | str:
-    if born is None:
-        return ""
-    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))

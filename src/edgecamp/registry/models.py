@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from edgecamp.core import dates
 from edgecamp.core.models import AppendOnly, PublicId, Timestamped, by_user
 from edgecamp.linkage.normalise import name_tokens, phonetic_key
 from edgecamp.registry.codes import (
@@ -208,10 +209,7 @@ class Individual(PublicId, Timestamped, models.Model):
         return " ".join(p for p in (self.given_name_local, self.family_name_local) if p)
 
     def age_on(self, day: date) -> int | None:
-        if self.date_of_birth is None:
-            return None
-        dob = self.date_of_birth
-        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+        return dates.age_on(self.date_of_birth, day)
 
     def refresh_search_text(self) -> None:
         """search_text and name_keys from the names and aliases (save() calls it)."""

@@ -16,6 +16,7 @@ from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 
 from edgecamp.core.access import Scope
+from edgecamp.core.dates import years_before
 from edgecamp.registry import life_events, search, site_counts
 from edgecamp.registry.codes import AGE_BRACKETS, PROTECTION_SENSITIVE_NEEDS
 from edgecamp.registry.models import (
@@ -191,9 +192,9 @@ def population_by_site(today: date, *, scope: Scope | None = None) -> list[SiteP
     when_params: list[object] = [UNKNOWN_BORN_DATE, len(labels) - 1]
     for index, (_label, low, high) in enumerate(AGE_BRACKETS):
         # Born on or before `today - low years` and after `today - (high+1) years`.
-        oldest = UNKNOWN_BORN_DATE if high is None else _years_before(today, high + 1)
+        oldest = UNKNOWN_BORN_DATE if high is None else years_before(today, high + 1)
         whens.append("WHEN born <= %s AND born > %s THEN %s")
-        when_params += [_years_before(today, low), oldest, index]
+        when_params += [years_before(today, low), oldest, index]
     bracket = f"CASE {' '.join(whens)} END"
     rows = _fetch(
         f"SELECT site_id, key, {bracket} AS bracket, SUM(n) FROM {site_counts.TABLE} "  # noqa: S608
@@ -267,13 +268,6 @@ def _fetch(sql: str, params: Sequence[object]) -> list[tuple[Any, ...]]:
 
 def _key(label: str) -> str:
     return "unknown" if label == "unknown" else "age_" + label.replace("-", "_").replace("+", "p")
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a non-leap year
-        return day.replace(year=day.year - years, day=28)
 
 
 # --- Web UI: lists, history, dashboard extras -------------------------------------------------

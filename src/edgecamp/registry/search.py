@@ -24,6 +24,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from edgecamp.core.access import Scope
+from edgecamp.core.dates import years_before
 from edgecamp.linkage.normalise import document_key, name_tokens, phone_key, phonetic_key
 from edgecamp.registry.models import Household, IdentityDocument, Individual
 from edgecamp.registry.search_keys import PHONE_TAIL, compacted, document_key_of, phone_tail_of
@@ -164,8 +165,8 @@ def _born(text: str) -> People | None:
         return None
     today = timezone.localdate()
     # Born between the day after (years + 1) years ago and today (years) years ago.
-    latest = _years_before(today, years)
-    earliest = _years_before(today, years + 1)
+    latest = years_before(today, years)
+    earliest = years_before(today, years + 1)
     return lambda people: people.filter(date_of_birth__gt=earliest, date_of_birth__lte=latest)
 
 
@@ -178,10 +179,3 @@ def _date(text: str) -> date | None:
         return slashed_date(text)
     except ValueError:  # no such day
         return None
-
-
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
